@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "incidents"
+    verbose_name = "Incidents and chronology"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from incidents import models
+
+        # Narrative fields are fingerprinted by the audit model, never copied.
+        auditlog.register(models.Person)
+        auditlog.register(models.Incident, exclude_fields=["version"])
+        auditlog.register(models.StatusTransition)
+        auditlog.register(models.ChronologyEntry)
+        auditlog.register(models.ChronologyAmendment)
+        auditlog.register(models.NeedToKnowGrant)

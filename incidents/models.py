@@ -1,0 +1,332 @@
+"""Incidents, the adults at risk they concern, and the append-only chronology.
+
+Saved chronology entries, amendments, status transitions and need-to-know
+grants are protected by database triggers: the application cannot rewrite
+history and neither can someone with a SQL prompt and the app's credentials.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+
+import pgtrigger
+from organisations.models import Organisation, Service
+
+
+class Category(models.TextChoices):
+    """Categories of abuse, Care and support statutory guidance 14.17."""
+
+    PHYSICAL = "physical", "Physical abuse"
+    DOMESTIC = "domestic", "Domestic abuse"
+    SEXUAL = "sexual", "Sexual abuse"
+    PSYCHOLOGICAL = "psychological", "Psychological or emotional abuse"
+    FINANCIAL = "financial", "Financial or material abuse"
+    MODERN_SLAVERY = "modern_slavery", "Modern slavery"
+    DISCRIMINATORY = "discriminatory", "Discriminatory abuse"
+    ORGANISATIONAL = "organisational", "Organisational abuse"
+    NEGLECT = "neglect", "Neglect and acts of omission"
+    SELF_NEGLECT = "self_neglect", "Self-neglect"
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical — immediate risk"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    UNDER_ENQUIRY = "under_enquiry", "Under enquiry"
+    CLOSED = "closed", "Closed"
+
+
+class ClosureOutcome(models.TextChoices):
+    RISK_REMOVED = "risk_removed", "Risk removed"
+    RISK_REDUCED = "risk_reduced", "Risk reduced"
+    RISK_REMAINS = "risk_remains", "Risk remains"
+    NOT_SUBSTANTIATED = "not_substantiated", "Concern not substantiated"
+    NO_FURTHER_ACTION = "no_further_action", "No further action required"
+    TRANSFERRED = "transferred", "Transferred to another agency"
+
+
+class Person(models.Model):
+    """An adult at risk."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="people", null=True, blank=True
+    )
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    local_identifier = models.CharField(
+        max_length=40, blank=True, help_text="Your own reference for this person, if any."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name = "adult at risk"
+        verbose_name_plural = "adults at risk"
+        indexes = [models.Index(fields=["organisation", "family_name", "given_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def initials(self) -> str:
+        """Used on exports, where the full name is more than the recipient needs."""
+        return "".join(part[0].upper() + "." for part in (self.given_name, self.family_name) if part)
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def open(self) -> IncidentQuerySet:
+        return self.exclude(status=Status.CLOSED)
+
+    def search(self, term: str) -> IncidentQuerySet:
+        term = term.strip()
+        if not term:
+            return self
+        return self.filter(
+            models.Q(reference__icontains=term)
+            | models.Q(people__given_name__icontains=term)
+            | models.Q(people__family_name__icontains=term)
+        ).distinct()
+
+
+class Incident(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="incidents")
+    reference = models.CharField(max_length=32, editable=False)
+    people = models.ManyToManyField(Person, related_name="incidents", verbose_name="adults at risk")
+    categories = ArrayField(models.CharField(max_length=32, choices=Category.choices))
+    summary = models.CharField(
+        max_length=200, help_text="A short factual title, e.g. 'Bruising to left forearm'."
+    )
+    what_happened = models.TextField(
+        "What happened (facts only)",
+        help_text="What was seen, heard or reported. Facts and direct quotes, not opinion.",
+    )
+    occurred_at = models.DateTimeField("When it occurred", null=True, blank=True)
+    became_aware_at = models.DateTimeField("When we became aware")
+    raised_by = models.CharField(
+        "Who raised it", max_length=200, help_text="Name and role, e.g. 'A. Patel, care worker'."
+    )
+    risk_level = models.CharField(max_length=16, choices=RiskLevel.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    closure_outcome = models.CharField(max_length=32, choices=ClosureOutcome.choices, blank=True)
+    persons_views = models.TextField(
+        "The person's views", blank=True, help_text="In their own words where possible."
+    )
+    desired_outcomes = models.TextField(
+        "Desired outcomes (Making Safeguarding Personal)", blank=True
+    )
+    capacity_considerations = models.TextField("Mental capacity considerations", blank=True)
+    la_reference = models.CharField("Local-authority reference", max_length=64, blank=True)
+    police_reference = models.CharField("Police reference", max_length=64, blank=True)
+    cqc_reference = models.CharField("CQC notification reference", max_length=64, blank=True)
+    restricted = models.BooleanField(
+        default=False, help_text="Visible only to safeguarding leads and the need-to-know list."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Optimistic locking for the few things that change (status, restriction,
+    # references): a write names the version it saw.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-became_aware_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], name="incident_reference_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "-became_aware_at", "-id"]),
+            models.Index(fields=["service", "status"]),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="incident_no_delete", operation=pgtrigger.Delete),
+            # The factual account is fixed once saved; corrections are
+            # chronology entries and amendments.
+            pgtrigger.ReadOnly(
+                name="incident_facts_read_only",
+                fields=[
+                    "organisation",
+                    "reference",
+                    "what_happened",
+                    "occurred_at",
+                    "became_aware_at",
+                    "raised_by",
+                    "created_by",
+                    "created_at",
+                ],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
+
+    def category_labels(self) -> list[str]:
+        labels = dict(Category.choices)
+        return [labels.get(c, c) for c in self.categories]
+
+
+class ReferenceCounter(models.Model):
+    """Next incident number per organisation and year; bumped with an atomic upsert."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="refcounter_unique")
+        ]
+
+
+class StatusTransition(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    closure_outcome = models.CharField(max_length=32, choices=ClosureOutcome.choices, blank=True)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        triggers = [
+            pgtrigger.Protect(name="transition_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class EntryKind(models.TextChoices):
+    OBSERVATION = "observation", "Observation"
+    DIRECT_QUOTE = "direct_quote", "Direct quote"
+    CONVERSATION = "conversation", "Conversation"
+    CALL = "call", "Call"
+    MEETING = "meeting", "Meeting"
+    ACTION = "action", "Action taken"
+
+
+class ChronologyEntry(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=16, choices=EntryKind.choices)
+    facts = models.TextField(help_text="What happened, factually. Quote people's exact words.")
+    present = models.CharField(
+        "Who was present", max_length=500, blank=True, help_text="Names and roles."
+    )
+    occurred_at = models.DateTimeField("When it happened")
+    recorded_at = models.DateTimeField("When it was recorded", default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        verbose_name_plural = "chronology entries"
+        indexes = [models.Index(fields=["incident", "occurred_at", "id"])]
+        triggers = [
+            pgtrigger.Protect(name="entry_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class ChronologyAmendment(models.Model):
+    """A correction to an entry: the original stays, this is shown beneath it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(ChronologyEntry, on_delete=models.PROTECT, related_name="amendments")
+    reason = models.TextField("Reason for the amendment")
+    new_text = models.TextField("Corrected text")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        triggers = [
+            pgtrigger.Protect(
+                name="amendment_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Amendment #{self.pk} to entry #{self.entry_id}"
+
+
+class NeedToKnowGrant(models.Model):
+    """A named person allowed to see a restricted incident. Revoking stamps the
+    row once; the grant itself is never rewritten or removed."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="need_to_know_grants"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("Why they need to know")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    revoke_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["granted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_live_grant_per_person",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "incident"], condition=models.Q(revoked_at__isnull=True), name="live_grant_idx")]
+        triggers = [
+            pgtrigger.Protect(name="grant_no_delete", operation=pgtrigger.Delete),
+            pgtrigger.ReadOnly(
+                name="grant_fields_read_only",
+                fields=["organisation", "incident", "user", "reason", "granted_by", "granted_at"],
+            ),
+            # A revocation is written once and then fixed.
+            pgtrigger.Protect(
+                name="grant_revocation_once",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__revoked_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Need-to-know: user {self.user_id} on incident {self.incident_id}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,356 @@
+"""Every write to incidents goes through here: atomic, validated, audited.
+
+Audit entries for creates come from django-auditlog's registration (see
+``apps.py``); this module adds nothing to the log by hand except through the
+models it saves, so there is one path into the trail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from incidents.models import (
+    ChronologyAmendment,
+    ChronologyEntry,
+    ClosureOutcome,
+    Incident,
+    NeedToKnowGrant,
+    Person,
+    Status,
+    StatusTransition,
+)
+from organisations import access
+from organisations.models import Service
+
+
+class ConcurrentChange(Exception):
+    """Someone else changed the record since the form was opened."""
+
+    message = (
+        "Someone else changed this incident while you were working on it. "
+        "Review the latest version below and try again."
+    )
+
+
+ALLOWED_TRANSITIONS = {
+    Status.OPEN: {Status.UNDER_ENQUIRY, Status.CLOSED},
+    Status.UNDER_ENQUIRY: {Status.OPEN, Status.CLOSED},
+    Status.CLOSED: {Status.OPEN},
+}
+
+
+def _now_or_past(value: datetime | None, field: str, label: str) -> None:
+    if value is not None and value > timezone.now() + timezone.timedelta(minutes=5):
+        raise ValidationError({field: f"{label} cannot be in the future."})
+
+
+def next_reference(*, organisation_id: int, prefix: str, year: int) -> str:
+    """Allocate the next reference with one atomic upsert: two managers saving
+    at the same moment get different numbers without retry loops."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO incidents_referencecounter (organisation_id, year, last_number)
+            VALUES (%s, %s, 1)
+            ON CONFLICT (organisation_id, year)
+            DO UPDATE SET last_number = incidents_referencecounter.last_number + 1
+            RETURNING last_number
+            """,
+            [organisation_id, year],
+        )
+        (number,) = cursor.fetchone()  # type: ignore[misc]
+    return f"{prefix}-{year}-{number:04d}"
+
+
+@transaction.atomic
+def create_person(
+    *,
+    actor: Any,
+    given_name: str,
+    family_name: str,
+    service: Service | None = None,
+    date_of_birth: Any = None,
+    local_identifier: str = "",
+) -> Person:
+    membership = access.require_membership(actor)
+    if not access.can_create_incident(actor):
+        raise PermissionDenied
+    if service is not None and service.organisation_id != membership.organisation_id:
+        raise PermissionDenied
+    person = Person(
+        organisation_id=membership.organisation_id,
+        service=service,
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        date_of_birth=date_of_birth,
+        local_identifier=local_identifier.strip(),
+    )
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def create_incident(
+    *,
+    actor: Any,
+    service: Service,
+    people: Iterable[Person],
+    categories: list[str],
+    summary: str,
+    what_happened: str,
+    became_aware_at: datetime,
+    raised_by: str,
+    risk_level: str,
+    occurred_at: datetime | None = None,
+    persons_views: str = "",
+    desired_outcomes: str = "",
+    capacity_considerations: str = "",
+    la_reference: str = "",
+    police_reference: str = "",
+    cqc_reference: str = "",
+    restricted: bool = False,
+) -> Incident:
+    membership = access.require_membership(actor)
+    if not access.recordable_services(actor).filter(pk=service.pk).exists():
+        raise PermissionDenied("You cannot log incidents for this service.")
+    people = list(people)
+    if not people:
+        raise ValidationError({"people": "Name at least one adult at risk."})
+    if any(p.organisation_id != membership.organisation_id for p in people):
+        raise PermissionDenied
+    if not categories:
+        raise ValidationError({"categories": "Choose at least one category of abuse."})
+    _now_or_past(became_aware_at, "became_aware_at", "When we became aware")
+    _now_or_past(occurred_at, "occurred_at", "When it occurred")
+    if occurred_at and occurred_at > became_aware_at:
+        raise ValidationError(
+            {"occurred_at": "It cannot have occurred after we became aware of it."}
+        )
+    if restricted and not membership.is_lead:
+        raise PermissionDenied("Only a safeguarding lead can restrict an incident.")
+
+    incident = Incident(
+        organisation_id=membership.organisation_id,
+        service=service,
+        categories=sorted(set(categories)),
+        summary=summary.strip(),
+        what_happened=what_happened.strip(),
+        occurred_at=occurred_at,
+        became_aware_at=became_aware_at,
+        raised_by=raised_by.strip(),
+        risk_level=risk_level,
+        persons_views=persons_views.strip(),
+        desired_outcomes=desired_outcomes.strip(),
+        capacity_considerations=capacity_considerations.strip(),
+        la_reference=la_reference.strip(),
+        police_reference=police_reference.strip(),
+        cqc_reference=cqc_reference.strip(),
+        restricted=restricted,
+        created_by=actor,
+    )
+    incident.reference = "pending"
+    incident.full_clean(exclude=["reference", "people"])
+    incident.reference = next_reference(
+        organisation_id=membership.organisation_id,
+        prefix=membership.organisation.reference_prefix,
+        year=timezone.localdate().year,
+    )
+    incident.save()
+    incident.people.set(people)
+    StatusTransition.objects.create(
+        organisation_id=incident.organisation_id,
+        incident=incident,
+        from_status="",
+        to_status=Status.OPEN,
+        reason="Incident logged.",
+        changed_by=actor,
+    )
+    return incident
+
+
+def _bump_version(incident: Incident, expected_version: int, **changes: Any) -> None:
+    """Apply ``changes`` only if nobody else has written since ``expected_version``.
+
+    The row lock makes concurrent writers queue; the version check turns the
+    loser's stale form into a clear "someone else changed this" message. Saving
+    through the model (not ``QuerySet.update``) keeps the change in the audit log.
+    """
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    if locked.version != expected_version:
+        raise ConcurrentChange
+    for key, value in changes.items():
+        setattr(locked, key, value)
+    locked.version = expected_version + 1
+    locked.save(update_fields=[*changes, "version"])
+    for key, value in changes.items():
+        setattr(incident, key, value)
+    incident.version = locked.version
+
+
+@transaction.atomic
+def change_status(
+    *,
+    actor: Any,
+    incident: Incident,
+    to_status: str,
+    reason: str,
+    expected_version: int,
+    closure_outcome: str = "",
+) -> StatusTransition:
+    if not access.can_change_status(actor, incident):
+        raise PermissionDenied
+    current = Status(incident.status)
+    target = Status(to_status)
+    if target not in ALLOWED_TRANSITIONS[current]:
+        raise ValidationError(
+            {"to_status": f"An incident that is {current.label.lower()} cannot move to "
+             f"{target.label.lower()}."}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the status is changing."})
+    if target == Status.CLOSED:
+        if closure_outcome not in ClosureOutcome.values:
+            raise ValidationError({"closure_outcome": "Choose the outcome when closing."})
+    else:
+        closure_outcome = ""
+    _bump_version(incident, expected_version, status=target, closure_outcome=closure_outcome)
+    return StatusTransition.objects.create(
+        organisation_id=incident.organisation_id,
+        incident=incident,
+        from_status=current,
+        to_status=target,
+        closure_outcome=closure_outcome,
+        reason=reason.strip(),
+        changed_by=actor,
+    )
+
+
+@transaction.atomic
+def update_references(
+    *,
+    actor: Any,
+    incident: Incident,
+    expected_version: int,
+    la_reference: str,
+    police_reference: str,
+    cqc_reference: str,
+) -> Incident:
+    """Notification references arrive after the incident is logged."""
+    if not access.can_record_on(actor, incident):
+        raise PermissionDenied
+    _bump_version(
+        incident,
+        expected_version,
+        la_reference=la_reference.strip(),
+        police_reference=police_reference.strip(),
+        cqc_reference=cqc_reference.strip(),
+    )
+    return incident
+
+
+@transaction.atomic
+def add_entry(
+    *,
+    actor: Any,
+    incident: Incident,
+    kind: str,
+    facts: str,
+    occurred_at: datetime,
+    present: str = "",
+) -> ChronologyEntry:
+    if not access.can_record_on(actor, incident):
+        raise PermissionDenied
+    _now_or_past(occurred_at, "occurred_at", "When it happened")
+    entry = ChronologyEntry(
+        organisation_id=incident.organisation_id,
+        incident=incident,
+        kind=kind,
+        facts=facts.strip(),
+        present=present.strip(),
+        occurred_at=occurred_at,
+        recorded_by=actor,
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def amend_entry(
+    *, actor: Any, entry: ChronologyEntry, reason: str, new_text: str
+) -> ChronologyAmendment:
+    if not access.can_record_on(actor, entry.incident):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the entry is being corrected."})
+    if not new_text.strip():
+        raise ValidationError({"new_text": "Enter the corrected text."})
+    amendment = ChronologyAmendment(
+        organisation_id=entry.organisation_id,
+        entry=entry,
+        reason=reason.strip(),
+        new_text=new_text.strip(),
+        author=actor,
+    )
+    amendment.full_clean()
+    amendment.save()
+    return amendment
+
+
+@transaction.atomic
+def set_restricted(
+    *, actor: Any, incident: Incident, restricted: bool, expected_version: int
+) -> Incident:
+    if not access.can_manage_need_to_know(actor, incident):
+        raise PermissionDenied
+    _bump_version(incident, expected_version, restricted=restricted)
+    return incident
+
+
+@transaction.atomic
+def grant_need_to_know(
+    *, actor: Any, incident: Incident, user: Any, reason: str, expected_version: int
+) -> NeedToKnowGrant:
+    if not access.can_manage_need_to_know(actor, incident):
+        raise PermissionDenied
+    if not access.need_to_know_candidates(actor).filter(user=user).exists():
+        raise ValidationError({"user": "Choose a colleague in your organisation."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this person needs to know."})
+    if NeedToKnowGrant.objects.filter(incident=incident, user=user, revoked_at__isnull=True).exists():
+        raise ValidationError({"user": "This person is already on the need-to-know list."})
+    # The list is shared state: bumping the version serialises concurrent edits.
+    _bump_version(incident, expected_version)
+    return NeedToKnowGrant.objects.create(
+        organisation_id=incident.organisation_id,
+        incident=incident,
+        user=user,
+        reason=reason.strip(),
+        granted_by=actor,
+    )
+
+
+@transaction.atomic
+def revoke_need_to_know(
+    *, actor: Any, grant: NeedToKnowGrant, reason: str, expected_version: int
+) -> NeedToKnowGrant:
+    incident = grant.incident
+    if not access.can_manage_need_to_know(actor, incident):
+        raise PermissionDenied
+    if not grant.is_live:
+        raise ValidationError("This access has already been revoked.")
+    if not reason.strip():
+        raise ValidationError({"revoke_reason": "Say why access is being removed."})
+    _bump_version(incident, expected_version)
+    grant.revoked_at = timezone.now()
+    grant.revoked_by = actor
+    grant.revoke_reason = reason.strip()
+    grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    return grant

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from incidents import views
+
+app_name = "incidents"
+urlpatterns = [
+    path("", views.incident_list, name="list"),
+    path("new/", views.incident_create, name="create"),
+    path("<int:pk>/", views.incident_detail, name="detail"),
+    path("<int:pk>/entries/new/", views.entry_create, name="entry_create"),
+    path("<int:pk>/entries/<int:entry_pk>/amend/", views.entry_amend, name="entry_amend"),
+    path("<int:pk>/status/", views.status_change, name="status_change"),
+    path("<int:pk>/references/", views.references_update, name="references_update"),
+    path("<int:pk>/need-to-know/", views.need_to_know, name="need_to_know"),
+    path(
+        "<int:pk>/need-to-know/<int:grant_pk>/revoke/",
+        views.need_to_know_revoke,
+        name="need_to_know_revoke",
+    ),
+    path("<int:pk>/restrict/", views.restrict, name="restrict"),
+    path("people/", views.person_list, name="person_list"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+]

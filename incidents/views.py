@@ -1,0 +1,380 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from incidents import services
+from incidents.forms import (
+    AmendmentForm,
+    EntryForm,
+    GrantForm,
+    IncidentFilterForm,
+    IncidentForm,
+    ReferencesForm,
+    RestrictForm,
+    RevokeForm,
+    StatusForm,
+)
+from incidents.models import ChronologyAmendment, ChronologyEntry, Incident, NeedToKnowGrant
+from organisations import access
+from organisations.audit import log_access
+
+PAGE_SIZE = 25
+
+
+def apply_service_errors(form: Any, exc: ValidationError) -> None:
+    """Put a service's ValidationError onto the form it came from."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _require_reader(request: HttpRequest) -> None:
+    membership = access.require_membership(request.user)
+    if membership.role not in access.INCIDENT_READERS:
+        raise Http404
+
+
+def incident_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    form = IncidentFilterForm(request.GET or None, user=request.user)
+    qs = access.visible_incidents(request.user).select_related("service")
+    if form.is_bound and form.is_valid():
+        qs = form.apply(qs)
+    qs = qs.prefetch_related("people").order_by("-became_aware_at", "-pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "incidents/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "can_create": access.can_create_incident(request.user),
+        },
+    )
+
+
+def incident_create(request: HttpRequest) -> HttpResponse:
+    if not access.can_create_incident(request.user):
+        raise Http404
+    form = IncidentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                people = list(data["people"])
+                if data["new_given_name"]:
+                    people.append(
+                        services.create_person(
+                            actor=request.user,
+                            given_name=data["new_given_name"],
+                            family_name=data["new_family_name"],
+                            date_of_birth=data["new_date_of_birth"],
+                            service=data["service"],
+                        )
+                    )
+                incident = services.create_incident(
+                    actor=request.user,
+                    service=data["service"],
+                    people=people,
+                    categories=data["categories"],
+                    summary=data["summary"],
+                    what_happened=data["what_happened"],
+                    occurred_at=data["occurred_at"],
+                    became_aware_at=data["became_aware_at"],
+                    raised_by=data["raised_by"],
+                    risk_level=data["risk_level"],
+                    persons_views=data["persons_views"],
+                    desired_outcomes=data["desired_outcomes"],
+                    capacity_considerations=data["capacity_considerations"],
+                    la_reference=data["la_reference"],
+                    police_reference=data["police_reference"],
+                    cqc_reference=data["cqc_reference"],
+                )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Incident {incident.reference} logged.")
+            return redirect("incidents:detail", pk=incident.pk)
+    return render(request, "incidents/form.html", {"form": form})
+
+
+def _entries_with_amendments(incident: Incident) -> Any:
+    return (
+        ChronologyEntry.objects.filter(incident=incident)
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "amendments",
+                queryset=ChronologyAmendment.objects.select_related("author"),
+            )
+        )
+        .order_by("occurred_at", "pk")
+    )
+
+
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for(request.user, pk)
+    log_access(incident, view="incident")
+    can_record = access.can_record_on(request.user, incident)
+    return render(
+        request,
+        "incidents/detail.html",
+        {
+            "incident": incident,
+            "people": incident.people.all(),
+            "entries": _entries_with_amendments(incident),
+            "transitions": incident.transitions.select_related("changed_by"),
+            "can_record": can_record,
+            "can_manage_need_to_know": access.can_manage_need_to_know(request.user, incident),
+            "status_form": StatusForm(incident=incident) if can_record else None,
+            "references_form": ReferencesForm(
+                initial={
+                    "version": incident.version,
+                    "la_reference": incident.la_reference,
+                    "police_reference": incident.police_reference,
+                    "cqc_reference": incident.cqc_reference,
+                }
+            )
+            if can_record
+            else None,
+        },
+    )
+
+
+def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for(request.user, pk)
+    if not access.can_record_on(request.user, incident):
+        raise Http404
+    form = EntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_entry(actor=request.user, incident=incident, **form.cleaned_data)
+        except ValidationError as exc:
+            transaction.set_rollback(True)
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Chronology entry added.")
+            return redirect("incidents:detail", pk=incident.pk)
+    return render(request, "incidents/entry_form.html", {"form": form, "incident": incident})
+
+
+def entry_amend(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    incident = access.get_incident_for(request.user, pk)
+    if not access.can_record_on(request.user, incident):
+        raise Http404
+    entry = ChronologyEntry.objects.filter(incident=incident, pk=entry_pk).first()
+    if entry is None:
+        raise Http404
+    latest = entry.amendments.order_by("-created_at", "-pk").first()
+    form = AmendmentForm(
+        request.POST or None, initial={"new_text": latest.new_text if latest else entry.facts}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amend_entry(actor=request.user, entry=entry, **form.cleaned_data)
+        except ValidationError as exc:
+            transaction.set_rollback(True)
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Amendment saved. The original entry remains visible.")
+            return redirect("incidents:detail", pk=incident.pk)
+    return render(
+        request,
+        "incidents/amend_form.html",
+        {"form": form, "incident": incident, "entry": entry},
+    )
+
+
+@require_POST
+def status_change(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for(request.user, pk)
+    if not access.can_change_status(request.user, incident):
+        raise Http404
+    form = StatusForm(request.POST, incident=incident)
+    if form.is_valid():
+        try:
+            services.change_status(
+                actor=request.user,
+                incident=incident,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+                closure_outcome=form.cleaned_data["closure_outcome"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.ConcurrentChange as exc:
+            transaction.set_rollback(True)
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            transaction.set_rollback(True)
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Status changed to {incident.get_status_display()}.")
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect("incidents:detail", pk=incident.pk)
+
+
+@require_POST
+def references_update(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for(request.user, pk)
+    if not access.can_record_on(request.user, incident):
+        raise Http404
+    form = ReferencesForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_references(
+                actor=request.user,
+                incident=incident,
+                expected_version=data["version"],
+                la_reference=data["la_reference"],
+                police_reference=data["police_reference"],
+                cqc_reference=data["cqc_reference"],
+            )
+        except services.ConcurrentChange as exc:
+            transaction.set_rollback(True)
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Notification references saved.")
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect("incidents:detail", pk=incident.pk)
+
+
+def _form_errors(form: Any) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def need_to_know(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for(request.user, pk)
+    if not access.can_manage_need_to_know(request.user, incident):
+        raise Http404
+    form = GrantForm(request.POST or None, actor=request.user, initial={"version": incident.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.grant_need_to_know(
+                actor=request.user,
+                incident=incident,
+                user=form.cleaned_data["user"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.ConcurrentChange as exc:
+            transaction.set_rollback(True)
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            transaction.set_rollback(True)
+            apply_service_errors(form, exc)
+        else:
+            name = grant.user.get_full_name() or grant.user.get_username()
+            messages.success(request, f"{name} added to the need-to-know list.")
+            return redirect("incidents:need_to_know", pk=incident.pk)
+    grants = NeedToKnowGrant.objects.filter(incident=incident).select_related(
+        "user", "granted_by", "revoked_by"
+    )
+    return render(
+        request,
+        "incidents/need_to_know.html",
+        {"incident": incident, "form": form, "grants": grants},
+    )
+
+
+@require_POST
+def need_to_know_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+    incident = access.get_incident_for(request.user, pk)
+    if not access.can_manage_need_to_know(request.user, incident):
+        raise Http404
+    grant = NeedToKnowGrant.objects.filter(incident=incident, pk=grant_pk).first()
+    if grant is None:
+        raise Http404
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.revoke_need_to_know(
+                actor=request.user,
+                grant=grant,
+                reason=form.cleaned_data["revoke_reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.ConcurrentChange as exc:
+            transaction.set_rollback(True)
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            transaction.set_rollback(True)
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Access revoked.")
+    else:
+        messages.error(request, "Say why access is being removed. " + _form_errors(form))
+    return redirect("incidents:need_to_know", pk=incident.pk)
+
+
+@require_POST
+def restrict(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for(request.user, pk)
+    if not access.can_manage_need_to_know(request.user, incident):
+        raise Http404
+    form = RestrictForm(request.POST)
+    if not form.is_valid():
+        raise PermissionDenied
+    try:
+        services.set_restricted(
+            actor=request.user,
+            incident=incident,
+            restricted=form.cleaned_data["restricted"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except services.ConcurrentChange as exc:
+        transaction.set_rollback(True)
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            "Incident restricted to safeguarding leads and the need-to-know list."
+            if incident.restricted
+            else "Restriction lifted.",
+        )
+    return redirect("incidents:need_to_know", pk=incident.pk)
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    q = request.GET.get("q", "").strip()[:100]
+    qs = access.visible_people(request.user).select_related("service")
+    if q:
+        from django.db.models import Q
+
+        qs = qs.filter(Q(given_name__icontains=q) | Q(family_name__icontains=q))
+    page = Paginator(qs.order_by("family_name", "given_name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "incidents/person_list.html", {"page": page, "q": q})
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access.get_person_for(request.user, pk)
+    log_access(person, view="person")
+    incidents = (
+        access.visible_incidents(request.user)
+        .filter(people=person)
+        .select_related("service")
+        .order_by("-became_aware_at")
+    )
+    return render(
+        request, "incidents/person_detail.html", {"person": person, "incidents": incidents}
+    )

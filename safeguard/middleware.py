@@ -1,0 +1,63 @@
+"""Request ids (for logs and the audit trail) and no-store caching of pages."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "safeguard_request_id", default=None
+)
+_VALID_INCOMING = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def get_request_id() -> str | None:
+    return _request_id.get()
+
+
+def set_request_id(value: str | None) -> contextvars.Token[str | None]:
+    return _request_id.set(value)
+
+
+class RequestIdMiddleware:
+    """Give every request an id: taken from a sane X-Request-ID header or new."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _VALID_INCOMING.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = _request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = _request_id.get() or "-"
+        return True
+
+
+class NoStoreMiddleware:
+    """Record pages must not sit in browser or proxy caches on shared laptops."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith("/static/"):
+            response["Cache-Control"] = "no-store, private"
+            response["Pragma"] = "no-cache"
+        return response

@@ -1,0 +1,29 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from organisations.views import home
+from safeguard import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("", home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("organisation/", include("organisations.urls")),
+    path("incidents/", include("incidents.urls")),
+    path("disclosures/", include("disclosures.urls")),
+    path("allegations/", include("allegations.urls")),
+    path("chronology/", include("chronology.urls")),
+    path("audit/", include("audits.urls")),
+]

@@ -1,0 +1,74 @@
+"""Shared fixtures: one organisation with a named user per role, and an outsider.
+
+``world`` is the standard cast used by the permission matrix and most tests:
+- org with services ``home`` and ``dom``;
+- ``manager`` (home only), ``manager_dom`` (dom only), ``lead``, ``hr``,
+  ``auditor``, ``admin``;
+- ``outsider``: a lead in another organisation;
+- ``incident`` (home, open), ``restricted`` (home, restricted, nobody named).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from organisations.models import Organisation, Role, Service
+from tests.factories import PASSWORD, OrganisationFactory, ServiceFactory, make_incident, member
+
+
+@dataclass
+class World:
+    org: Organisation
+    other_org: Organisation
+    home: Service
+    dom: Service
+    users: dict[str, Any]
+    objects: dict[str, Any] = field(default_factory=dict)
+
+    def client(self, role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(self.users[role])
+        return client
+
+
+ROLES = ["manager", "manager_dom", "lead", "hr", "auditor", "admin", "outsider"]
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    org = OrganisationFactory(name="Riverside Test Group")
+    other = OrganisationFactory(name="Elsewhere Care Ltd", reference_prefix="EC")
+    home = ServiceFactory(organisation=org, name="Test House")
+    dom = ServiceFactory(organisation=org, name="Test Home Care", kind=Service.Kind.DOMICILIARY)
+    other_service = ServiceFactory(organisation=other, name="Elsewhere House")
+    users = {
+        "manager": member(org, Role.MANAGER, [home], username="manager"),
+        "manager_dom": member(org, Role.MANAGER, [dom], username="manager_dom"),
+        "lead": member(org, Role.LEAD, username="lead"),
+        "hr": member(org, Role.HR, username="hr"),
+        "auditor": member(org, Role.AUDITOR, username="auditor"),
+        "admin": member(org, Role.ADMIN, username="admin"),
+        "outsider": member(other, Role.LEAD, username="outsider"),
+    }
+    w = World(org=org, other_org=other, home=home, dom=dom, users=users)
+    w.objects["incident"] = make_incident(users["manager"], home)
+    w.objects["restricted"] = make_incident(users["manager"], home, restricted=True)
+    outsider_manager = member(other, Role.MANAGER, [other_service], username="other_manager")
+    w.objects["other_incident"] = make_incident(outsider_manager, other_service)
+    return w
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Argon2 is deliberately slow; tests that check hashing set it back.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
