@@ -88,6 +88,8 @@ class IncidentForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("became_aware_at", local_now())
         self.helper = FormHelper()
+        # Server-side messages are clearer and consistent; see base.html's alert.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Fieldset("Where", "service"),
             Fieldset(
@@ -199,6 +201,8 @@ class EntryForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("occurred_at", local_now())
         self.helper = FormHelper()
+        # Server-side messages are clearer and consistent; see base.html's alert.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout("kind", "occurred_at", "facts", "present", Submit("save", "Add entry"))
 
     def clean_occurred_at(self) -> Any:
@@ -223,6 +227,8 @@ class AmendmentForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        # Server-side messages are clearer and consistent; see base.html's alert.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout("new_text", "reason", Submit("save", "Save amendment"))
 
 
