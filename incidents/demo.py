@@ -93,13 +93,13 @@ def _incidents(ctx: DemoContext) -> None:
         what_happened=(
             "During the 08:00 call the care worker saw bruising on June's left wrist. June "
             "appeared fearful while her son was in the room and would not answer questions. "
-            "When he left the room she said quietly: \"don't tell anyone\"."
+            'When he left the room she said quietly: "don\'t tell anyone".'
         ),
         occurred_at=t0,
         became_aware_at=t0 + timedelta(minutes=40),
         raised_by="Priya Shah, care worker",
         risk_level="high",
-        persons_views="\"Don't tell anyone.\" June has not said what she wants to happen.",
+        persons_views='"Don\'t tell anyone." June has not said what she wants to happen.',
         desired_outcomes="To be safe at home; June has said she wants to stay in her own home.",
         capacity_considerations=(
             "No reason to doubt June's capacity for this decision. Consent may not be freely "
@@ -122,7 +122,7 @@ def _incidents(ctx: DemoContext) -> None:
         incident=coercion,
         kind="direct_quote",
         occurred_at=t0 + timedelta(minutes=15),
-        facts="When her son went to the kitchen June said quietly: \"don't tell anyone\".",
+        facts='When her son went to the kitchen June said quietly: "don\'t tell anyone".',
         present="Priya Shah (care worker)",
     )
     entry = services.add_entry(
@@ -172,7 +172,7 @@ def _incidents(ctx: DemoContext) -> None:
         summary="Repeated missing money and new visitors",
         what_happened=(
             "Over three weeks Tom's cash tin has been £40–£60 short on four occasions after "
-            "visits from two new \"friends\". Tom appears anxious after phone calls."
+            'visits from two new "friends". Tom appears anxious after phone calls.'
         ),
         occurred_at=t1,
         became_aware_at=t1 + timedelta(days=1),
@@ -180,7 +180,7 @@ def _incidents(ctx: DemoContext) -> None:
         risk_level="medium",
         persons_views=(
             "Tom does not want anyone contacted: \"I need the company, I don't want to be on "
-            "my own.\""
+            'my own."'
         ),
         desired_outcomes="Keep his friendships; not lose money; not be alone in the evenings.",
         capacity_considerations=(
@@ -204,7 +204,7 @@ def _incidents(ctx: DemoContext) -> None:
         facts=(
             "Explained to Tom, using the easy-read leaflet, who we might tell and why. Tom "
             "repeated back that the council could help keep his money safe. He said: \"I don't "
-            "want them to stop coming.\""
+            'want them to stop coming."'
         ),
         present="Maya Okafor; Tom Baker",
     )
@@ -222,8 +222,8 @@ def _incidents(ctx: DemoContext) -> None:
         categories=["physical"],
         summary="Resident alleges rough handling during personal care",
         what_happened=(
-            "At 21:30 Edith told the senior carer: \"he grabbed my arm and pulled me up too "
-            "hard\". She named a member of night staff. Redness noted on the upper right arm."
+            'At 21:30 Edith told the senior carer: "he grabbed my arm and pulled me up too '
+            'hard". She named a member of night staff. Redness noted on the upper right arm.'
         ),
         occurred_at=t2 - timedelta(hours=1),
         became_aware_at=t2,
@@ -238,7 +238,7 @@ def _incidents(ctx: DemoContext) -> None:
         incident=allegation,
         kind="direct_quote",
         occurred_at=t2,
-        facts="Edith said: \"he grabbed my arm and pulled me up too hard\".",
+        facts='Edith said: "he grabbed my arm and pulled me up too hard".',
         present="Grace Lin (senior carer)",
     )
     services.add_entry(

@@ -68,9 +68,7 @@ def _granted(user: Any) -> Exists:
     from incidents.models import NeedToKnowGrant
 
     return Exists(
-        NeedToKnowGrant.objects.filter(
-            incident=OuterRef("pk"), user=user, revoked_at__isnull=True
-        )
+        NeedToKnowGrant.objects.filter(incident=OuterRef("pk"), user=user, revoked_at__isnull=True)
     )
 
 
