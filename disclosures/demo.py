@@ -42,7 +42,7 @@ def _coercion(incident: Any, manager: Any, lead: Any) -> None:
         what_shared=(
             "Bruising about 3 cm across the inside of June's left wrist, seen at the 08:00 "
             "call. Her son stays in the room during personal care and there is no private "
-            "space in the home. When he left the room she said quietly: \"don't tell anyone\". "
+            'space in the home. When he left the room she said quietly: "don\'t tell anyone". '
             "Visits are at fixed times known to the household."
         ),
         recipients=[
@@ -160,7 +160,9 @@ def _coercion(incident: Any, manager: Any, lead: Any) -> None:
             "Only her name, safe contact times and her request for support; no details of the "
             "injury or the household member."
         ),
-        confidentiality_measures="Secure email; the advocate asked to call only at the agreed times.",
+        confidentiality_measures=(
+            "Secure email; the advocate asked to call only at the agreed times."
+        ),
         retaliation_risk="No contact by post or at visit times when her son is present.",
         safe_contact="Advocate to phone on Tue/Thu at 11:00 only.",
         outcome="Advocacy service accepted the referral; first call booked.",
@@ -179,7 +181,7 @@ def _financial(incident: Any, manager: Any, lead: Any) -> None:
         "Using the easy-read leaflet, explained to Tom who we might tell (the council's "
         "safeguarding team), why (to help keep his money safe) and what could happen next. "
         "Talked about advocacy and safer ways to keep his friendships, such as meeting "
-        "visitors in the communal lounge. Tom said: \"I don't want them to stop coming.\""
+        'visitors in the communal lounge. Tom said: "I don\'t want them to stop coming."'
     )
     first = services.record_disclosure(
         actor=manager,
@@ -188,7 +190,7 @@ def _financial(incident: Any, manager: Any, lead: Any) -> None:
         decided_at=t1 + timedelta(days=2, hours=1),
         purpose="protection_planning",
         what_withheld=(
-            "The pattern of missing money (£40–£60 on four occasions after visits), the two "
+            "The pattern of missing money (£40 to £60 on four occasions after visits), the two "
             "new visitors and Tom's anxiety after phone calls were considered for a referral "
             "to local-authority safeguarding and not shared."
         ),
@@ -243,7 +245,7 @@ def _financial(incident: Any, manager: Any, lead: Any) -> None:
         reviewed_at=t1 + timedelta(days=9, hours=3),
         what_changed=(
             "£150 missing after a visit on Monday. Tom told his key worker that one visitor "
-            "said he would \"get hurt\" if he told staff. Two thresholds are met (a threat and "
+            'said he would "get hurt" if he told staff. Two thresholds are met (a threat and '
             "a loss over £100)."
         ),
         no_further_review_reason=(
@@ -261,7 +263,7 @@ def _financial(incident: Any, manager: Any, lead: Any) -> None:
         what_shared=(
             "Pattern of exploitation indicators: money missing on five occasions after visits "
             "by two named visitors, including £150 on Monday; Tom's report that a visitor said "
-            "he would \"get hurt\" if he told staff; his anxiety after phone calls; and the steps "
+            'he would "get hurt" if he told staff; his anxiety after phone calls; and the steps '
             "taken so far (cash in the safe, visitor book, advocacy offered)."
         ),
         what_withheld=(
@@ -314,7 +316,9 @@ def _financial(incident: Any, manager: Any, lead: Any) -> None:
             {
                 "name": "Lee Morgan",
                 "role": "Key worker",
-                "advice": "Concerned that sharing will damage Tom's trust; asked to tell Tom first.",
+                "advice": (
+                    "Concerned that sharing will damage Tom's trust; asked to tell Tom first."
+                ),
             },
         ],
         dissenting_views=(
@@ -339,7 +343,7 @@ def _allegation(incident: Any, manager: Any, lead: Any) -> None:
         decided_at=t2 + timedelta(minutes=45),
         purpose="immediate_safety",
         what_shared=(
-            "Edith's words \"he grabbed my arm and pulled me up too hard\", the name of the "
+            'Edith\'s words "he grabbed my arm and pulled me up too hard", the name of the '
             "night staff member, the redness on her upper right arm and that he has been "
             "removed from her care."
         ),

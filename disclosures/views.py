@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -272,7 +271,6 @@ def _save(
             "",
         )
     except ValidationError as exc:
-        transaction.set_rollback(True)
         _apply_errors(exc, form, formsets, row_index)
         return None, [], ""
 
@@ -393,7 +391,6 @@ def decision_amend(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.amend_decision(actor=request.user, decision=decision, **form.cleaned_data)
         except ValidationError as exc:
-            transaction.set_rollback(True)
             for key, errors in exc.message_dict.items():
                 form.add_error(key if key in form.fields else None, errors)
         else:
@@ -419,7 +416,6 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.record_review(actor=request.user, decision=decision, **form.cleaned_data)
         except ValidationError as exc:
-            transaction.set_rollback(True)
             if hasattr(exc, "error_dict"):
                 for key, errors in exc.message_dict.items():
                     form.add_error(key if key in form.fields else None, errors)

@@ -206,8 +206,12 @@ def get_decision_for(user: Any, pk: Any) -> DisclosureDecision:
 
 
 def can_record_decision(user: Any, incident: Incident) -> bool:
-    """Record, amend and review decisions. Caller already holds a visible incident."""
-    return can_record_on(user, incident)
+    """Record, amend and review decisions on an incident the user can see.
+    Checked in full here because services are called from other apps too."""
+    return (
+        can_record_on(user, incident)
+        and visible_incidents(user).filter(pk=incident.pk).exists()
+    )
 
 
 def decisions_for_review(user: Any) -> DecisionQuerySet:
