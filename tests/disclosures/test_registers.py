@@ -192,7 +192,7 @@ def test_review_rules(world: Any, review_points: Any) -> None:
 
     decision = review_points["due"]
     manager = world.users["manager"]
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"what_changed": ""}, "what_changed"),
         ({"reviewed_at": timezone.now() + timedelta(hours=1)}, "reviewed_at"),
         ({"reviewed_at": decision.decided_at - timedelta(days=1)}, "reviewed_at"),
@@ -201,7 +201,7 @@ def test_review_rules(world: Any, review_points: Any) -> None:
         ({"next_review_date": TODAY}, "next_review_date"),
         ({"no_further_review_reason": "Both."}, "no_further_review_reason"),
     ]
-    base = {
+    base: dict[str, Any] = {
         "reviewed_at": timezone.now(),
         "what_changed": "Contact achieved.",
         "next_review_date": TODAY + timedelta(days=7),

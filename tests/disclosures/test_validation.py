@@ -44,7 +44,7 @@ OVERRIDE = {
 }
 
 # (id, overrides that break the rule, field named in the error, overrides that satisfy it)
-RULES = [
+RULES: list[tuple[str, dict[str, Any], str, dict[str, Any]]] = [
     ("share needs recipients", {"recipients": []}, "recipients", {}),
     ("share needs what was shared", {"what_shared": "  "}, "what_shared", {}),
     ("share needs proportionality", {"proportionality": ""}, "proportionality", {}),

@@ -154,7 +154,9 @@ def test_quality_warnings_then_save_with_warnings(world: Any) -> None:
     assert "Check the record before saving" in html
     assert "is vague" in html
     assert not DisclosureDecision.objects.exists()
-    fingerprint = re.search(r'name="quality_fingerprint" value="(\w+)"', html).group(1)
+    match = re.search(r'name="quality_fingerprint" value="(\w+)"', html)
+    assert match is not None
+    fingerprint = match.group(1)
 
     # Confirming warnings the author never saw (the text changed) shows them again.
     changed = {
