@@ -29,9 +29,12 @@ from typing import Any
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.text import capfirst
 
 from audits import redaction
+from audits.redaction import FINGERPRINT_PREFIX
 from organisations.audit import current_source
 
 GENESIS_HASH = "0" * 64
@@ -160,6 +163,17 @@ class AuditEntry(AbstractLogEntry):
             (EXPORT, "export"),
         )
 
+    ACTION_LABELS = {
+        Action.CREATE: "Created",
+        Action.UPDATE: "Changed",
+        Action.DELETE: "Deleted",
+        Action.ACCESS: "Viewed",
+        Action.LOGIN: "Logged in",
+        Action.LOGOUT: "Logged out",
+        Action.LOGIN_FAILED: "Failed login",
+        Action.EXPORT: "Exported",
+    }
+
     EVENT_ACTIONS = {
         "access": Action.ACCESS,
         "export": Action.EXPORT,
@@ -256,8 +270,37 @@ class AuditEntry(AbstractLogEntry):
             return f"system ({self.view.removeprefix('command:')})"
         return "anonymous" if self.action == self.Action.LOGIN_FAILED else "system"
 
-    def changed_fields(self) -> list[str]:
-        return sorted((self.changes or {}).keys())
+    @property
+    def action_label(self) -> str:
+        return self.ACTION_LABELS.get(self.action, str(self.action))
+
+    def change_summary(self) -> list[str]:
+        """For changes: "Status: open → closed", "Facts: text changed",
+        "Services: added Service #2". Creates list no fields (the record shows them)."""
+        if self.action != self.Action.UPDATE or not isinstance(self.changes, dict):
+            return []
+        model = self.content_type.model_class() if self.content_type_id else None
+        lines = []
+        for name, change in sorted(self.changes.items()):
+            label = name.replace("_", " ")
+            if model is not None:
+                try:
+                    label = str(model._meta.get_field(name).verbose_name)
+                except FieldDoesNotExist:
+                    pass
+            label = capfirst(label)
+            if isinstance(change, dict):
+                verb = "added" if change.get("operation") == "add" else "removed"
+                lines.append(f"{label}: {verb} {', '.join(change.get('objects', []))}")
+            elif isinstance(change, list) and len(change) == 2:
+                old, new = (v if v not in (None, "", "None") else "—" for v in change)
+                if str(old).startswith(FINGERPRINT_PREFIX) or str(new).startswith(
+                    FINGERPRINT_PREFIX
+                ):
+                    lines.append(f"{label}: text changed")
+                else:
+                    lines.append(f"{label}: {old} → {new}")
+        return lines
 
 
 class ChainLink(models.Model):
