@@ -127,7 +127,7 @@ class AuditEntryManager(LogEntryManager):
         from auditlog.cid import get_cid
 
         is_class = isinstance(target, type)
-        model = target if is_class else type(target)
+        model = target if is_class else target.__class__  # also through lazy objects
         model = model._meta.concrete_model or model
         entry = self.model(
             content_type=ContentType.objects.get_for_model(model),

@@ -46,7 +46,7 @@ def current_source() -> str:
 def log_access(obj: Any, *, view: str) -> None:
     """Record that the current user (from the request context) opened ``obj``
     through ``view`` (e.g. "incident", "register", "export")."""
-    accessed.send(sender=type(obj), instance=obj, view=view)
+    accessed.send(sender=obj.__class__, instance=obj, view=view)
 
 
 def log_event(
