@@ -78,7 +78,9 @@ def verify_chain(anchor: str = "") -> ChainReport:
             anchor_seen = anchor_seen or link.hash == anchor
             last_seq = link.seq
     orphan = (
-        AuditEntry.objects.filter(chain_link__isnull=True).order_by("id").values_list("id", flat=True)
+        AuditEntry.objects.filter(chain_link__isnull=True)
+        .order_by("id")
+        .values_list("id", flat=True)
     ).first()
     if orphan is not None:
         return fail(

@@ -29,13 +29,21 @@ class ActorChoiceField(forms.ModelChoiceField):
 
 class AuditSearchForm(forms.Form):
     person = PersonChoiceField(
-        label="Adult at risk", queryset=None, required=False, empty_label="Anyone"  # type: ignore[arg-type]
+        label="Adult at risk",
+        queryset=None,
+        required=False,
+        empty_label="Anyone",
     )
     actor = ActorChoiceField(
-        label="Done by", queryset=None, required=False, empty_label="Anyone"  # type: ignore[arg-type]
+        label="Done by",
+        queryset=None,
+        required=False,
+        empty_label="Anyone",
     )
     action = forms.TypedChoiceField(
-        choices=[("", "Any action"), *AuditEntry.ACTION_LABELS.items()], coerce=int, required=False,
+        choices=[("", "Any action"), *AuditEntry.ACTION_LABELS.items()],
+        coerce=int,
+        required=False,
         empty_value=None,
     )
     object_type = forms.TypedChoiceField(
@@ -57,9 +65,9 @@ class AuditSearchForm(forms.Form):
         )
         type_ids = entries.order_by().values_list("content_type", flat=True).distinct()
         types = [
-            (ct.pk, str(capfirst(ct.model_class()._meta.verbose_name)))
+            (ct.pk, str(capfirst(model._meta.verbose_name)))
             for ct in ContentType.objects.filter(pk__in=type_ids)
-            if ct.model_class() is not None
+            if (model := ct.model_class()) is not None
         ]
         self.fields["object_type"].choices = [  # type: ignore[attr-defined]
             ("", "Any record"),
@@ -70,7 +78,7 @@ class AuditSearchForm(forms.Form):
         self.helper.form_tag = False
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The end date is before the start date.")
         return data

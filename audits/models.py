@@ -21,6 +21,7 @@ How an entry is made safe and tamper-evident:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import ipaddress
 import json
@@ -182,15 +183,19 @@ class AuditEntry(AbstractLogEntry):
         "login_failed": Action.LOGIN_FAILED,
     }
 
-    action = models.PositiveSmallIntegerField(
+    action: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
         choices=Action.choices, verbose_name="action", db_index=True
     )
-    organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    organisation_id: models.BigIntegerField[int | None, int | None] = models.BigIntegerField(
+        null=True, blank=True, db_index=True
+    )
     # The incident the target belongs to, so an incident's history is one query.
-    incident_id = models.BigIntegerField(null=True, blank=True)
+    incident_id: models.BigIntegerField[int | None, int | None] = models.BigIntegerField(
+        null=True, blank=True
+    )
     # The page, export or command through which it happened ("incident",
     # "audit_search_csv", "command:seed_demo").
-    view = models.CharField(max_length=80, blank=True)
+    view: models.CharField[str, str] = models.CharField(max_length=80, blank=True)
     content_hash = ContentHashField()
 
     objects = AuditEntryManager()
@@ -284,10 +289,8 @@ class AuditEntry(AbstractLogEntry):
         for name, change in sorted(self.changes.items()):
             label = name.replace("_", " ")
             if model is not None:
-                try:
+                with contextlib.suppress(FieldDoesNotExist):
                     label = str(model._meta.get_field(name).verbose_name)
-                except FieldDoesNotExist:
-                    pass
             label = capfirst(label)
             if isinstance(change, dict):
                 verb = "added" if change.get("operation") == "add" else "removed"

@@ -39,10 +39,16 @@ def record_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         log_event("logout", target=user, actor=user, view="logout")
 
 
-def record_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def record_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     User = get_user_model()
     username = str(credentials.get(User.USERNAME_FIELD, "") or credentials.get("username", ""))
-    user = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first() if username else None
+    user = (
+        User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
+        if username
+        else None
+    )
     if user is not None:
         log_event("login_failed", target=user, view="login")
     else:

@@ -6,12 +6,13 @@ Both are themselves logged: who looked at who looked at what is evidence too.
 from __future__ import annotations
 
 import csv
-from datetime import UTC
 from collections.abc import Iterator
+from datetime import UTC
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -52,7 +53,7 @@ def _search_form(request: HttpRequest) -> tuple[AuditSearchForm, Any]:
 def search(request: HttpRequest) -> HttpResponse:
     form, entries = _search_form(request)
     page = Paginator(_rows(entries), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)  # type: ignore[assignment]
+    page.object_list = list(page.object_list)
     references = dict(
         access.visible_incidents(request.user)
         .filter(pk__in={e.incident_id for e in page.object_list if e.incident_id})
@@ -98,7 +99,9 @@ def _csv_lines(entries: Any) -> Iterator[str]:
                 e.actor_label,
                 e.actor_id or "",
                 e.action_label,
-                e.content_type.model_class()._meta.verbose_name if e.content_type.model_class() else "",
+                e.content_type.model_class()._meta.verbose_name
+                if e.content_type.model_class()
+                else "",
                 e.object_repr,
                 e.incident_id or "",
                 e.view,
@@ -110,7 +113,7 @@ def _csv_lines(entries: Any) -> Iterator[str]:
         )
 
 
-def search_csv(request: HttpRequest) -> HttpResponse:
+def search_csv(request: HttpRequest) -> HttpResponseBase:
     form, entries = _search_form(request)
     if form.is_bound and not form.is_valid():
         return redirect(f"{reverse('audits:search')}?{request.GET.urlencode()}")

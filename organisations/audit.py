@@ -99,7 +99,7 @@ class UnknownActor(ValueError):
     """``command_actor`` was given a username that does not exist."""
 
 
-class command_actor:  # noqa: N801 - used like a function: ``with command_actor(...)``
+class command_actor:  # used like a function: ``with command_actor(...)``
     """Attribute a management command's writes to ``username``, or to "system".
 
     Entries get ``view="command:<command>"``; with a username they also carry

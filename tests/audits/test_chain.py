@@ -23,8 +23,11 @@ def run_verify(*args: str) -> str:
 def some_history(world):
     incident = world.objects["incident"]
     services.change_status(
-        actor=world.users["manager"], incident=incident, to_status="under_enquiry",
-        reason="Enquiry opened.", expected_version=incident.version,
+        actor=world.users["manager"],
+        incident=incident,
+        to_status="under_enquiry",
+        reason="Enquiry opened.",
+        expected_version=incident.version,
     )
     make_incident(world.users["manager"], world.home)
     world.client("lead").get(f"/incidents/{incident.pk}/")
@@ -134,12 +137,33 @@ def test_seed_demo_then_verify_passes_and_records_the_command(db):
 
 
 def test_seed_demo_actor_option(db):
+    from organisations.models import Organisation
     from tests.factories import UserFactory
 
     UserFactory(username="operator")
     call_command("seed_demo", "--actor", "operator", stdout=StringIO())
-    setup = AuditEntry.objects.filter(object_repr="Organisation #%d" % AuditEntry.objects.filter(
-        object_repr__startswith="Organisation #").first().object_id)
-    assert setup.first().actor.username == "operator"
+    organisation = Organisation.objects.get()
+    created = AuditEntry.objects.get_for_object(organisation).get(action=AuditEntry.Action.CREATE)
+    assert created.actor.username == "operator" and created.view == "command:seed_demo"
     with pytest.raises(CommandError, match="No such user"):
         call_command("seed_demo", "--actor", "nobody-here", stdout=StringIO())
+
+
+def test_acting_as_nests(world):
+    """auditlog's set_actor loses the outer actor after a nested block; ours does not."""
+    from organisations.audit import acting_as, log_access
+
+    manager, lead = world.users["manager"], world.users["lead"]
+    incident = world.objects["incident"]
+    with acting_as(manager):
+        log_access(incident, view="one")
+        with acting_as(lead):
+            log_access(incident, view="two")
+        log_access(incident, view="three")
+    log_access(incident, view="four")
+    actors = dict(
+        AuditEntry.objects.filter(view__in=["one", "two", "three", "four"]).values_list(
+            "view", "actor__username"
+        )
+    )
+    assert actors == {"one": "manager", "two": "lead", "three": "manager", "four": None}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -36,9 +37,16 @@ def test_two_processes_writing_concurrently_keep_the_chain_valid(tmp_path: Path)
     env = {**os.environ, "DATABASE_URL": _database_url(), "SAFEGUARD_ENV": "development"}
     env.pop("TEST_DATABASE_NAME", None)
     workers = [
-        subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-            [sys.executable, "-m", "tests.audits.chain_worker", str(organisation.pk),
-             str(start), name, str(TRANSACTIONS)],
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.audits.chain_worker",
+                str(organisation.pk),
+                str(start),
+                name,
+                str(TRANSACTIONS),
+            ],
             cwd=settings.BASE_DIR,
             env=env,
         )
@@ -56,10 +64,12 @@ def test_two_processes_writing_concurrently_keep_the_chain_valid(tmp_path: Path)
     # Each transaction's two entries are adjacent in the chain (chained at its
     # commit), and the two writers did interleave.
     order = list(
-        ChainLink.objects.filter(entry__in=written).order_by("seq").values_list("entry__view", flat=True)
+        ChainLink.objects.filter(entry__in=written)
+        .order_by("seq")
+        .values_list("entry__view", flat=True)
     )
     for first, second in zip(order[::2], order[1::2], strict=True):
         assert first.removesuffix("-a") == second.removesuffix("-b")
     writers = [view.split("-")[0] for view in order]
-    switches = sum(1 for a, b in zip(writers, writers[1:]) if a != b)
+    switches = sum(1 for a, b in itertools.pairwise(writers) if a != b)
     assert switches >= 1

@@ -24,16 +24,25 @@ def test_incident_services_are_logged_with_actor_and_incident(world):
     assert entries_for(incident, action=A.CREATE).get().incident_id == incident.pk
 
     entry = services.add_entry(
-        actor=manager, incident=incident, kind="call", facts="Rang the GP.",
+        actor=manager,
+        incident=incident,
+        kind="call",
+        facts="Rang the GP.",
         occurred_at=timezone.now() - timedelta(minutes=10),
     )
     amendment = services.amend_entry(actor=manager, entry=entry, reason="Typo", new_text="Rang GP.")
     transition = services.change_status(
-        actor=manager, incident=incident, to_status="under_enquiry", reason="s42 enquiry.",
+        actor=manager,
+        incident=incident,
+        to_status="under_enquiry",
+        reason="s42 enquiry.",
         expected_version=incident.version,
     )
     grant = services.grant_need_to_know(
-        actor=lead, incident=incident, user=world.users["auditor"], reason="Sampling.",
+        actor=lead,
+        incident=incident,
+        user=world.users["auditor"],
+        reason="Sampling.",
         expected_version=incident.version,
     )
     services.revoke_need_to_know(
@@ -59,7 +68,10 @@ def test_viewing_a_restricted_incident_is_on_its_history_for_the_lead(world):
     lead = world.users["lead"]
     restricted = world.objects["restricted"]
     services.grant_need_to_know(
-        actor=lead, incident=restricted, user=world.users["auditor"], reason="Quality sample.",
+        actor=lead,
+        incident=restricted,
+        user=world.users["auditor"],
+        reason="Quality sample.",
         expected_version=restricted.version,
     )
     auditor = world.client("auditor")
@@ -78,7 +90,9 @@ def test_viewing_a_restricted_incident_is_on_its_history_for_the_lead(world):
     history = world.client("lead").get(reverse("audits:incident_history", args=[restricted.pk]))
     assert history.status_code == 200
     auditor_name = world.users["auditor"].get_full_name()
-    rows = [r for r in history.content.decode().split("<tr>") if "Viewed" in r and auditor_name in r]
+    rows = [
+        r for r in history.content.decode().split("<tr>") if "Viewed" in r and auditor_name in r
+    ]
     assert rows, "the auditor's view is not on the History tab"
     # Opening the history is itself recorded.
     assert entries_for(restricted, action=A.ACCESS, view="incident_history").count() == 1
@@ -110,7 +124,10 @@ def test_login_logout_and_failed_login(world, client):
 
 def test_log_event_for_a_register(world):
     entry = log_event(
-        "access", target=NeedToKnowGrant, view="register", actor=world.users["lead"],
+        "access",
+        target=NeedToKnowGrant,
+        view="register",
+        actor=world.users["lead"],
         details={"page": 2},
     )
     assert entry.content_type == ContentType.objects.get_for_model(NeedToKnowGrant)

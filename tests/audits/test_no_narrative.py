@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -34,7 +35,7 @@ SECRETS = {
 
 def test_no_record_text_in_any_column_of_the_log(world):
     manager, lead = world.users["manager"], world.users["lead"]
-    person = PersonFactory(
+    person: Any = PersonFactory(
         organisation=world.org,
         service=world.home,
         given_name=SECRETS["given_name"],
@@ -109,7 +110,10 @@ def test_changed_text_is_fingerprinted_and_codes_are_kept(world):
     assert created.organisation_id == world.org.pk and created.incident_id == incident.pk
 
     services.change_status(
-        actor=manager, incident=incident, to_status="under_enquiry", reason="Enquiry opened.",
+        actor=manager,
+        incident=incident,
+        to_status="under_enquiry",
+        reason="Enquiry opened.",
         expected_version=incident.version,
     )
     update = entries_for(incident, action=AuditEntry.Action.UPDATE).last()
@@ -123,8 +127,11 @@ def test_labels_do_not_rely_on_str(world, monkeypatch):
     monkeypatch.setattr(ChronologyEntry, "__str__", lambda self: self.facts)
     incident = make_incident(world.users["manager"], world.home, what_happened="Leaky str text")
     services.add_entry(
-        actor=world.users["manager"], incident=incident, kind="observation",
-        facts="Leaky facts text", occurred_at=timezone.now() - timedelta(minutes=5),
+        actor=world.users["manager"],
+        incident=incident,
+        kind="observation",
+        facts="Leaky facts text",
+        occurred_at=timezone.now() - timedelta(minutes=5),
     )
     text = whole_log_as_text()
     assert "Leaky" not in text

@@ -22,7 +22,9 @@ def _csv(response) -> list[dict[str, str]]:
 
 
 def test_search_shows_only_the_organisations_entries(world):
-    world.client("outsider").get(reverse("incidents:detail", args=[world.objects["other_incident"].pk]))
+    world.client("outsider").get(
+        reverse("incidents:detail", args=[world.objects["other_incident"].pk])
+    )
     response = world.client("lead").get(reverse("audits:search"))
     page = response.context["page"]
     assert page.paginator.count > 0
@@ -68,7 +70,9 @@ def test_search_filters(world):
     assert {e.incident_id for e in by_person} - {None} == {incident.pk}
     assert any(e.object_id == person.pk and e.view == "person" for e in by_person)
     assert found(date_from="2000-01-01", date_to="2000-01-02") == []
-    response = lead.get(reverse("audits:search"), {"date_from": "2030-01-02", "date_to": "2030-01-01"})
+    response = lead.get(
+        reverse("audits:search"), {"date_from": "2030-01-02", "date_to": "2030-01-01"}
+    )
     assert "The end date is before the start date." in response.content.decode()
     assert response.context["page"].paginator.count == 0
 
@@ -87,8 +91,11 @@ def test_csv_export_is_logged_and_safe(world):
     user.save()
     with acting_as(user):  # as the request middleware would
         services.add_entry(
-            actor=user, incident=incident, kind="observation",
-            facts="Text never exported", occurred_at=incident.became_aware_at,
+            actor=user,
+            incident=incident,
+            kind="observation",
+            facts="Text never exported",
+            occurred_at=incident.became_aware_at,
         )
     response = world.client("lead").get(reverse("audits:search_csv"), {"action": A.CREATE})
     assert response["Content-Type"].startswith("text/csv")
@@ -113,8 +120,11 @@ def test_csv_with_an_invalid_search_goes_back_to_the_form(world):
 def test_history_lists_who_did_and_who_viewed_newest_first(world):
     incident: Incident = world.objects["incident"]
     services.change_status(
-        actor=world.users["manager"], incident=incident, to_status="under_enquiry",
-        reason="Enquiry.", expected_version=incident.version,
+        actor=world.users["manager"],
+        incident=incident,
+        to_status="under_enquiry",
+        reason="Enquiry.",
+        expected_version=incident.version,
     )
     world.client("auditor").get(reverse("incidents:detail", args=[incident.pk]))
     response = world.client("lead").get(reverse("audits:incident_history", args=[incident.pk]))
