@@ -22,6 +22,7 @@ class AuditsConfig(AppConfig):
         user_logged_in.connect(receivers.record_login, dispatch_uid="audits.login")
         user_logged_out.connect(receivers.record_logout, dispatch_uid="audits.logout")
         user_login_failed.connect(receivers.record_login_failed, dispatch_uid="audits.login_failed")
-        # Accounts: who was created, deactivated, renamed; last_login changes on
-        # every login and is covered by the login entries instead.
-        auditlog.register(get_user_model(), exclude_fields=["last_login"])
+        # Accounts: who was created, deactivated, renamed. last_login changes on
+        # every login and is covered by the login entries; a password hash says
+        # nothing an inspector needs.
+        auditlog.register(get_user_model(), exclude_fields=["last_login", "password"])

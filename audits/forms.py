@@ -73,9 +73,21 @@ class AuditSearchForm(forms.Form):
             ("", "Any record"),
             *sorted(types, key=lambda t: t[1]),
         ]
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_tag = False
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] += " is-invalid"
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{self[name].auto_id}-error"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -296,14 +296,25 @@ class AuditEntry(AbstractLogEntry):
                 verb = "added" if change.get("operation") == "add" else "removed"
                 lines.append(f"{label}: {verb} {', '.join(change.get('objects', []))}")
             elif isinstance(change, list) and len(change) == 2:
-                old, new = (v if v not in (None, "", "None") else "—" for v in change)
-                if str(old).startswith(FINGERPRINT_PREFIX) or str(new).startswith(
-                    FINGERPRINT_PREFIX
-                ):
+                if any(str(v).startswith(FINGERPRINT_PREFIX) for v in change):
                     lines.append(f"{label}: text changed")
                 else:
+                    old, new = (_display_value(model, name, v) for v in change)
                     lines.append(f"{label}: {old} → {new}")
         return lines
+
+
+def _display_value(model: Any, name: str, value: Any) -> str:
+    """A kept value as people read it: "Under enquiry" for a choice code, "yes"/"no"."""
+    if value in (None, "", "None"):
+        return "—"
+    if value in ("True", "False"):
+        return "yes" if value == "True" else "no"
+    if model is not None:
+        with contextlib.suppress(FieldDoesNotExist):
+            choices = dict(model._meta.get_field(name).flatchoices)
+            return str(choices.get(value, value))
+    return str(value)
 
 
 class ChainLink(models.Model):

@@ -118,7 +118,7 @@ def test_changed_text_is_fingerprinted_and_codes_are_kept(world):
     )
     update = entries_for(incident, action=AuditEntry.Action.UPDATE).last()
     assert update.changes == {"status": ["open", "under_enquiry"]}
-    assert "Status: open → under_enquiry" in update.change_summary()
+    assert "Status: Open → Under enquiry" in update.change_summary()
 
 
 def test_labels_do_not_rely_on_str(world, monkeypatch):

@@ -129,7 +129,7 @@ def test_history_lists_who_did_and_who_viewed_newest_first(world):
     world.client("auditor").get(reverse("incidents:detail", args=[incident.pk]))
     response = world.client("lead").get(reverse("audits:incident_history", args=[incident.pk]))
     html = response.content.decode()
-    assert "Status: open → under_enquiry" in html
+    assert "Status: Open → Under enquiry" in html
     assert "Viewed" in html and world.users["auditor"].get_full_name() in html
     entries = list(response.context["page"].object_list)
     assert all(e.incident_id == incident.pk for e in entries)
