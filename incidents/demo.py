@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from auditlog.context import set_actor
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from incidents import services
 from incidents.models import Incident
+from organisations.audit import acting_as
 from organisations.models import Membership, Organisation, Role, Service
 
 DEMO_ORGANISATION = "Riverside Care Group"
@@ -69,7 +69,7 @@ def build(stdout: Any = None) -> DemoContext | None:
             membership.services.set(svc.values())
         users[username] = user
     ctx = DemoContext(organisation=org, services=svc, users=users)
-    with set_actor(users["manager"]):
+    with acting_as(users["manager"]):
         _incidents(ctx)
     return ctx
 
@@ -258,7 +258,7 @@ def _incidents(ctx: DemoContext) -> None:
         ),
         present="Grace Lin; Maya Okafor (by phone)",
     )
-    with set_actor(lead):
+    with acting_as(lead):
         services.set_restricted(
             actor=lead, incident=allegation, restricted=True, expected_version=allegation.version
         )

@@ -260,3 +260,41 @@ def decision_deciders(user: Any) -> QuerySet[Membership]:
         .filter(organisation_id=membership.organisation_id, role__in=INCIDENT_WRITERS)
         .select_related("user")
     )
+
+
+# --- Audit trail -------------------------------------------------------------
+
+AUDIT_READERS = (Role.LEAD, Role.AUDITOR)
+# Auditors do not see allegation records (HR/safeguarding files), nor that
+# anyone opened them.
+AUDITOR_HIDDEN_APPS = ("allegations",)
+
+
+def can_read_audit_trail(user: Any) -> bool:
+    return has_role(user, *AUDIT_READERS)
+
+
+def visible_audit_entries(user: Any) -> QuerySet[Any]:
+    """The organisation's audit entries, for leads and auditors. Entries about
+    an incident the user cannot open (restricted, for an auditor) are left out."""
+    from auditlog import get_logentry_model
+
+    entries = get_logentry_model().objects
+    membership = membership_of(user)
+    if membership is None or membership.role not in AUDIT_READERS:
+        return entries.none()
+    qs = entries.filter(organisation_id=membership.organisation_id)
+    if membership.role == Role.LEAD:
+        return qs
+    return qs.filter(
+        Q(incident_id__isnull=True) | Q(incident_id__in=visible_incidents(user).values("pk"))
+    ).exclude(content_type__app_label__in=AUDITOR_HIDDEN_APPS)
+
+
+def incident_history_for(user: Any, pk: Any) -> tuple[Incident, QuerySet[Any]]:
+    """An incident and its audit entries (who did and who saw what): leads and
+    auditors who can open the incident. Anyone else gets a 404."""
+    if not can_read_audit_trail(user):
+        raise Http404("No such incident.")
+    incident = get_incident_for(user, pk)
+    return incident, visible_audit_entries(user).filter(incident_id=incident.pk)

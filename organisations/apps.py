@@ -10,5 +10,7 @@ class OrganisationsConfig(AppConfig):
 
         from organisations import models
 
+        # Who belongs where in which role is itself an access decision.
+        auditlog.register(models.Organisation)
         auditlog.register(models.Service)
         auditlog.register(models.Membership, m2m_fields={"services"})

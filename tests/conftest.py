@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.db.backends.signals import connection_created
 from django.test import Client
 
 from organisations.models import Organisation, Role, Service
@@ -72,3 +73,14 @@ def _fast_password_hashing(settings: Any) -> None:
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+# The audit log refuses TRUNCATE (audits migration 0003) except in a test_*
+# database whose session sets this; pytest-django's transactional tests
+# (live_server, transaction=True) empty every table with TRUNCATE.
+def _allow_audit_flush(sender: Any, connection: Any, **kwargs: Any) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET safeguard.allow_audit_truncate = 'on'")
+
+
+connection_created.connect(_allow_audit_flush, dispatch_uid="tests.allow_audit_flush")

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from incidents import demo
+from organisations.audit import UnknownActor, command_actor
 
 
 class Command(BaseCommand):
     help = "Create demo data (development only) and print the demo logins."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--actor", default="", help="Username the audit trail records (default: system)."
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        with transaction.atomic():
+        try:
+            audit_context = command_actor("seed_demo", options["actor"] or None)
+        except UnknownActor as exc:
+            raise CommandError(str(exc)) from exc
+        with audit_context, transaction.atomic():
             ctx = demo.build()
             if ctx is not None:
                 # Later apps add their part of the story to the same incidents.
