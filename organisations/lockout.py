@@ -24,7 +24,7 @@ class LockoutBackend(AxesStandaloneBackend):
     commands, ``Client.login`` in tests) is simply not this backend's business:
     every sign-in over the web carries a request and is checked."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

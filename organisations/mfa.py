@@ -119,7 +119,7 @@ def confirm_totp_enrolment(*, actor: Any, device: TOTPDevice, code: str) -> list
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=actor)
     allowed, _info = device.verify_is_allowed()
     if not allowed:
-        raise InvalidCode("Too many wrong codes. Wait a minute, then try again.")
+        raise InvalidCode("Too many wrong codes in a row. Wait a little, then try again.")
     if not device.verify_token(_clean_code(code)):
         raise InvalidCode("That code is not right. Check the time on your phone and try again.")
     device.confirmed = True
@@ -158,7 +158,7 @@ def verify_second_factor(*, actor: Any, code: str) -> Any:
         if matched is not None:
             return matched
     if throttled:
-        raise InvalidCode("Too many wrong codes. Wait a minute, then try again.")
+        raise InvalidCode("Too many wrong codes in a row. Wait a little, then try again.")
     raise InvalidCode("That code is not right. Try the current code from your app.")
 
 

@@ -300,5 +300,7 @@ LOGGING = {
         # logger only carries the path and status.
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
+        # Lockouts are warnings; every attempt is already in axes' tables.
+        "axes": {"level": "WARNING"},
     },
 }
