@@ -52,7 +52,9 @@ def test_enrolment_shows_a_qr_code_and_key_and_confirms_with_a_code(world: Any) 
     device = TOTPDevice.objects.get(user=user)
     assert mfa.base32_secret(device) in body
     # A wrong code leaves the device unconfirmed, with a clear message.
-    response = client.post(reverse("mfa:enrol"), {"code": "000000" if code_for(device) != "000000" else "111111"})
+    response = client.post(
+        reverse("mfa:enrol"), {"code": "000000" if code_for(device) != "000000" else "111111"}
+    )
     assert "That code is not right" in response.content.decode()
     assert not mfa.has_second_factor(user)
     device, codes = enrol(client, user)
