@@ -358,7 +358,8 @@ def restrict(request: HttpRequest, pk: int) -> HttpResponse:
 
 def person_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
-    q = request.GET.get("q", "").strip()[:100]
+    # PostgreSQL text cannot hold NUL: a hand-edited URL must not become a 500.
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     qs = access.visible_people(request.user).select_related("service")
     if q:
         from django.db.models import Q

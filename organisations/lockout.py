@@ -59,3 +59,16 @@ def lockout_response(
         {"form": form, "locked_out": lockout_message(request), "next": ""},
         status=429,
     )
+
+
+def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
+    """The username axes records and locks on.
+
+    Django's sign-in form does not enforce the username's maximum length, so a
+    5,000-character "username" would reach axes' 255-character column and end
+    in a server error; a username can be at most 150 characters anyway.
+    """
+    raw = (credentials or {}).get("username")
+    if raw is None:
+        raw = request.POST.get("username", "")
+    return str(raw).replace("\x00", "")[:150]

@@ -264,6 +264,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "organisations.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "organisations.lockout.lockout_username"
 AXES_SENSITIVE_PARAMETERS = ["password"]
 if os.environ.get("TRUSTED_PROXY_COUNT"):
     # Behind N reverse proxies that set X-Forwarded-For; never trust it otherwise.
