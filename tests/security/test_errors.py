@@ -39,7 +39,7 @@ def console_log() -> Iterator[io.StringIO]:
     try:
         yield stream
     finally:
-        handler.setStream(old)  # type: ignore[arg-type]
+        handler.setStream(old)
 
 
 def _assert_clean(text: str) -> None:

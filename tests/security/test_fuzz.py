@@ -10,6 +10,7 @@ a failing example with the exact input that caused it.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -22,7 +23,8 @@ from tests.security.crawl import Form, crawl, forms_of, fresh_copy, page_urls, p
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES_PER_FORM = 8
+# Modest by default so CI stays fast; SAFEGUARD_FUZZ_EXAMPLES=200 for a deep run.
+EXAMPLES_PER_FORM = int(os.environ.get("SAFEGUARD_FUZZ_EXAMPLES", "6"))
 
 # Besides the random examples, every form gets these in every field at once,
 # and NUL (or a huge number, for non-text fields) in each field alone, so the classic
@@ -192,7 +194,7 @@ def test_two_step_forms_never_give_a_server_error(world: Any) -> None:
 
 
 @settings(
-    max_examples=25,
+    max_examples=max(EXAMPLES_PER_FORM, 10),
     deadline=None,
     derandomize=True,
     database=None,
@@ -215,9 +217,10 @@ def test_list_and_search_parameters_never_give_a_server_error(query: dict[str, A
     from tests.factories import OrganisationFactory, ServiceFactory, make_incident, member
 
     with transaction.atomic():
-        org = OrganisationFactory()
+        org: Any = OrganisationFactory()
+        service: Any = ServiceFactory(organisation=org)
         user = member(org, Role.LEAD)
-        make_incident(user, ServiceFactory(organisation=org))
+        make_incident(user, service)
         client = Client()
         client.force_login(user)
         for name in ("incidents:list", "incidents:person_list", "home"):
