@@ -246,6 +246,9 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies: HTTPS only, this exact host, no Domain attribute to widen them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 # /healthz and /readyz answer plain HTTP from the load balancer.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 

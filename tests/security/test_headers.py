@@ -123,7 +123,8 @@ def test_production_settings_pass_the_deployment_checks() -> None:
             "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE',"
             "'safeguard.settings'); django.setup(); from django.conf import settings as s;"
             "print(s.SAFEGUARD_REQUIRE_MFA, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
-            " s.SECURE_HSTS_SECONDS >= 31536000, s.SECURE_SSL_REDIRECT)",
+            " s.SECURE_HSTS_SECONDS >= 31536000, s.SECURE_SSL_REDIRECT,"
+            " s.SESSION_COOKIE_NAME.startswith('__Host-'))",
         ],
         cwd=ROOT,
         env=env,
@@ -131,7 +132,7 @@ def test_production_settings_pass_the_deployment_checks() -> None:
         text=True,
         timeout=120,
     )
-    assert shown.stdout.split() == ["True"] * 5, shown.stdout + shown.stderr
+    assert shown.stdout.split() == ["True"] * 6, shown.stdout + shown.stderr
 
 
 def test_development_does_not_require_mfa() -> None:
