@@ -226,3 +226,12 @@ def connect_signals() -> None:
     from django.contrib.auth.signals import user_logged_in
 
     user_logged_in.connect(_on_login, dispatch_uid="safeguard_mfa_reauth_on_login")
+
+
+def context(request: HttpRequest) -> dict[str, Any]:
+    """``mfa_pending``: signed in, but the second step is still owed (hide the menus)."""
+    user = getattr(request, "user", None)
+    pending = (
+        mfa_required() and user is not None and user.is_authenticated and not is_verified(request)
+    )
+    return {"mfa_pending": pending}

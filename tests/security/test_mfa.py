@@ -225,3 +225,14 @@ def test_reauthentication_window_is_the_setting(world: Any, settings: Any) -> No
     assert client.get(url).status_code == 200
     _age_reauthentication(client, 90)
     assert client.get(url).status_code == 302
+
+
+def test_menus_are_hidden_until_the_second_step_is_done(world: Any, settings: Any) -> None:
+    settings.SAFEGUARD_REQUIRE_MFA = True
+    client = world.client("lead")
+    body = client.get(reverse("mfa:enrol")).content.decode()
+    assert reverse("incidents:list") not in body
+    assert reverse("logout") in body
+    settings.SAFEGUARD_REQUIRE_MFA = False
+    body = client.get(reverse("mfa:enrol")).content.decode()
+    assert reverse("incidents:list") in body
