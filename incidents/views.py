@@ -26,6 +26,7 @@ from incidents.forms import (
 from incidents.models import ChronologyAmendment, ChronologyEntry, Incident, NeedToKnowGrant
 from organisations import access
 from organisations.audit import log_access
+from organisations.reauth import reauthentication_required
 
 PAGE_SIZE = 25
 
@@ -260,6 +261,7 @@ def _form_errors(form: Any) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
+@reauthentication_required
 def need_to_know(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_manage_need_to_know(request.user, incident):
@@ -297,6 +299,7 @@ def need_to_know(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@reauthentication_required
 def need_to_know_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_manage_need_to_know(request.user, incident):
@@ -327,6 +330,7 @@ def need_to_know_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpRes
 
 
 @require_POST
+@reauthentication_required
 def restrict(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_manage_need_to_know(request.user, incident):
@@ -356,7 +360,8 @@ def restrict(request: HttpRequest, pk: int) -> HttpResponse:
 
 def person_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
-    q = request.GET.get("q", "").strip()[:100]
+    # PostgreSQL text cannot hold NUL: a hand-edited URL must not become a 500.
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     qs = access.visible_people(request.user).select_related("service")
     if q:
         from django.db.models import Q

@@ -14,3 +14,7 @@ class OrganisationsConfig(AppConfig):
         auditlog.register(models.Organisation)
         auditlog.register(models.Service)
         auditlog.register(models.Membership, m2m_fields={"services"})
+
+        from organisations import mfa
+
+        mfa.connect_signals()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -74,6 +75,11 @@ INSTALLED_APPS = [
     "bootstrap",
     "pgtrigger",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "organisations",
     "incidents",
     "disclosures",
@@ -93,10 +99,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "organisations.mfa.RequireMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "safeguard.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "safeguard.urls"
@@ -113,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organisations.context_processors.membership",
+                "organisations.mfa.context",
             ],
         },
     },
@@ -153,6 +165,14 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# django-axes first: it refuses to even check a password while the username +
+# address pair is locked out. organisations.lockout.LockoutBackend is axes'
+# backend, tolerant of code paths that authenticate without a request.
+AUTHENTICATION_BACKENDS = [
+    "organisations.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "login"
@@ -206,6 +226,23 @@ AUDITLOG_CID_GETTER = "safeguard.middleware.get_request_id"
 AUDIT_FINGERPRINT_KEY = os.environ.get("AUDIT_FINGERPRINT_KEY", "")
 
 # Security headers. Production adds HSTS and secure cookies.
+# Strict CSP: no inline script or style anywhere (data: images only for the
+# SVG icons inside Bootstrap's CSS), nothing may frame us, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -218,8 +255,33 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies: HTTPS only, this exact host, no Domain attribute to widen them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 # /healthz and /readyz answer plain HTTP from the load balancer.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# --- Authentication hardening (see SECURITY.md) -----------------------------
+# A second factor (TOTP app + one-time recovery codes) for every user. On by
+# default in production, off for the development demo and the test suite.
+SAFEGUARD_REQUIRE_MFA = env_bool("SAFEGUARD_REQUIRE_MFA", PRODUCTION)
+# Need-to-know changes and exports ask the user to prove it is still them when
+# their last verification is older than this.
+SAFEGUARD_REAUTH_SECONDS = int(os.environ.get("SAFEGUARD_REAUTH_SECONDS", "600"))
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Safeguard")
+
+# django-axes: lock a username from one address after repeated failures.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "organisations.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "organisations.lockout.lockout_username"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+if os.environ.get("TRUSTED_PROXY_COUNT"):
+    # Behind N reverse proxies that set X-Forwarded-For; never trust it otherwise.
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["TRUSTED_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "safeguard@localhost")
@@ -227,7 +289,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "safeguard@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "safeguard.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "safeguard.middleware.RequestIdLogFilter"},
+        # Exception messages can quote record text (database errors echo values):
+        # logs keep the exception type and stack, never the message.
+        "redact_exceptions": {"()": "safeguard.logsafety.RedactExceptionsFilter"},
+    },
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
@@ -236,7 +303,7 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_exceptions"],
             "formatter": "plain",
         },
     },
@@ -246,5 +313,7 @@ LOGGING = {
         # logger only carries the path and status.
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
+        # Lockouts are warnings; every attempt is already in axes' tables.
+        "axes": {"level": "WARNING"},
     },
 }

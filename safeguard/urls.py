@@ -24,6 +24,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/two-step/", include("organisations.mfa_urls")),
     path("organisation/", include("organisations.urls")),
     path("incidents/", include("incidents.urls")),
     path("disclosures/", include("disclosures.urls")),
