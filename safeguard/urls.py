@@ -27,3 +27,6 @@ urlpatterns = [
     path("chronology/", include("chronology.urls")),
     path("audit/", include("audits.urls")),
 ]
+
+# A database outage gets a "service unavailable" page (503), not a 500.
+handler500 = "safeguard.unavailable.server_error"
