@@ -45,3 +45,11 @@ check: $(STAMP)
 lock:
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11 -o requirements.lock
+
+## Production-style serving (gunicorn + whitenoise) on http://$(HOST):$(PORT).
+## There is no TLS locally, so SAFEGUARD_ENV stays development unless you set it;
+## SAFEGUARD_ENV=production needs TLS in front, SECRET_KEY and ALLOWED_HOSTS (docs/deployment.md).
+serve: migrate
+	@# Production serves hashed, compressed files collected beforehand (slow: run it at deploy time).
+	if [ "$$SAFEGUARD_ENV" = production ]; then $(PY) manage.py collectstatic --noinput --verbosity 0; fi
+	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(VENV)/bin/gunicorn -c gunicorn.conf.py

@@ -226,12 +226,14 @@ LOGGING = {
         "plain": {
             "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
         },
+        "json": {"()": "safeguard.logjson.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
-            "formatter": "plain",
+            # LOG_FORMAT=json: one JSON object per line, for log shippers.
+            "formatter": "json" if os.environ.get("LOG_FORMAT", "").lower() == "json" else "plain",
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
