@@ -85,13 +85,18 @@ def test_a_stale_status_form_is_told_even_when_its_choice_is_now_invalid(world: 
     lead = _client(world.users["lead"])
     lead.post(
         url,
-        {"version": stale_version, "to_status": "closed", "closure_outcome": "risk_removed",
-         "reason": "Resolved."},
+        {
+            "version": stale_version,
+            "to_status": "closed",
+            "closure_outcome": "risk_removed",
+            "reason": "Resolved.",
+        },
     )
     # Under enquiry is no longer a valid choice from closed; the manager's
     # form is out of date, and that is what they need to hear.
     page = _client(world.users["manager"]).post(
-        url, {"version": stale_version, "to_status": "under_enquiry", "reason": "Escalating."},
+        url,
+        {"version": stale_version, "to_status": "under_enquiry", "reason": "Escalating."},
         follow=True,
     )
     assert STALE in page.content.decode()

@@ -1,0 +1,107 @@
+"""The load/fault scenario's data side: build a care group with logged-in
+managers, and check afterwards that every acknowledged write was stored whole.
+
+Used in-process by the load test and, for the fault test (whose database is a
+private server the test process is not connected to), as a command:
+
+    python -m tests.reliability.world build 6   # prints the world as JSON
+    python -m tests.reliability.world verify    # reads acks JSON on stdin
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+
+def build(managers: int) -> dict[str, Any]:
+    """One organisation, one service, ``managers`` managers with live sessions
+    and one open incident each (so there is something to write to)."""
+    from django.test import Client
+
+    from organisations.models import Role
+    from tests.factories import OrganisationFactory, PersonFactory, ServiceFactory, make_incident
+    from tests.factories import member as make_member
+
+    org = OrganisationFactory(name="Load Test Care Group", reference_prefix="LT")
+    service = ServiceFactory(organisation=org, name="Load House")
+    person = PersonFactory(organisation=org, service=service)
+    sessions, incidents = [], []
+    for i in range(managers):
+        user = make_member(org, Role.MANAGER, [service], username=f"load_manager_{i}")
+        incidents.append(make_incident(user, service, person=person).pk)
+        client = Client()
+        client.force_login(user)
+        sessions.append(client.cookies["sessionid"].value)
+    return {
+        "sessions": sessions,
+        "incidents": incidents,
+        "service": service.pk,
+        "person": person.pk,
+    }
+
+
+def verify(acks: dict[str, list[str]]) -> dict[str, Any]:
+    """What was acknowledged but is missing or duplicated, and any record
+    stored without the rows that must come with it."""
+    from auditlog import get_logentry_model
+    from django.contrib.contenttypes.models import ContentType
+
+    from incidents.models import ChronologyEntry, Incident, StatusTransition
+
+    audit = get_logentry_model()
+    report: dict[str, Any] = {"missing": {}, "duplicated": {}, "partial": []}
+    lookups = {
+        "entry": lambda marker: ChronologyEntry.objects.filter(facts__contains=marker),
+        "incident": lambda marker: Incident.objects.filter(summary__contains=marker),
+        # Disclosure decisions: add "decision": lambda m: DisclosureDecision.objects.filter(...)
+    }
+    for kind, markers in acks.items():
+        counts = {m: lookups[kind](m).count() for m in markers}
+        report["missing"][kind] = [m for m, n in counts.items() if n == 0]
+        report["duplicated"][kind] = [m for m, n in counts.items() if n > 1]
+
+    def unaudited(model: Any) -> list[str]:
+        content_type = ContentType.objects.get_for_model(model)
+        logged = set(
+            audit.objects.filter(content_type=content_type, action=audit.Action.CREATE).values_list(
+                "object_pk", flat=True
+            )
+        )
+        stored = model.objects.values_list("pk", flat=True)
+        return [str(pk) for pk in stored if str(pk) not in logged]
+
+    with_transition = set(StatusTransition.objects.values_list("incident_id", flat=True))
+    for incident in Incident.objects.exclude(pk__in=with_transition):
+        report["partial"].append(f"incident {incident.pk} has no status transition")
+    for pk in Incident.objects.filter(people__isnull=True).values_list("pk", flat=True):
+        report["partial"].append(f"incident {pk} has no adult at risk")
+    for model in (Incident, ChronologyEntry, StatusTransition):
+        for pk in unaudited(model):
+            report["partial"].append(f"{model.__name__} {pk} has no audit entry")
+    report["counts"] = {
+        "incidents": Incident.objects.count(),
+        "entries": ChronologyEntry.objects.count(),
+        "audit_entries": audit.objects.count(),
+    }
+    return report
+
+
+def _main(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings")
+    import django
+
+    django.setup()
+    if argv[0] == "build":
+        result = build(int(argv[1]))
+    elif argv[0] == "verify":
+        result = verify(json.load(sys.stdin))
+    else:
+        raise SystemExit(f"unknown command {argv[0]!r}")
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])
