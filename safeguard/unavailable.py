@@ -2,10 +2,12 @@
 
 The database can fail before any view runs: the session and auth middleware
 load the user, and ``ATOMIC_REQUESTS`` opens a transaction around the view.
-So the outage is caught in two places: ``DatabaseUnavailableMiddleware``
-(errors raised by a view or by its transaction) and ``server_error``, the
+So the outage is caught in three places: ``DatabaseUnavailableMiddleware``
+(errors raised by a view or by its transaction), ``server_error``, the
 project's ``handler500`` (errors raised inside middleware, which Django turns
-into a 500 response before any outer middleware sees them).
+into a 500 response before any outer middleware sees them) and
+``bad_request`` (a session that cannot be saved after the view, which Django
+reports as a 400).
 
 The page is rendered without a request context, so showing it never touches
 the database, and it carries no record text and no traceback. The app needs
@@ -63,6 +65,24 @@ class DatabaseUnavailableMiddleware:
         # The error class only: its message can quote SQL parameters.
         logger.error("database unavailable: %s", type(exception).__name__)
         return unavailable_response()
+
+
+def _caused_by_outage(exc: BaseException | None) -> bool:
+    for _ in range(10):
+        if exc is None:
+            return False
+        if is_database_outage(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler400``: the session middleware reports a failed session save
+    (the database went away after the view) as "session interrupted", a 400."""
+    if _caused_by_outage(exception):
+        return unavailable_response()
+    return defaults.bad_request(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

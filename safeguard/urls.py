@@ -30,3 +30,4 @@ urlpatterns = [
 
 # A database outage gets a "service unavailable" page (503), not a 500.
 handler500 = "safeguard.unavailable.server_error"
+handler400 = "safeguard.unavailable.bad_request"

@@ -262,11 +262,15 @@ class Ledger:
 
 
 def run_managers(
-    world: dict[str, Any], ports: list[int], seconds: float, actions: list[Action] = ACTIONS
+    world: dict[str, Any],
+    ports: list[int],
+    seconds: float,
+    actions: list[Action] = ACTIONS,
+    stop: threading.Event | None = None,
 ) -> Ledger:
     """Each manager (a thread with its own session) writes as fast as the
-    servers answer for ``seconds``, alternating between the servers like a
-    load balancer without sticky sessions."""
+    servers answer, alternating between the servers like a load balancer
+    without sticky sessions, for ``seconds`` or until ``stop`` is set."""
     ledger = Ledger()
     deadline = time.monotonic() + seconds
 
@@ -279,7 +283,7 @@ def run_managers(
                 ledger.unexpected.append(f"manager {me} could not open the form: {opened.status}")
             return
         for step in itertools.count():
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= deadline or (stop is not None and stop.is_set()):
                 return
             action = actions[(step + me) % len(actions)]
             port = ports[(step + me) % len(ports)]
@@ -329,10 +333,18 @@ def verify_audit_chain(env: dict[str, str]) -> subprocess.CompletedProcess[bytes
 
 
 @contextmanager
-def servers(env: dict[str, str], tmp_path: Path, count: int = 2) -> Iterator[list[Gunicorn]]:
-    """Start ``count`` gunicorn masters at once; stop them all afterwards."""
+def servers(
+    env: dict[str, str],
+    tmp_path: Path,
+    count: int = 2,
+    while_booting: Callable[[], Any] | None = None,
+) -> Iterator[list[Gunicorn]]:
+    """Start ``count`` gunicorn masters at once (running ``while_booting``
+    meanwhile: they need no database to boot); stop them all afterwards."""
     started = [Gunicorn(env, tmp_path / f"gunicorn-{i}.log").start() for i in range(count)]
     try:
+        if while_booting is not None:
+            while_booting()
         for server in started:
             server.wait_ready()
         yield started

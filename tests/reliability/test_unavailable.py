@@ -10,7 +10,7 @@ from unittest import mock
 
 import psycopg
 import pytest
-from django.db import InterfaceError, connection
+from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
@@ -77,6 +77,27 @@ def test_connection_lost_inside_a_view_is_503(world: Any) -> None:
     ):
         response = client.get(reverse("incidents:detail", args=[world.objects["incident"].pk]))
     _assert_unavailable_page(response)
+
+
+def test_outage_while_saving_the_session_after_the_view_is_503(world: Any) -> None:
+    # Django reports a failed session save as "session interrupted" (400).
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users["manager"])
+    with mock.patch(
+        "django.contrib.sessions.models.Session.save",
+        side_effect=OperationalError("server closed the connection unexpectedly"),
+    ):
+        response = client.get(reverse("incidents:list"))
+    _assert_unavailable_page(response)
+
+
+def test_other_bad_requests_are_still_400(world: Any) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users["manager"])
+    with mock.patch("django.contrib.sessions.models.Session.save", side_effect=RuntimeError):
+        assert client.get(reverse("incidents:list")).status_code == 500
+    response = client.get(reverse("incidents:list"), headers={"host": "bad host"})
+    assert response.status_code == 400
 
 
 def test_other_errors_are_still_the_500_page(world: Any) -> None:
