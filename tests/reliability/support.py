@@ -351,3 +351,17 @@ def servers(
     finally:
         for server in started:
             server.stop()
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    """Run ``manage.py`` against ``env``'s database; its output, or the failure."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, (done.stdout + done.stderr).decode()[-3000:]
+    return done.stdout.decode()

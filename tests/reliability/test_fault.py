@@ -8,11 +8,8 @@ processes (same pids) serve again, with no restart.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +17,10 @@ import pytest
 
 from tests.reliability.private_postgres import PrivatePostgres
 from tests.reliability.support import (
-    ROOT,
     Ledger,
     app_env,
     fetch,
+    manage,
     run_managers,
     run_module,
     servers,
@@ -39,27 +36,6 @@ KEEP_GOING_AFTER_RESTART = 3
 LIMIT = 45  # seconds of load at most, whatever happens
 
 
-@pytest.fixture(scope="module")
-def private_postgres() -> Iterator[PrivatePostgres]:
-    server = PrivatePostgres()
-    try:
-        yield server
-    finally:
-        server.destroy()
-
-
-def migrate(env: dict[str, str]) -> None:
-    done = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr.decode()[-3000:]
-
-
 def test_database_outage_mid_run(
     private_postgres: PrivatePostgres, tmp_path: Path, capsys: Any
 ) -> None:
@@ -67,7 +43,7 @@ def test_database_outage_mid_run(
     world: dict[str, Any] = {}
 
     def prepare() -> None:
-        migrate(env)
+        manage(env, "migrate", "--noinput", "-v0")
         world.update(json.loads(run_module(env, "build", str(MANAGERS))))
 
     with servers(env, tmp_path, count=2, while_booting=prepare) as running:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import timedelta
 from typing import Any
 
 
@@ -20,7 +21,9 @@ def build(managers: int) -> dict[str, Any]:
     """One organisation, one service, ``managers`` managers with live sessions
     and one open incident each (so there is something to write to)."""
     from django.test import Client
+    from django.utils import timezone
 
+    from incidents.services import add_entry
     from organisations.models import Role
     from tests.factories import OrganisationFactory, PersonFactory, ServiceFactory, make_incident
     from tests.factories import member as make_member
@@ -31,7 +34,15 @@ def build(managers: int) -> dict[str, Any]:
     sessions, incidents = [], []
     for i in range(managers):
         user = make_member(org, Role.MANAGER, [service], username=f"load_manager_{i}")
-        incidents.append(make_incident(user, service, person=person).pk)
+        incident = make_incident(user, service, person=person)
+        add_entry(
+            actor=user,
+            incident=incident,
+            kind="observation",
+            facts="Resident was calm at breakfast and ate well.",
+            occurred_at=timezone.now() - timedelta(hours=1),
+        )
+        incidents.append(incident.pk)
         client = Client()
         client.force_login(user)
         sessions.append(client.cookies["sessionid"].value)
