@@ -61,7 +61,10 @@ def conninfo(alias: str = "default") -> tuple[str, dict[str, str]]:
 def server_major(alias: str = "default") -> int:
     with connections[alias].cursor() as cursor:
         cursor.execute("SHOW server_version_num")
-        (number,) = cursor.fetchone()  # type: ignore[misc]
+        row = cursor.fetchone()
+    if row is None:  # pragma: no cover - SHOW always returns a row
+        raise CommandError("Could not read the server's version.")
+    (number,) = row
     return int(number) // 10000
 
 

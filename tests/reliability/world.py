@@ -28,9 +28,9 @@ def build(managers: int) -> dict[str, Any]:
     from tests.factories import OrganisationFactory, PersonFactory, ServiceFactory, make_incident
     from tests.factories import member as make_member
 
-    org = OrganisationFactory(name="Load Test Care Group", reference_prefix="LT")
-    service = ServiceFactory(organisation=org, name="Load House")
-    person = PersonFactory(organisation=org, service=service)
+    org: Any = OrganisationFactory(name="Load Test Care Group", reference_prefix="LT")
+    service: Any = ServiceFactory(organisation=org, name="Load House")
+    person: Any = PersonFactory(organisation=org, service=service)
     sessions, incidents = [], []
     for i in range(managers):
         user = make_member(org, Role.MANAGER, [service], username=f"load_manager_{i}")
@@ -90,8 +90,8 @@ def verify(acks: dict[str, list[str]]) -> dict[str, Any]:
     for pk in Incident.objects.filter(people__isnull=True).values_list("pk", flat=True):
         report["partial"].append(f"incident {pk} has no adult at risk")
     for model in (Incident, ChronologyEntry, StatusTransition):
-        for pk in unaudited(model):
-            report["partial"].append(f"{model.__name__} {pk} has no audit entry")
+        for missing in unaudited(model):
+            report["partial"].append(f"{model.__name__} {missing} has no audit entry")
     report["counts"] = {
         "incidents": Incident.objects.count(),
         "entries": ChronologyEntry.objects.count(),
