@@ -91,7 +91,6 @@ def test_round_trip_on_the_embedded_postgresql_16(
     private_postgres: PrivatePostgres, tmp_path: Path
 ) -> None:
     source = app_env(private_postgres.create_database("sg_backup_source"))
-    manage(source, "migrate", "--noinput", "-v0")
     json.loads(run_module(source, "build", "2"))
     out = manage(source, "backup_database", "--output-dir", str(tmp_path))
     (dump,) = tmp_path.glob("safeguard-*.dump")

@@ -20,7 +20,6 @@ from tests.reliability.support import (
     Ledger,
     app_env,
     fetch,
-    manage,
     run_managers,
     run_module,
     servers,
@@ -43,7 +42,6 @@ def test_database_outage_mid_run(
     world: dict[str, Any] = {}
 
     def prepare() -> None:
-        manage(env, "migrate", "--noinput", "-v0")
         world.update(json.loads(run_module(env, "build", str(MANAGERS))))
 
     with servers(env, tmp_path, count=2, while_booting=prepare) as running:
