@@ -70,3 +70,10 @@ def test_json_log_line_includes_the_exception() -> None:
     line = json.loads(JsonFormatter().format(record))
     assert "ValueError: boom" in line["exception"]
     assert line["request_id"] == "-"
+
+
+def test_django_request_errors_logged_after_the_middleware_keep_the_request_id() -> None:
+    class Request:
+        request_id = "feedface0001"
+
+    assert _format(request=Request())["request_id"] == "feedface0001"
