@@ -236,6 +236,8 @@ class Ledger:
     """Everything the simulated managers saw, recorded as it happened."""
 
     acks: dict[str, list[str]] = field(default_factory=dict)
+    # marker -> the redirect that acknowledged it (names the record's incident)
+    where: dict[str, str] = field(default_factory=dict)
     statuses: Counter[int] = field(default_factory=Counter)
     by_port: Counter[int] = field(default_factory=Counter)
     # (time, port, status, kind) of every request
@@ -250,6 +252,7 @@ class Ledger:
             self.events.append((time.monotonic(), port, reply.status, kind))
             if acked:
                 self.acks.setdefault(kind, []).append(marker)
+                self.where[marker] = reply.location
             elif reply.status == 503:
                 if "Service unavailable" not in reply.body or "Traceback" in reply.body:
                     self.unexpected.append(f"{kind}: 503 without the unavailable page")

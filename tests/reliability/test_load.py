@@ -24,12 +24,13 @@ from tests.reliability.support import (
     verify_audit_chain,
 )
 
-pytestmark = [pytest.mark.reliability, committed_db]
+pytestmark = pytest.mark.reliability
 
 MANAGERS = 6
 SECONDS = 8
 
 
+@committed_db
 def test_every_acknowledged_write_is_stored_under_load(tmp_path: Path, capsys: Any) -> None:
     world = scenario.build(MANAGERS)
     env = app_env(database_url(connection.settings_dict))
@@ -37,7 +38,7 @@ def test_every_acknowledged_write_is_stored_under_load(tmp_path: Path, capsys: A
     with servers(env, tmp_path, count=2) as running:
         ledger = run_managers(world, [server.port for server in running], SECONDS)
 
-    report = scenario.verify(ledger.acks)
+    report = scenario.verify(ledger.acks, ledger.where)
     acknowledged = sum(len(markers) for markers in ledger.acks.values())
     with capsys.disabled():
         print(
@@ -53,6 +54,7 @@ def test_every_acknowledged_write_is_stored_under_load(tmp_path: Path, capsys: A
     assert set(ledger.acks) == {"entry", "incident"}
     assert report["missing"] == {"entry": [], "incident": []}, "acknowledged but not stored"
     assert report["duplicated"] == {"entry": [], "incident": []}
+    assert report["misplaced"] == [], "stored, but not on the record the user was sent to"
     assert report["partial"] == []
 
     chain = verify_audit_chain(env)
@@ -62,3 +64,16 @@ def test_every_acknowledged_write_is_stored_under_load(tmp_path: Path, capsys: A
             "the verify_audit_chain command does not exist yet (audits app)"
         )
     assert chain.returncode == 0, chain.stdout.decode() + chain.stderr.decode()
+
+
+@pytest.mark.django_db
+def test_the_checker_notices_lost_and_misplaced_writes() -> None:
+    world = scenario.build(1)
+    own_page = f"/incidents/{world['incidents'][0]}/"
+    report = scenario.verify(
+        {"entry": ["never-stored", "calm at breakfast"]},
+        {"never-stored": own_page, "calm at breakfast": "/incidents/999999/"},
+    )
+    assert report["missing"]["entry"] == ["never-stored"]
+    assert report["misplaced"] == ["calm at breakfast"]
+    assert report["partial"] == []

@@ -5,7 +5,7 @@ Used in-process by the load test and, for the fault test (whose database is a
 private server the test process is not connected to), as a command:
 
     python -m tests.reliability.world build 6   # prints the world as JSON
-    python -m tests.reliability.world verify    # reads acks JSON on stdin
+    python -m tests.reliability.world verify    # reads {"acks", "where"} JSON on stdin
 """
 
 from __future__ import annotations
@@ -54,25 +54,42 @@ def build(managers: int) -> dict[str, Any]:
     }
 
 
-def verify(acks: dict[str, list[str]]) -> dict[str, Any]:
-    """What was acknowledged but is missing or duplicated, and any record
-    stored without the rows that must come with it."""
+def verify(acks: dict[str, list[str]], where: dict[str, str]) -> dict[str, Any]:
+    """What was acknowledged but is missing, duplicated or not where the
+    acknowledgement said (``where``: marker -> the redirect the user got), and
+    any record stored without the rows that must come with it."""
     from auditlog import get_logentry_model
     from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
 
     from incidents.models import ChronologyEntry, Incident, StatusTransition
 
     audit = get_logentry_model()
-    report: dict[str, Any] = {"missing": {}, "duplicated": {}, "partial": []}
-    lookups = {
-        "entry": lambda marker: ChronologyEntry.objects.filter(facts__contains=marker),
-        "incident": lambda marker: Incident.objects.filter(summary__contains=marker),
-        # Disclosure decisions: add "decision": lambda m: DisclosureDecision.objects.filter(...)
+    report: dict[str, Any] = {"missing": {}, "duplicated": {}, "misplaced": [], "partial": []}
+    # kind -> (records carrying a marker, the incident page a record belongs to)
+    lookups: dict[str, tuple[Any, Any]] = {
+        "entry": (
+            lambda marker: ChronologyEntry.objects.filter(facts__contains=marker),
+            lambda entry: f"/incidents/{entry.incident_id}/",
+        ),
+        "incident": (
+            lambda marker: Incident.objects.filter(summary__contains=marker),
+            lambda incident: f"/incidents/{incident.pk}/",
+        ),
+        # Disclosure decisions: add "decision": (lambda m: DisclosureDecision..., page of it).
     }
     for kind, markers in acks.items():
-        counts = {m: lookups[kind](m).count() for m in markers}
-        report["missing"][kind] = [m for m, n in counts.items() if n == 0]
-        report["duplicated"][kind] = [m for m, n in counts.items() if n > 1]
+        find, page = lookups[kind]
+        found = {m: list(find(m)) for m in markers}
+        report["missing"][kind] = [m for m, objs in found.items() if not objs]
+        report["duplicated"][kind] = [m for m, objs in found.items() if len(objs) > 1]
+        report["misplaced"] += [
+            m for m, objs in found.items() if len(objs) == 1 and page(objs[0]) != where[m]
+        ]
+    clashes = (
+        Incident.objects.values("organisation", "reference").annotate(n=Count("pk")).filter(n__gt=1)
+    )
+    report["partial"] += [f"reference {c['reference']} used {c['n']} times" for c in clashes]
 
     def unaudited(model: Any) -> list[str]:
         content_type = ContentType.objects.get_for_model(model)
@@ -108,7 +125,8 @@ def _main(argv: list[str]) -> None:
     if argv[0] == "build":
         result = build(int(argv[1]))
     elif argv[0] == "verify":
-        result = verify(json.load(sys.stdin))
+        given = json.load(sys.stdin)
+        result = verify(given["acks"], given["where"])
     else:
         raise SystemExit(f"unknown command {argv[0]!r}")
     json.dump(result, sys.stdout)
