@@ -40,7 +40,8 @@ def database_url(settings_dict: dict[str, Any]) -> str:
     auth = quote(settings_dict.get("USER") or "")
     if settings_dict.get("PASSWORD"):
         auth += ":" + quote(settings_dict["PASSWORD"])
-    host = settings_dict.get("HOST") or ""
+    # The embedded server's URL puts its socket folder in OPTIONS["host"].
+    host = settings_dict.get("HOST") or (settings_dict.get("OPTIONS") or {}).get("host") or ""
     name = settings_dict["NAME"]
     if host.startswith("/"):
         return f"postgresql://{auth}@/{name}?host={quote(host)}"
