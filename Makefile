@@ -7,7 +7,7 @@ export SAFEGUARD_ENV ?= development
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check venv migrate seed serve e2e lock clean-embedded
+.PHONY: run test check venv migrate seed serve e2e lock clean-embedded backup restore
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,3 +45,22 @@ check: $(STAMP)
 lock:
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11 -o requirements.lock
+
+## Production-style serving (gunicorn + whitenoise) on http://$(HOST):$(PORT).
+## There is no TLS locally, so SAFEGUARD_ENV stays development unless you set it;
+## SAFEGUARD_ENV=production needs TLS in front, SECRET_KEY and ALLOWED_HOSTS (docs/deployment.md).
+serve: migrate
+	@# Production serves hashed, compressed files collected beforehand (slow: run it at deploy time).
+	if [ "$$SAFEGUARD_ENV" = production ]; then $(PY) manage.py collectstatic --noinput --verbosity 0; fi
+	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(VENV)/bin/gunicorn -c gunicorn.conf.py
+
+## Back up the database (DATABASE_URL, or the embedded server) into backups/ as
+## safeguard-<db>-<UTC time>.dump (pg_dump custom format, owner-only file).
+backup: $(STAMP)
+	$(PY) manage.py backup_database --output-dir backups
+
+## Replace the database's contents with a backup: make restore FILE=backups/<name>.dump
+## Asks you to type the database name; stop the app servers first. All-or-nothing.
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/<name>.dump" >&2; exit 2; }
+	$(PY) manage.py restore_database "$(FILE)"

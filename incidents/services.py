@@ -208,6 +208,10 @@ def change_status(
 ) -> StatusTransition:
     if not access.can_change_status(actor, incident):
         raise PermissionDenied
+    # A stale form is a concurrent change, even when the other person's change
+    # also makes the requested transition invalid (e.g. they closed it first).
+    if incident.version != expected_version:
+        raise ConcurrentChange
     current = Status(incident.status)
     target = Status(to_status)
     if target not in ALLOWED_TRANSITIONS[current]:

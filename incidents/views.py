@@ -166,7 +166,7 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_entry(actor=request.user, incident=incident, **form.cleaned_data)
         except ValidationError as exc:
-            transaction.set_rollback(True)
+            # The service's savepoint is already undone; the page below still queries.
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Chronology entry added.")
@@ -189,7 +189,7 @@ def entry_amend(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         try:
             services.amend_entry(actor=request.user, entry=entry, **form.cleaned_data)
         except ValidationError as exc:
-            transaction.set_rollback(True)
+            # The service's savepoint is already undone; the page below still queries.
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Amendment saved. The original entry remains visible.")
@@ -206,6 +206,10 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_change_status(request.user, incident):
         raise Http404
+    if request.POST.get("version") != str(incident.version):
+        # The form's status choices came from the old version: say so first.
+        messages.error(request, services.ConcurrentChange.message)
+        return redirect("incidents:detail", pk=incident.pk)
     form = StatusForm(request.POST, incident=incident)
     if form.is_valid():
         try:
@@ -279,10 +283,10 @@ def need_to_know(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except services.ConcurrentChange as exc:
-            transaction.set_rollback(True)
+            # The service's savepoint is already undone; the page below still queries.
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            transaction.set_rollback(True)
+            # The service's savepoint is already undone; the page below still queries.
             apply_service_errors(form, exc)
         else:
             name = grant.user.get_full_name() or grant.user.get_username()

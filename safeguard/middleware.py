@@ -45,7 +45,10 @@ class RequestIdMiddleware:
 
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get() or "-"
+        # Django logs a request's 4xx/5xx after the middleware has returned,
+        # so fall back to the id stored on the request the record carries.
+        request = getattr(record, "request", None)
+        record.request_id = _request_id.get() or getattr(request, "request_id", None) or "-"
         return True
 
 

@@ -92,6 +92,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "safeguard.middleware.RequestIdMiddleware",
+    # Outermost after the request id: a database outage anywhere below is a 503 page.
+    "safeguard.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -299,12 +301,14 @@ LOGGING = {
         "plain": {
             "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
         },
+        "json": {"()": "safeguard.logjson.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id", "redact_exceptions"],
-            "formatter": "plain",
+            # LOG_FORMAT=json: one JSON object per line, for log shippers.
+            "formatter": "json" if os.environ.get("LOG_FORMAT", "").lower() == "json" else "plain",
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

@@ -32,3 +32,7 @@ urlpatterns = [
     path("chronology/", include("chronology.urls")),
     path("audit/", include("audits.urls")),
 ]
+
+# A database outage gets a "service unavailable" page (503), not a 500.
+handler500 = "safeguard.unavailable.server_error"
+handler400 = "safeguard.unavailable.bad_request"
