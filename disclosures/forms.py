@@ -68,6 +68,20 @@ def quiet(form: Any) -> None:
         form._errors = ErrorDict()
 
 
+# Same words as the service's rules, so a message reads the same however it arises.
+REQUIRED_MESSAGES = {
+    "decision": "Choose whether information is shared, partly shared or not shared.",
+    "decided_by": "Choose who made the decision.",
+    "decided_at": "Enter when the decision was made.",
+    "purpose": "Choose the purpose of the decision.",
+    "reasoning": "Explain the reasoning so that a reviewer can follow the judgement.",
+    "consent_position": "Choose the consent position.",
+    "outcome": "Record the outcome: the actions agreed.",
+    "review_date": "Every decision needs a review point: choose a date.",
+    "review_what": "Say what will be reviewed at the review point.",
+}
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label="Decision",
@@ -177,6 +191,8 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name, message in REQUIRED_MESSAGES.items():
+            self.fields[name].error_messages["required"] = message
         field: Any = self.fields["decided_by"]
         field.queryset = (
             get_user_model()
@@ -374,6 +390,10 @@ class RegisterFilterForm(forms.Form):
     date_from = forms.DateField(label="Decided from", required=False, widget=DATE_WIDGET)
     date_to = forms.DateField(label="Decided to", required=False, widget=DATE_WIDGET)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
@@ -402,3 +422,14 @@ class ReviewsDueFilterForm(forms.Form):
         ("14", "Overdue or due within 14 days"),
     ]
     window = forms.ChoiceField(label="Show", choices=WINDOWS, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+def _bootstrap(form: forms.Form) -> None:
+    """Filter forms are laid out by hand; give their widgets Bootstrap's look."""
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", f"{css} {css}-sm")

@@ -44,6 +44,7 @@ from organisations import access
 
 # Clocks differ a little between a laptop and the server.
 CLOCK_GRACE = timedelta(minutes=5)
+ROW_TEXT_MAX = 200
 
 
 class QualityWarnings(Exception):
@@ -93,6 +94,9 @@ def _validate_rows(
         for field, (allowed, message) in choices.items():
             if data.get(field) and data[field] not in allowed:
                 errors.add(f"{prefix}.{i}.{field}", message)
+        for field in ("name", "role", "organisation"):
+            if isinstance(data.get(field), str) and len(data[field]) > ROW_TEXT_MAX:
+                errors.add(f"{prefix}.{i}.{field}", f"Keep this under {ROW_TEXT_MAX} characters.")
         cleaned.append(data)
     return cleaned
 
@@ -224,6 +228,8 @@ def validate_decision(values: Mapping[str, Any]) -> None:
                 "understanding_checked",
                 "Consent was refused: record how you checked the person understood.",
             )
+    if len(_clean(values.get("override_authorised_by"))) > ROW_TEXT_MAX:
+        e.add("override_authorised_by", f"Keep this under {ROW_TEXT_MAX} characters.")
     override_by = _clean(values.get("override_authorised_by"))
     override_reason = _clean(values.get("override_reason"))
     if position == ConsentPosition.REFUSED and shares:

@@ -159,30 +159,52 @@ def _apply_errors(
         if prefix in formsets and rest:
             index, _, field = rest.partition(".")
             row_form = formsets[prefix].forms[rows[prefix][int(index)]]
-            row_form.add_error(field if field in row_form.fields else None, errors)
+            if field not in row_form.errors:
+                row_form.add_error(field if field in row_form.fields else None, errors)
         elif prefix in formsets:
             formsets[prefix].non_form_errors().extend(errors)
-        else:
+        elif key not in form.errors:
             form.add_error(key if key in form.fields else None, errors)
 
 
+def _add_rule_errors(form: Any, formsets: dict[str, Any]) -> None:
+    """The form already has errors: also show the rules of the law that the
+    valid part breaks, so the author sees every problem in one go."""
+    data = dict(getattr(form, "cleaned_data", {}))
+    rows = {prefix: fs.rows() for prefix, fs in formsets.items()}
+    data.update({prefix: [r for _, r in rows[prefix]] for prefix in formsets})
+    try:
+        services.validate_decision(data)
+    except ValidationError as exc:
+        _apply_errors(exc, form, formsets, {p: [i for i, _ in r] for p, r in rows.items()})
+
+
 def _error_summary(form: Any, formsets: dict[str, Any]) -> list[tuple[str, str]]:
-    """(message, anchor) for the role=alert summary at the top of the form."""
-    summary: list[tuple[str, str]] = []
+    """(message, anchor) for the role=alert summary at the top of the form, in
+    the order the fields appear on the page."""
+    order = list(form.fields)
+    # Row sets sit on the page after these fields.
+    place = {
+        "recipients": order.index("what_withheld") + 0.5,
+        "consultations": order.index("safe_contact") + 0.5,
+    }
+    entries: list[tuple[float, str, str]] = []
     for name, errors in form.errors.items():
+        position = order.index(name) if name in form.fields else -1
         anchor = f"#id_{name}" if name in form.fields else "#decision-form"
         if name in ("decision", "consent_position"):
             anchor = f"#id_{name}_0"
-        label = form.fields[name].label if name in form.fields else ""
-        summary.extend((f"{label}: {e}" if label else str(e), anchor) for e in errors)
+        label = form[name].label if name in form.fields else ""
+        entries.extend((position, f"{label}: {e}" if label else str(e), anchor) for e in errors)
     for prefix, formset in formsets.items():
         noun = "Recipient" if prefix == "recipients" else "Person consulted"
-        summary.extend((str(e), f"#{prefix}") for e in formset.non_form_errors())
+        entries.extend((place[prefix], str(e), f"#{prefix}") for e in formset.non_form_errors())
         for i, row in enumerate(formset.forms):
             for name, errors in row.errors.items():
                 anchor = f"#id_{prefix}-{i}-{name}" if name in row.fields else f"#{prefix}"
-                summary.extend((f"{noun} {i + 1}: {e}", anchor) for e in errors)
-    return summary
+                entries.extend((place[prefix], f"{noun} {i + 1}: {e}", anchor) for e in errors)
+    entries.sort(key=lambda entry: entry[0])
+    return [(message, anchor) for _, message, anchor in entries]
 
 
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -215,7 +237,9 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             valid = form.is_valid()
             valid = all([fs.is_valid() for fs in formsets.values()]) and valid
-            if valid:
+            if not valid:
+                _add_rule_errors(form, formsets)
+            else:
                 decision, warnings, warnings_fingerprint = _save(request, incident, form, formsets)
                 if decision is not None:
                     messages.success(

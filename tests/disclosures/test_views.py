@@ -241,3 +241,25 @@ def test_auditors_read_but_are_not_offered_recording(world: Any) -> None:
         reverse("disclosures:incident_log", kwargs={"pk": world.objects["incident"].pk})
     ).content.decode()
     assert "Record a disclosure decision" not in log and "Decision 1" in log
+
+
+def test_form_and_rule_errors_are_shown_together_in_page_order(world: Any) -> None:
+    data = form_data(world, purpose="", recipients=[], review_what="")
+    html = world.client("manager").post(_url(world), data).content.decode()
+    summary = html[
+        html.index('id="error-summary"') : html.index("</ul>", html.index("error-summary"))
+    ]
+    links = re.findall(r'href="#([\w-]+)"', summary)
+    assert links == ["id_purpose", "recipients", "id_review_what"]
+    assert "Choose the purpose of the decision." in summary
+    assert not DisclosureDecision.objects.exists()
+
+
+def test_a_removed_row_is_not_saved(world: Any) -> None:
+    second = {**good_values()["recipients"][0], "name": "Wrong Person"}
+    data = form_data(world, recipients=[good_values()["recipients"][0], second])
+    data["recipients-1-DELETE"] = "on"
+    response = world.client("manager").post(_url(world), data)
+    assert response.status_code == 302
+    names = DisclosureDecision.objects.get().recipients.values_list("name", flat=True)
+    assert list(names) == ["Sam Ellis"]
