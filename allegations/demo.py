@@ -118,7 +118,7 @@ def extend(ctx: Any) -> None:
             reason="The adviser was the council's PiPoT coordinator, not the LADO (LADOs deal "
             "with children's services).",
         )
-        for kind, body, delay, reference in [
+        for kind, body, days, reference in [
             ("la_pipot", "Westshire Adult Safeguarding Hub (PiPoT)", 0, "WSH-PIPOT-2291"),
             ("police", "Westshire Police, Safeguarding Investigation Unit", 0, "WP-26-118804"),
             ("cqc", "Care Quality Commission (statutory notification)", 1, "CQC-NOT-550913"),
@@ -128,7 +128,7 @@ def extend(ctx: Any) -> None:
                 allegation=allegation,
                 kind=kind,
                 body=body,
-                referred_on=(t0 + timedelta(days=delay)).date(),
+                referred_on=(t0 + timedelta(days=days)).date(),
                 reference=reference,
             )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -20,11 +21,12 @@ from allegations.models import (
     RetentionReview,
     SafeguardingEntryKind,
     SideStatus,
+    StaffMember,
 )
 from incidents.forms import DATE_WIDGET, DATETIME_WIDGET, local_now
 from incidents.models import Category
 from organisations import access
-from organisations.models import Role
+from organisations.models import Membership, Role, Service
 
 
 def _helper(*fields: Any, submit: str) -> FormHelper:
@@ -40,20 +42,23 @@ def _user_label(user: Any) -> str:
 
 
 def _not_future_dt(value: Any, label: str) -> Any:
-    if value and value > timezone.now() + timezone.timedelta(minutes=5):
+    if value and value > timezone.now() + timedelta(minutes=5):
         raise forms.ValidationError(f"{label} cannot be in the future.")
     return value
 
 
-def _owner_field(label: str) -> forms.ModelChoiceField:
-    field = forms.ModelChoiceField(
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _user_label(obj)
+
+
+def _owner_field(label: str) -> UserChoiceField:
+    return UserChoiceField(
         label=label,
         queryset=get_user_model().objects.none(),
         required=False,
         empty_label="Not assigned yet",
     )
-    field.label_from_instance = _user_label  # type: ignore[method-assign]
-    return field
 
 
 def _owners(actor: Any, side_name: str) -> Any:
@@ -67,7 +72,7 @@ def _owners(actor: Any, side_name: str) -> Any:
 class AllegationForm(forms.Form):
     staff_member = forms.ModelChoiceField(
         label="Staff member already on our list",
-        queryset=None,  # type: ignore[arg-type]
+        queryset=StaffMember.objects.none(),
         required=False,
     )
     new_name = forms.CharField(label="Name", max_length=200, required=False)
@@ -135,7 +140,7 @@ class AllegationForm(forms.Form):
         return _not_future_dt(self.cleaned_data["raised_at"], "When it was raised")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         name = (data.get("new_name") or "").strip()
         title = (data.get("new_job_title") or "").strip()
         if data.get("staff_member") and (name or title):
@@ -153,11 +158,13 @@ class AllegationForm(forms.Form):
 class StaffMemberForm(forms.Form):
     name = forms.CharField(max_length=200)
     job_title = forms.CharField(max_length=120)
-    service = forms.ModelChoiceField(queryset=None, required=False, empty_label="No single service")  # type: ignore[arg-type]
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(), required=False, empty_label="No single service"
+    )
     employee_reference = forms.CharField(max_length=40, required=False)
-    user = forms.ModelChoiceField(
+    user = UserChoiceField(
         label="Their login, if they have one",
-        queryset=None,  # type: ignore[arg-type]
+        queryset=get_user_model().objects.none(),
         required=False,
         help_text="Linking it means any allegation about them is hidden from them.",
     )
@@ -171,22 +178,16 @@ class StaffMemberForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from organisations.models import Membership, Service
-
         membership = access.require_membership(user)
         self.fields["service"].queryset = Service.objects.filter(  # type: ignore[attr-defined]
             organisation_id=membership.organisation_id
         )
-        self.fields["user"].queryset = (
+        members = Membership.objects.filter(organisation_id=membership.organisation_id)
+        self.fields["user"].queryset = (  # type: ignore[attr-defined]
             get_user_model()
-            .objects.filter(  # type: ignore[attr-defined]
-                pk__in=Membership.objects.filter(organisation_id=membership.organisation_id).values(
-                    "user"
-                )
-            )
+            .objects.filter(pk__in=members.values("user"))
             .order_by("last_name", "first_name")
         )
-        self.fields["user"].label_from_instance = _user_label  # type: ignore[attr-defined]
         self.helper = _helper(
             "name",
             "job_title",
@@ -198,7 +199,7 @@ class StaffMemberForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         dob, retire = data.get("date_of_birth"), data.get("retirement_date")
         if dob and dob > timezone.localdate():
             self.add_error("date_of_birth", "Date of birth cannot be in the future.")
@@ -226,7 +227,7 @@ class StatusForm(forms.Form):
         self.helper = _helper("to_status", "outcome", "outcome_date", "reason", submit="Save")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         if data.get("to_status") == AllegationStatus.CONCLUDED:
             if not data.get("outcome"):
                 self.add_error("outcome", "Choose the outcome when concluding.")
@@ -314,7 +315,7 @@ class EntryForm(forms.Form):
         return _not_future_dt(self.cleaned_data["occurred_at"], "When it happened")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         if "interim_measure" in self.fields:
             if data.get("kind") == HREntryKind.INTERIM and not data.get("interim_measure"):
                 self.add_error("interim_measure", "Choose the interim measure.")
@@ -391,7 +392,7 @@ class AmendmentForm(forms.Form):
         self.helper = _helper("field", "new_text", "reason", submit="Save amendment")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         if data.get("field") != "dissenting_views" and not (data.get("new_text") or "").strip():
             self.add_error("new_text", "Enter the corrected text.")
         return data
@@ -412,7 +413,7 @@ class RetentionReviewForm(forms.Form):
         self.helper = _helper("decision", "next_review_by", "reason", submit="Record review")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         if data.get("decision") == RetentionReview.Decision.RETAIN:
             nxt = data.get("next_review_by")
             if not nxt:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
-import pgtrigger
 from incidents.models import Category, Incident
 from organisations.models import Organisation, Service
 
@@ -239,6 +239,9 @@ class AllegationTransition(models.Model):
         ordering = ["changed_at", "pk"]
         triggers = _append_only("allegation_transition")
 
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
+
 
 class ReferralKind(models.TextChoices):
     LA_PIPOT = "la_pipot", "Local authority (PiPoT)"
@@ -325,6 +328,9 @@ class SafeguardingRecord(SideRecord):
     side = "safeguarding"
     label = "Safeguarding record"
 
+    def __str__(self) -> str:
+        return f"{self.label} of allegation {self.allegation_id}"
+
 
 class HRRecord(SideRecord):
     allegation = models.OneToOneField(
@@ -342,6 +348,9 @@ class HRRecord(SideRecord):
 
     side = "hr"
     label = "HR record"
+
+    def __str__(self) -> str:
+        return f"{self.label} of allegation {self.allegation_id}"
 
 
 class SideStatusChange(models.Model):
@@ -364,6 +373,9 @@ class SideStatusChange(models.Model):
     class Meta:
         ordering = ["changed_at", "pk"]
         triggers = _append_only("side_change")
+
+    def __str__(self) -> str:
+        return f"{self.side}: {self.status}"
 
 
 class SafeguardingEntryKind(models.TextChoices):
@@ -413,6 +425,9 @@ class SafeguardingEntry(EntryBase):
         verbose_name_plural = "safeguarding entries"
         triggers = _append_only("sg_entry")
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
 
 class HREntry(EntryBase):
     record = models.ForeignKey(HRRecord, on_delete=models.PROTECT, related_name="entries")
@@ -423,6 +438,9 @@ class HREntry(EntryBase):
         verbose_name = "HR entry"
         verbose_name_plural = "HR entries"
         triggers = _append_only("hr_entry")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
 
 
 class DecisionBase(models.Model):
@@ -463,6 +481,9 @@ class SafeguardingDecision(DecisionBase):
     class Meta(DecisionBase.Meta):
         triggers = _append_only("sg_decision")
 
+    def __str__(self) -> str:
+        return f"Key decision #{self.pk}"
+
 
 class HRDecision(DecisionBase):
     record = models.ForeignKey(HRRecord, on_delete=models.PROTECT, related_name="decisions")
@@ -470,6 +491,9 @@ class HRDecision(DecisionBase):
     class Meta(DecisionBase.Meta):
         verbose_name = "HR decision"
         triggers = _append_only("hr_decision")
+
+    def __str__(self) -> str:
+        return f"Key decision #{self.pk}"
 
 
 AMENDABLE_FIELDS = {
@@ -490,7 +514,7 @@ class AmendmentBase(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     field = models.CharField("Part corrected", max_length=32)
-    new_text = models.TextField("Corrected text")
+    new_text = models.TextField("Corrected text", blank=True)
     reason = models.TextField("Reason for the amendment")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -533,6 +557,9 @@ class SafeguardingAmendment(AmendmentBase):
         ]
         triggers = _append_only("sg_amendment")
 
+    def __str__(self) -> str:
+        return f"Amendment #{self.pk}"
+
 
 class HRAmendment(AmendmentBase):
     entry = models.ForeignKey(
@@ -551,6 +578,9 @@ class HRAmendment(AmendmentBase):
             )
         ]
         triggers = _append_only("hr_amendment")
+
+    def __str__(self) -> str:
+        return f"Amendment #{self.pk}"
 
 
 class RetentionReview(models.Model):
@@ -576,3 +606,6 @@ class RetentionReview(models.Model):
     class Meta:
         ordering = ["reviewed_at", "pk"]
         triggers = _append_only("retention_review")
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.reviewed_at:%d %b %Y})"

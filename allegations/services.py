@@ -7,7 +7,7 @@ functions re-check it so a command or a future view cannot bypass the rule.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -93,7 +93,7 @@ def _not_future(value: datetime | date | None, field: str, label: str) -> None:
     if value is None:
         return
     if isinstance(value, datetime):
-        late = value > timezone.now() + timezone.timedelta(minutes=5)
+        late = value > timezone.now() + timedelta(minutes=5)
     else:
         late = value > timezone.localdate()
     if late:
@@ -491,7 +491,7 @@ def amend(
         kind = "decision"
     else:
         raise PermissionDenied
-    if target.record.allegation_id != allegation.pk:  # type: ignore[union-attr]
+    if target.record.allegation_id != allegation.pk:
         raise PermissionDenied
     if field not in dict(AMENDABLE_FIELDS[kind]):
         raise ValidationError({"field": "Choose the part being corrected."})

@@ -217,10 +217,11 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_record_referral(request.user, allegation):
         raise Http404
     corrects = None
-    if request.GET.get("corrects") or request.POST.get("corrects"):
-        corrects = Referral.objects.filter(
-            allegation=allegation, pk=request.GET.get("corrects") or request.POST.get("corrects")
-        ).first()
+    corrects_pk = request.GET.get("corrects", "")
+    if corrects_pk:
+        if not corrects_pk.isdigit():
+            raise Http404
+        corrects = Referral.objects.filter(allegation=allegation, pk=int(corrects_pk)).first()
         if corrects is None:
             raise Http404
     form = ReferralForm(

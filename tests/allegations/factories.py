@@ -21,7 +21,12 @@ HR_SECRET = "HRSECRET suspended on full pay pending investigation"
 
 def make_staff(w: Any, name: str = "Sam Rivers", user: Any = None, **kw: Any) -> Any:
     return services.create_staff_member(
-        actor=w.users["lead"], name=name, job_title="Care assistant", service=w.home, user=user, **kw
+        actor=w.users["lead"],
+        name=name,
+        job_title="Care assistant",
+        service=w.home,
+        user=user,
+        **kw,
     )
 
 
@@ -63,28 +68,53 @@ def with_content(w: Any) -> Any:
     lead, hr = w.users["lead"], w.users["hr"]
     when = timezone.now() - timedelta(minutes=30)
     w.objects["sg_entry"] = services.add_entry(
-        actor=lead, allegation=a, side_name="safeguarding", kind="protection",
-        text=SG_SECRET, occurred_at=when,
+        actor=lead,
+        allegation=a,
+        side_name="safeguarding",
+        kind="protection",
+        text=SG_SECRET,
+        occurred_at=when,
     )
     w.objects["sg_decision"] = services.add_decision(
-        actor=lead, allegation=a, side_name="safeguarding", decision="SGSECRET decision",
-        information_considered="SGSECRET info", consulted="SGSECRET consulted",
-        rationale="SGSECRET rationale", dissenting_views="SGSECRET dissent",
-        decided_by="D. Lead, safeguarding lead", decided_at=when,
+        actor=lead,
+        allegation=a,
+        side_name="safeguarding",
+        decision="SGSECRET decision",
+        information_considered="SGSECRET info",
+        consulted="SGSECRET consulted",
+        rationale="SGSECRET rationale",
+        dissenting_views="SGSECRET dissent",
+        decided_by="D. Lead, safeguarding lead",
+        decided_at=when,
     )
     w.objects["hr_entry"] = services.add_entry(
-        actor=hr, allegation=a, side_name="hr", kind="interim", interim_measure="suspension",
-        text=HR_SECRET, occurred_at=when,
+        actor=hr,
+        allegation=a,
+        side_name="hr",
+        kind="interim",
+        interim_measure="suspension",
+        text=HR_SECRET,
+        occurred_at=when,
     )
     w.objects["hr_decision"] = services.add_decision(
-        actor=hr, allegation=a, side_name="hr", decision="HRSECRET decision",
-        information_considered="HRSECRET info", consulted="HRSECRET consulted",
-        rationale="HRSECRET rationale", dissenting_views="HRSECRET dissent",
-        decided_by="H. R., HR business partner", decided_at=when,
+        actor=hr,
+        allegation=a,
+        side_name="hr",
+        decision="HRSECRET decision",
+        information_considered="HRSECRET info",
+        consulted="HRSECRET consulted",
+        rationale="HRSECRET rationale",
+        dissenting_views="HRSECRET dissent",
+        decided_by="H. R., HR business partner",
+        decided_at=when,
     )
     w.objects["referral"] = services.add_referral(
-        actor=lead, allegation=a, kind="la_pipot", body="Council safeguarding hub",
-        referred_on=timezone.localdate(), reference="LA-1",
+        actor=lead,
+        allegation=a,
+        kind="la_pipot",
+        body="Council safeguarding hub",
+        referred_on=timezone.localdate(),
+        reference="LA-1",
     )
     return a
 
@@ -104,8 +134,11 @@ def about(w: Any, role: str) -> Any:
     if role == "manager":
         # Even a need-to-know grant does not let the subject see it.
         incident_services.grant_need_to_know(
-            actor=w.users["lead"], incident=incident, user=subject,
-            reason="Granted before anyone knew", expected_version=incident.version,
+            actor=w.users["lead"],
+            incident=incident,
+            user=subject,
+            reason="Granted before anyone knew",
+            expected_version=incident.version,
         )
     w.objects[key] = a
     return a
