@@ -74,6 +74,7 @@ class AllegationForm(forms.Form):
         label="Staff member already on our list",
         queryset=StaffMember.objects.none(),
         required=False,
+        empty_label="Choose, or add someone new below",
     )
     new_name = forms.CharField(label="Name", max_length=200, required=False)
     new_job_title = forms.CharField(label="Job title", max_length=120, required=False)
