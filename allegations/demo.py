@@ -13,7 +13,7 @@ from typing import Any
 
 from auditlog.context import set_actor
 
-from allegations import services
+from allegations import family, services
 
 
 def extend(ctx: Any) -> None:
@@ -131,6 +131,59 @@ def extend(ctx: Any) -> None:
                 referred_on=(t0 + timedelta(days=days)).date(),
                 reference=reference,
             )
+
+        # Seed 003 example 1: the family asked for full details; they were told about
+        # safeguarding actions and protection measures, not HR details, with the
+        # advocate making sure Edith's views stayed central.
+        shared = list(family.shareable_entries(allegation).filter(kind="protection"))
+        family.record_family_communication(
+            actor=lead,
+            allegation=allegation,
+            family_member="Karen Clarke",
+            relationship="Daughter (Edith's chosen contact)",
+            channel="meeting",
+            shared_at=t0 + timedelta(days=2),
+            decided_at=t0 + timedelta(days=2),
+            entries=shared,
+            also_shared="An allegation about a member of night staff is being looked into by "
+            "the council's safeguarding team with the police. The staff member is not working "
+            "with Edith while this happens. We will tell Karen when the enquiry concludes.",
+            what_withheld="The staff member's name and all HR details: interim measures, the "
+            "investigation and any disciplinary process. Karen asked for these; we explained "
+            "they are confidential to a fair process and do not change Edith's protection.",
+            purpose="protection_planning",
+            reasoning="Karen asked for full details. Edith wants Karen to know she is safe. "
+            "Telling Karen what protects Edith supports her; employment details would not "
+            "protect Edith and could prejudice the enquiry and the staff member's fair process.",
+            lawful_basis="legitimate_interests",
+            special_condition="sch1_para18",
+            proportionality="Only the protection in place and the process ahead; no staff "
+            "identity, no HR detail, no other residents' information.",
+            consent_position="obtained",
+            consent_discussion="Met Edith with her advocate before the meeting; she chose what "
+            "Karen should be told and asked to be present.",
+            understanding_checked="Edith explained back, in her words, what Karen would and "
+            "would not be told.",
+            consultations=[
+                {
+                    "name": "Rosa Lind",
+                    "role": "Independent advocate, Westshire Advocacy",
+                    "advice": "Edith wants Karen told she is safe and what happens next; Edith "
+                    "to be present and speak first.",
+                }
+            ],
+            dissenting_views="Karen disagreed with withholding the staff member's name; her "
+            "view is recorded and she was told how to complain.",
+            outcome="Karen reassured; agreed update at the end of the enquiry. Advocate stays "
+            "involved.",
+            confidentiality_measures="Met in a private room away from the lounge; nothing about "
+            "the staff member given in writing; Karen asked not to discuss it with other "
+            "families while the enquiry is open.",
+            retaliation_risk="The staff member is suspended and not on site; no contact with "
+            "Edith or Karen is possible through the home.",
+            review_date=(t0 + timedelta(days=12)).date(),
+            review_what="Update Karen and Edith on the outcome of the section 42 enquiry.",
+        )
 
     with set_actor(hr):
         services.update_side(

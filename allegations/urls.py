@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.status_change, name="status"),
     path("<int:pk>/referrals/new/", views.referral_create, name="referral_create"),
     path("<int:pk>/retention/", views.retention_review, name="retention_review"),
+    path("<int:pk>/family/", views.family_communication, name="family"),
 ]
 
 # The two sides have the same pages under their own URLs (and URL names), so the

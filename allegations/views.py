@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from allegations import services
+from allegations import family, services
 from allegations.forms import (
     AllegationFilterForm,
     AllegationForm,
@@ -171,8 +171,90 @@ def allegation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_record_outcome": access.can_record_outcome(user, allegation),
             "can_record_referral": access.can_record_referral(user, allegation),
             "can_review_retention": access.can_review_retention(user),
+            "family_decisions": family.family_decisions(user, allegation),
+            "can_record_family": _can_record_family(user, allegation),
         },
     )
+
+
+def _can_record_family(user: Any, allegation: Allegation) -> bool:
+    return access.can_read_side(user, allegation, "safeguarding") and access.can_record_decision(
+        user, allegation.incident
+    )
+
+
+def family_communication(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record what the family were told, as a disclosure decision (seed 003 example 1)."""
+    from disclosures.services import QualityWarnings
+
+    allegation = access.get_allegation_for(request.user, pk)
+    if not _can_record_family(request.user, allegation):
+        raise Http404
+    form = family.FamilyCommunicationForm(request.POST or None, allegation=allegation)
+    warnings: list[Any] = []
+    fingerprint = ""
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        confirmed = kwargs.pop("quality_acknowledged") and (
+            request.POST.get("quality_fingerprint", "")
+        )
+        try:
+            try:
+                decision = family.record_family_communication(
+                    actor=request.user, allegation=allegation, quality_acknowledged=False, **kwargs
+                )
+            except QualityWarnings as exc:
+                if confirmed != exc.fingerprint:
+                    raise
+                decision = family.record_family_communication(
+                    actor=request.user, allegation=allegation, quality_acknowledged=True, **kwargs
+                )
+        except QualityWarnings as exc:
+            transaction.set_rollback(True)
+            warnings, fingerprint = exc.findings, exc.fingerprint
+            form = family.FamilyCommunicationForm(
+                request.POST, allegation=allegation, warnings=True
+            )
+            form.is_valid()
+        except ValidationError as exc:
+            transaction.set_rollback(True)
+            apply_service_errors(form, _map_disclosure_errors(exc))
+        else:
+            messages.success(
+                request,
+                f"Family communication recorded as disclosure decision {decision.number} "
+                f"on {allegation.incident.reference}.",
+            )
+            return redirect("allegations:detail", pk=allegation.pk)
+    return render(
+        request,
+        "allegations/family_form.html",
+        {
+            "form": form,
+            "allegation": allegation,
+            "warnings": warnings,
+            "fingerprint": fingerprint,
+            "has_entries": family.shareable_entries(allegation).exists(),
+        },
+    )
+
+
+def _map_disclosure_errors(exc: ValidationError) -> ValidationError:
+    """record_disclosure names recipient and consultation rows; show them on our fields."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    mapping = {
+        "recipients.0.name": "family_member",
+        "recipients.0.role": "relationship",
+        "recipients.0.channel": "channel",
+        "recipients.0.shared_at": "shared_at",
+        "consultations.0.name": "advocate_name",
+        "consultations.0.role": "advocate_role",
+        "consultations.0.advice": "advocate_advice",
+        "decided_at": "shared_at",
+        "what_shared": "entries",
+    }
+    return ValidationError({mapping.get(k, k): v for k, v in exc.message_dict.items()})
 
 
 def _side_summaries(user: Any, allegation: Allegation) -> list[dict[str, Any]]:
