@@ -273,10 +273,10 @@ class FamilyCommunicationForm(forms.Form):
             ),
             Fieldset("Follow-up", "outcome", "review_date", "review_what"),
         ]
+        # The confirmation is offered only once warnings have been shown; it is always
+        # a field so that the re-submitted form carries it.
         if warnings:
             fieldsets.append("quality_acknowledged")
-        else:
-            del self.fields["quality_acknowledged"]
         self.helper = FormHelper()
         # The template writes the <form> tag: it carries the warnings' fingerprint.
         self.helper.form_tag = False

@@ -1,6 +1,9 @@
 """Allegation pages. Every fetch goes through ``organisations.access``: a side a
 user may not read is a 404 at its own URL, and its content is never put into a
-template context anywhere else."""
+template context anywhere else.
+
+Services are atomic: when one raises, its savepoint is rolled back and the
+request's transaction stays usable for re-rendering the form with its errors."""
 
 from __future__ import annotations
 
@@ -210,14 +213,12 @@ def family_communication(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, allegation=allegation, quality_acknowledged=True, **kwargs
                 )
         except QualityWarnings as exc:
-            transaction.set_rollback(True)
             warnings, fingerprint = exc.findings, exc.fingerprint
             form = family.FamilyCommunicationForm(
                 request.POST, allegation=allegation, warnings=True
             )
             form.is_valid()
         except ValidationError as exc:
-            transaction.set_rollback(True)
             apply_service_errors(form, _map_disclosure_errors(exc))
         else:
             messages.success(
@@ -286,7 +287,6 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.change_status(actor=request.user, allegation=allegation, **form.cleaned_data)
         except ValidationError as exc:
-            transaction.set_rollback(True)
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Status and outcome saved.")
@@ -317,7 +317,6 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, allegation=allegation, corrects=corrects, **form.cleaned_data
             )
         except ValidationError as exc:
-            transaction.set_rollback(True)
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Correction recorded." if corrects else "Referral recorded.")
@@ -352,7 +351,6 @@ def retention_review(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, allegation=allegation, **form.cleaned_data
             )
         except ValidationError as exc:
-            transaction.set_rollback(True)
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, "Retention review recorded. Nothing has been deleted.")
@@ -414,7 +412,6 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         try:
             staff = services.create_staff_member(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            transaction.set_rollback(True)
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"{staff.name} added.")
@@ -485,10 +482,8 @@ def side_update(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except services.ConcurrentChange as exc:
-            transaction.set_rollback(True)
             messages.error(request, exc.message)
         except ValidationError as exc:
-            transaction.set_rollback(True)
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, f"{side.label}: owner and status saved.")
@@ -509,7 +504,6 @@ def entry_create(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            transaction.set_rollback(True)
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Entry added.")
@@ -533,7 +527,6 @@ def decision_create(request: HttpRequest, pk: int, side_name: str) -> HttpRespon
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            transaction.set_rollback(True)
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Key decision recorded.")
@@ -564,7 +557,6 @@ def amend(
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            transaction.set_rollback(True)
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Amendment saved. The original remains visible.")

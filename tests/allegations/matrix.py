@@ -78,6 +78,7 @@ CASES = [
     Case("allegations:detail", allegation, SEEN),
     Case("allegations:status", allegation, roles(NOT_FOUND, lead=OK)),
     Case("allegations:referral_create", allegation, SEEN),
+    Case("allegations:family", allegation, SAFEGUARDING),
     Case(
         "allegations:retention_review",
         allegation,

@@ -250,3 +250,16 @@ def test_list_search_uses_names_and_references_only(aworld: Any) -> None:
     assert (
         a.reference not in client.get(reverse("allegations:list") + "?q=SGSECRET").content.decode()
     )
+
+
+def test_staff_form_shows_a_service_error_and_saves_nothing(world: Any) -> None:
+    from tests.allegations.factories import make_staff
+
+    make_staff(world, employee_reference="EMP-5")
+    response = world.client("lead").post(
+        reverse("allegations:staff_create"),
+        {"name": "Other", "job_title": "Cook", "employee_reference": "EMP-5"},
+    )
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert StaffMember.objects.count() == 1

@@ -107,3 +107,60 @@ def test_multi_agency_allegation_with_restricted_internal_record(
     page.get_by_text("Suspended on full pay pending enquiry.").wait_for()
     assert_accessible(page)
     assert "Night team leader" not in page.content()
+
+
+def test_controlled_family_communication(page: Any, world: Any, password: str) -> None:
+    """Seed 003, operational example 1: the family asked for full details; they were
+    told about safeguarding actions and protection measures but not HR details, with
+    an advocate keeping the person's views central. Recorded as a disclosure decision."""
+    import re
+
+    from disclosures.models import DisclosureDecision
+    from tests.allegations import factories as f
+
+    allegation = f.with_content(world)
+    login(page, world.users["lead"], password)
+    page.goto(f"/allegations/{allegation.pk}/")
+    page.get_by_role("link", name="Record communication with the family").click()
+    assert_accessible(page)
+    assert "HRSECRET" not in page.content()
+    page.get_by_label("Family member's name").fill("Karen Clarke")
+    page.get_by_label("Relationship to the person").fill("Daughter")
+    page.get_by_label("How it was shared").select_option("meeting")
+    page.get_by_label(re.compile("Protection measure")).check()
+    page.get_by_label("Anything else said (facts only)").fill(
+        "The council's safeguarding team is looking into what happened, with the police."
+    )
+    page.get_by_label("Reasoning").fill(
+        "Karen asked for full details. Her mother wants Karen to know she is safe; telling "
+        "her what protects her mother supports her, while employment details would not "
+        "protect anyone and could prejudice a fair process for the staff member."
+    )
+    page.get_by_label("Lawful basis (UK GDPR Art. 6)").select_option("legitimate_interests")
+    page.get_by_label("Proportionality").fill(
+        "Only the protection in place and the next steps; no staff identity, no HR detail "
+        "and nothing about other residents."
+    )
+    page.get_by_label("How confidentiality was protected").fill("Private room; nothing in writing.")
+    page.get_by_label("The person's consent").select_option("obtained")
+    page.get_by_label("What was discussed with the person").fill(
+        "What Karen would and would not be told."
+    )
+    page.get_by_label("How their understanding was checked").fill("She explained it back.")
+    page.get_by_label("Advocate's name").fill("Rosa Lind")
+    page.get_by_label("Advocate's role").fill("Independent advocate")
+    page.get_by_label("The person's views, as put by the advocate").fill(
+        "She wants Karen told she is safe, and to be there herself."
+    )
+    page.get_by_label("Actions agreed").fill("Update Karen when the enquiry concludes.")
+    page.get_by_role("button", name="Record family communication").click()
+    page.get_by_text("Family communication recorded").wait_for()
+    assert_accessible(page)
+
+    decision = DisclosureDecision.objects.get(incident=allegation.incident)
+    assert decision.recipients.get().category == "family"
+    assert f.SG_SECRET in decision.what_shared and "HRSECRET" not in decision.what_shared
+    page.get_by_role("link", name=f"Disclosure decision {decision.number}").click()
+    page.get_by_text("Karen Clarke").first.wait_for()
+    assert_accessible(page)
+    assert "HRSECRET" not in page.content()
