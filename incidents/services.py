@@ -26,7 +26,7 @@ from incidents.models import (
     StatusTransition,
 )
 from organisations import access
-from organisations.models import Service
+from organisations.models import Role, Service
 
 
 class ConcurrentChange(Exception):
@@ -364,3 +364,31 @@ def revoke_need_to_know(
     grant.revoke_reason = reason.strip()
     grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     return grant
+
+
+@transaction.atomic
+def restrict_for_allegation(*, actor: Any, incident: Incident) -> Incident:
+    """An allegation against staff restricts its incident at once, whoever records it
+    (seed 000 example 3: only those who need to know receive detail). A manager who
+    records it stays on the need-to-know list so they keep sight of their own work.
+    Called by ``allegations.services``; the caller has checked it may record on it."""
+    if not access.can_record_on(actor, incident):
+        raise PermissionDenied
+    # Lock first: restriction must not lose a race with an unrelated edit.
+    current = Incident.objects.select_for_update().get(pk=incident.pk)
+    if not current.restricted:
+        _bump_version(incident, current.version, restricted=True)
+    if (
+        not access.has_role(actor, Role.LEAD)
+        and not NeedToKnowGrant.objects.filter(
+            incident=incident, user=actor, revoked_at__isnull=True
+        ).exists()
+    ):
+        NeedToKnowGrant.objects.create(
+            organisation_id=incident.organisation_id,
+            incident=incident,
+            user=actor,
+            reason="Recorded the allegation against staff on this incident.",
+            granted_by=actor,
+        )
+    return incident

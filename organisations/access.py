@@ -73,13 +73,17 @@ def _granted(user: Any) -> Exists:
 
 
 def visible_incidents(user: Any) -> QuerySet[Incident]:
-    """Incidents the user may open. Restricted ones: leads and the named list."""
+    """Incidents the user may open. Restricted ones: leads and the named list.
+    Never one where the user is the subject of an allegation against staff."""
     from incidents.models import Incident
 
     membership = membership_of(user)
     if membership is None or membership.role not in INCIDENT_READERS:
         return Incident.objects.none()
-    qs = Incident.objects.filter(organisation_id=membership.organisation_id)
+    # The subject of an allegation never sees its incident, whatever their role.
+    qs = Incident.objects.filter(organisation_id=membership.organisation_id).exclude(
+        _subject_of_incident(user)
+    )
     if membership.role == Role.LEAD:
         return qs
     granted = _granted(user)
@@ -298,3 +302,136 @@ def incident_history_for(user: Any, pk: Any) -> tuple[Incident, QuerySet[Any]]:
         raise Http404("No such incident.")
     incident = get_incident_for(user, pk)
     return incident, visible_audit_entries(user).filter(incident_id=incident.pk)
+
+
+# --- Allegations against staff ----------------------------------------------
+#
+# One allegation, two sides (seed 003: "distinct but linked records"):
+# - safeguarding leads: the allegation and the safeguarding side; of the HR side
+#   only that it exists, its owner and status;
+# - HR: the allegation and the HR side; of the safeguarding side only existence,
+#   owner and status. HR never see the incident itself;
+# - managers: only when on the incident's need-to-know list, then the
+#   safeguarding side only;
+# - auditors and organisation admins: nothing;
+# - the staff member who is the subject: nothing, whatever their role.
+
+ALLEGATION_ROLES = (Role.MANAGER, Role.LEAD, Role.HR)
+
+
+def _subject_of_incident(user: Any) -> Exists:
+    from allegations.models import Allegation
+
+    return Exists(Allegation.objects.filter(incident=OuterRef("pk"), staff_member__user=user))
+
+
+def visible_allegations(user: Any) -> QuerySet[Any]:
+    """Allegations the user may open (both sides' metadata; content is per side)."""
+    from allegations.models import Allegation
+    from incidents.models import NeedToKnowGrant
+
+    membership = membership_of(user)
+    if membership is None or membership.role not in ALLEGATION_ROLES:
+        return Allegation.objects.none()
+    qs = Allegation.objects.filter(organisation_id=membership.organisation_id).exclude(
+        staff_member__user=user
+    )
+    if membership.role == Role.MANAGER:
+        qs = qs.filter(
+            Exists(
+                NeedToKnowGrant.objects.filter(
+                    incident=OuterRef("incident"), user=user, revoked_at__isnull=True
+                )
+            )
+        )
+    return qs
+
+
+def get_allegation_for(user: Any, pk: Any) -> Any:
+    qs = visible_allegations(user).select_related(
+        "incident",
+        "staff_member",
+        "staff_member__service",
+        "safeguarding_record__owner",
+        "hr_record__owner",
+    )
+    try:
+        return qs.get(pk=pk)
+    except (ValueError, TypeError) as exc:
+        raise Http404("No such allegation.") from exc
+    except qs.model.DoesNotExist as exc:
+        raise Http404("No such allegation.") from exc
+
+
+def can_read_safeguarding_side(user: Any, allegation: Any) -> bool:
+    """Caller already holds a visible allegation."""
+    return has_role(user, Role.LEAD, Role.MANAGER) and allegation.organisation_id == _org_id(user)
+
+
+def can_read_hr_side(user: Any, allegation: Any) -> bool:
+    return has_role(user, Role.HR) and allegation.organisation_id == _org_id(user)
+
+
+def can_write_side(user: Any, allegation: Any, side: str) -> bool:
+    if side == "safeguarding":
+        return can_read_safeguarding_side(user, allegation)
+    if side == "hr":
+        return can_read_hr_side(user, allegation)
+    return False
+
+
+def can_read_side(user: Any, allegation: Any, side: str) -> bool:
+    return can_write_side(user, allegation, side)
+
+
+def can_record_outcome(user: Any, allegation: Any) -> bool:
+    """The allegation's status and outcome: the safeguarding lead's call."""
+    return has_role(user, Role.LEAD) and allegation.organisation_id == _org_id(user)
+
+
+def can_record_referral(user: Any, allegation: Any) -> bool:
+    return has_role(user, *ALLEGATION_ROLES) and allegation.organisation_id == _org_id(user)
+
+
+def can_create_allegation(user: Any, incident: Incident) -> bool:
+    """Leads, and managers who may record on the incident (caller holds it)."""
+    return can_record_on(user, incident)
+
+
+def can_review_retention(user: Any) -> bool:
+    return has_role(user, Role.LEAD, Role.HR)
+
+
+def can_manage_staff(user: Any) -> bool:
+    return has_role(user, Role.LEAD, Role.HR)
+
+
+def visible_staff(user: Any) -> QuerySet[Any]:
+    """Staff members a user may pick as the subject of an allegation."""
+    from allegations.models import StaffMember
+
+    membership = membership_of(user)
+    if membership is None or membership.role not in ALLEGATION_ROLES:
+        return StaffMember.objects.none()
+    return StaffMember.objects.filter(organisation_id=membership.organisation_id).exclude(user=user)
+
+
+def get_staff_for(user: Any, pk: Any) -> Any:
+    qs = visible_staff(user)
+    try:
+        return qs.get(pk=pk)
+    except (ValueError, TypeError) as exc:
+        raise Http404("No such staff member.") from exc
+    except qs.model.DoesNotExist as exc:
+        raise Http404("No such staff member.") from exc
+
+
+def side_owner_candidates(user: Any, side: str) -> QuerySet[Membership]:
+    """Who may own a side: leads for safeguarding, HR for HR."""
+    membership = require_membership(user)
+    role = Role.LEAD if side == "safeguarding" else Role.HR
+    return (
+        Membership.objects.active()
+        .filter(organisation_id=membership.organisation_id, role=role)
+        .select_related("user")
+    )

@@ -1,0 +1,574 @@
+"""Allegation pages. Every fetch goes through ``organisations.access``: a side a
+user may not read is a 404 at its own URL, and its content is never put into a
+template context anywhere else.
+
+Services are atomic: when one raises, its savepoint is rolled back and the
+request's transaction stays usable for re-rendering the form with its errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from allegations import family, services
+from allegations.forms import (
+    AllegationFilterForm,
+    AllegationForm,
+    AmendmentForm,
+    DecisionForm,
+    EntryForm,
+    ReferralForm,
+    RetentionReviewForm,
+    SideForm,
+    StaffMemberForm,
+    StatusForm,
+)
+from allegations.models import Allegation, Referral, RetentionReview
+from incidents.views import apply_service_errors
+from organisations import access
+from organisations.audit import log_access
+
+PAGE_SIZE = 25
+RETENTION_WINDOW_DAYS = 90
+
+
+def _require_allegation_role(request: HttpRequest) -> None:
+    if not access.has_role(request.user, *access.ALLEGATION_ROLES):
+        raise Http404
+
+
+def _listing(qs: Any) -> Any:
+    return qs.select_related(
+        "incident", "staff_member", "safeguarding_record__owner", "hr_record__owner"
+    )
+
+
+def _page(request: HttpRequest, qs: Any) -> tuple[Any, str]:
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+def allegation_list(request: HttpRequest) -> HttpResponse:
+    _require_allegation_role(request)
+    form = AllegationFilterForm(request.GET or None)
+    qs = _listing(access.visible_allegations(request.user))
+    if form.is_bound and form.is_valid():
+        term = form.cleaned_data["q"].strip()
+        if term:
+            # Search names and references only: never the content of either side.
+            qs = qs.filter(
+                Q(staff_member__name__icontains=term)
+                | Q(staff_member__employee_reference__icontains=term)
+                | Q(incident__reference__icontains=term)
+            )
+        if form.cleaned_data["status"]:
+            qs = qs.filter(status=form.cleaned_data["status"])
+    page, query = _page(request, qs.order_by("-raised_at", "-pk"))
+    return render(
+        request,
+        "allegations/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "can_manage_staff": access.can_manage_staff(request.user),
+        },
+    )
+
+
+def for_incident(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for(request.user, pk)
+    _require_allegation_role(request)
+    allegations = _listing(access.visible_allegations(request.user).filter(incident=incident))
+    return render(
+        request,
+        "allegations/for_incident.html",
+        {
+            "incident": incident,
+            "allegations": allegations,
+            "can_create": access.can_create_allegation(request.user, incident),
+        },
+    )
+
+
+def allegation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for(request.user, pk)
+    if not access.can_create_allegation(request.user, incident):
+        raise Http404
+    form = AllegationForm(request.POST or None, user=request.user, incident=incident)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                staff = data["staff_member"] or services.create_staff_member(
+                    actor=request.user,
+                    name=data["new_name"],
+                    job_title=data["new_job_title"],
+                    employee_reference=data["new_employee_reference"],
+                    service=incident.service,
+                )
+                allegation = services.create_allegation(
+                    actor=request.user,
+                    incident=incident,
+                    staff_member=staff,
+                    what_is_alleged=data["what_is_alleged"],
+                    categories=data["categories"],
+                    raised_by=data["raised_by"],
+                    raised_at=data["raised_at"],
+                    safeguarding_owner=data["safeguarding_owner"],
+                    hr_owner=data["hr_owner"],
+                )
+        except ValidationError as exc:
+            apply_service_errors(form, _map_staff_errors(exc))
+        else:
+            messages.success(
+                request,
+                "Allegation recorded. The incident is now restricted to safeguarding leads "
+                "and its need-to-know list.",
+            )
+            return redirect("allegations:detail", pk=allegation.pk)
+    return render(request, "allegations/form.html", {"form": form, "incident": incident})
+
+
+def _map_staff_errors(exc: ValidationError) -> ValidationError:
+    """Errors from creating the new staff member belong on the 'new_' fields."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    mapping = {"name": "new_name", "job_title": "new_job_title"}
+    mapping["employee_reference"] = "new_employee_reference"
+    return ValidationError({mapping.get(k, k): v for k, v in exc.message_dict.items()})
+
+
+def allegation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    allegation = access.get_allegation_for(request.user, pk)
+    log_access(allegation, view="allegation")
+    user = request.user
+    referrals = allegation.referrals.select_related("recorded_by", "corrects").order_by(
+        "referred_on", "pk"
+    )
+    return render(
+        request,
+        "allegations/detail.html",
+        {
+            "allegation": allegation,
+            "sides": _side_summaries(user, allegation),
+            "transitions": allegation.transitions.select_related("changed_by"),
+            "referrals": referrals,
+            "reviews": allegation.retention_reviews.select_related("reviewed_by"),
+            "can_see_incident": access.visible_incidents(user)
+            .filter(pk=allegation.incident_id)
+            .exists(),
+            "can_record_outcome": access.can_record_outcome(user, allegation),
+            "can_record_referral": access.can_record_referral(user, allegation),
+            "can_review_retention": access.can_review_retention(user),
+            "family_decisions": family.family_decisions(user, allegation),
+            "can_record_family": _can_record_family(user, allegation),
+        },
+    )
+
+
+def _can_record_family(user: Any, allegation: Allegation) -> bool:
+    return access.can_read_side(user, allegation, "safeguarding") and access.can_record_decision(
+        user, allegation.incident
+    )
+
+
+def family_communication(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record what the family were told, as a disclosure decision (seed 003 example 1)."""
+    from disclosures.services import QualityWarnings
+
+    allegation = access.get_allegation_for(request.user, pk)
+    if not _can_record_family(request.user, allegation):
+        raise Http404
+    form = family.FamilyCommunicationForm(request.POST or None, allegation=allegation)
+    warnings: list[Any] = []
+    fingerprint = ""
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        confirmed = kwargs.pop("quality_acknowledged") and (
+            request.POST.get("quality_fingerprint", "")
+        )
+        try:
+            try:
+                decision = family.record_family_communication(
+                    actor=request.user, allegation=allegation, quality_acknowledged=False, **kwargs
+                )
+            except QualityWarnings as exc:
+                if confirmed != exc.fingerprint:
+                    raise
+                decision = family.record_family_communication(
+                    actor=request.user, allegation=allegation, quality_acknowledged=True, **kwargs
+                )
+        except QualityWarnings as exc:
+            warnings, fingerprint = exc.findings, exc.fingerprint
+            form = family.FamilyCommunicationForm(
+                request.POST, allegation=allegation, warnings=True
+            )
+            form.is_valid()
+        except ValidationError as exc:
+            apply_service_errors(form, _map_disclosure_errors(exc))
+        else:
+            messages.success(
+                request,
+                f"Family communication recorded as disclosure decision {decision.number} "
+                f"on {allegation.incident.reference}.",
+            )
+            return redirect("allegations:detail", pk=allegation.pk)
+    return render(
+        request,
+        "allegations/family_form.html",
+        {
+            "form": form,
+            "allegation": allegation,
+            "warnings": warnings,
+            "fingerprint": fingerprint,
+            "has_entries": family.shareable_entries(allegation).exists(),
+        },
+    )
+
+
+def _map_disclosure_errors(exc: ValidationError) -> ValidationError:
+    """record_disclosure names recipient and consultation rows; show them on our fields."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    mapping = {
+        "recipients.0.name": "family_member",
+        "recipients.0.role": "relationship",
+        "recipients.0.channel": "channel",
+        "recipients.0.shared_at": "shared_at",
+        "consultations.0.name": "advocate_name",
+        "consultations.0.role": "advocate_role",
+        "consultations.0.advice": "advocate_advice",
+        "decided_at": "shared_at",
+        "what_shared": "entries",
+    }
+    return ValidationError({mapping.get(k, k): v for k, v in exc.message_dict.items()})
+
+
+def _side_summaries(user: Any, allegation: Allegation) -> list[dict[str, Any]]:
+    """Existence, owner and status of both sides: all either side may know of the other."""
+    return [
+        {
+            "name": name,
+            "label": services.side(name).label,
+            "record": services.side(name).record_of(allegation),
+            "readable": access.can_read_side(user, allegation, name),
+        }
+        for name in services.SIDES
+    ]
+
+
+def status_change(request: HttpRequest, pk: int) -> HttpResponse:
+    allegation = access.get_allegation_for(request.user, pk)
+    if not access.can_record_outcome(request.user, allegation):
+        raise Http404
+    form = StatusForm(
+        request.POST or None,
+        initial={
+            "to_status": allegation.status,
+            "outcome": allegation.outcome,
+            "outcome_date": allegation.outcome_date,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_status(actor=request.user, allegation=allegation, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Status and outcome saved.")
+            return redirect("allegations:detail", pk=allegation.pk)
+    return render(request, "allegations/status_form.html", {"form": form, "allegation": allegation})
+
+
+def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
+    allegation = access.get_allegation_for(request.user, pk)
+    if not access.can_record_referral(request.user, allegation):
+        raise Http404
+    corrects = None
+    corrects_pk = request.GET.get("corrects", "")
+    if corrects_pk:
+        if not corrects_pk.isdigit():
+            raise Http404
+        corrects = Referral.objects.filter(allegation=allegation, pk=int(corrects_pk)).first()
+        if corrects is None:
+            raise Http404
+    form = ReferralForm(
+        request.POST or None,
+        correcting=corrects is not None,
+        initial=_referral_initial(corrects),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_referral(
+                actor=request.user, allegation=allegation, corrects=corrects, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Correction recorded." if corrects else "Referral recorded.")
+            return redirect("allegations:detail", pk=allegation.pk)
+    return render(
+        request,
+        "allegations/referral_form.html",
+        {"form": form, "allegation": allegation, "corrects": corrects},
+    )
+
+
+def _referral_initial(ref: Referral | None) -> dict[str, Any]:
+    if ref is None:
+        return {}
+    return {
+        "kind": ref.kind,
+        "body": ref.body,
+        "referred_on": ref.referred_on.isoformat(),
+        "reference": ref.reference,
+    }
+
+
+@require_POST
+def retention_review(request: HttpRequest, pk: int) -> HttpResponse:
+    allegation = access.get_allegation_for(request.user, pk)
+    if not access.can_review_retention(request.user):
+        raise Http404
+    form = RetentionReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_retention(
+                actor=request.user, allegation=allegation, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Retention review recorded. Nothing has been deleted.")
+    else:
+        messages.error(request, "Retention review not saved: " + _form_errors(form))
+    return redirect("allegations:detail", pk=allegation.pk)
+
+
+def _form_errors(form: Any) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def retention_list(request: HttpRequest) -> HttpResponse:
+    if not access.can_review_retention(request.user):
+        raise Http404
+    today = timezone.localdate()
+    show_all = request.GET.get("show") == "all"
+    qs = _listing(access.visible_allegations(request.user)).prefetch_related(
+        Prefetch(
+            "retention_reviews",
+            queryset=RetentionReview.objects.select_related("reviewed_by").order_by(
+                "-reviewed_at", "-pk"
+            ),
+        )
+    )
+    if not show_all:
+        qs = qs.filter(review_by__lte=today + timedelta(days=RETENTION_WINDOW_DAYS))
+    page, query = _page(request, qs.order_by("review_by", "pk"))
+    return render(
+        request,
+        "allegations/retention.html",
+        {
+            "page": page,
+            "query": query,
+            "show_all": show_all,
+            "today": today,
+            "window": RETENTION_WINDOW_DAYS,
+            "review_form": RetentionReviewForm(),
+        },
+    )
+
+
+def staff_list(request: HttpRequest) -> HttpResponse:
+    if not access.can_manage_staff(request.user):
+        raise Http404
+    q = request.GET.get("q", "").strip()[:100]
+    qs = access.visible_staff(request.user).select_related("service", "user")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(employee_reference__icontains=q))
+    page, query = _page(request, qs.order_by("name", "pk"))
+    return render(request, "allegations/staff_list.html", {"page": page, "q": q, "query": query})
+
+
+def staff_create(request: HttpRequest) -> HttpResponse:
+    if not access.can_manage_staff(request.user):
+        raise Http404
+    form = StaffMemberForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff = services.create_staff_member(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{staff.name} added.")
+            return redirect("allegations:staff")
+    return render(request, "allegations/staff_form.html", {"form": form})
+
+
+# --- The two sides ----------------------------------------------------------
+
+
+def _side_or_404(request: HttpRequest, pk: int, side_name: str) -> tuple[Allegation, Any]:
+    allegation = access.get_allegation_for(request.user, pk)
+    if not access.can_read_side(request.user, allegation, side_name):
+        raise Http404
+    return allegation, services.side(side_name)
+
+
+def side_detail(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
+    allegation, side = _side_or_404(request, pk, side_name)
+    record = side.record_of(allegation)
+    log_access(record, view=f"{side_name}_record")
+    amendments = side.amendment.objects.select_related("author")
+    entries = record.entries.select_related("recorded_by").prefetch_related(
+        Prefetch("amendments", queryset=amendments)
+    )
+    decisions = record.decisions.select_related("recorded_by").prefetch_related(
+        Prefetch("amendments", queryset=amendments)
+    )
+    other = "hr" if side_name == "safeguarding" else "safeguarding"
+    return render(
+        request,
+        "allegations/side.html",
+        {
+            "allegation": allegation,
+            "side": side,
+            "record": record,
+            "entries": entries,
+            "decisions": decisions,
+            "other": {
+                "label": services.side(other).label,
+                "record": services.side(other).record_of(allegation),
+            },
+            "side_form": SideForm(
+                user=request.user,
+                side_name=side_name,
+                initial={
+                    "version": record.version,
+                    "owner": record.owner_id,
+                    "status": record.status,
+                },
+            ),
+        },
+    )
+
+
+@require_POST
+def side_update(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
+    allegation, side = _side_or_404(request, pk, side_name)
+    form = SideForm(request.POST, user=request.user, side_name=side_name)
+    if form.is_valid():
+        try:
+            services.update_side(
+                actor=request.user,
+                allegation=allegation,
+                side_name=side_name,
+                owner=form.cleaned_data["owner"],
+                status=form.cleaned_data["status"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.ConcurrentChange as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{side.label}: owner and status saved.")
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect(f"allegations:{side_name}", pk=allegation.pk)
+
+
+def entry_create(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
+    allegation, side = _side_or_404(request, pk, side_name)
+    form = EntryForm(request.POST or None, side_name=side_name)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_entry(
+                actor=request.user,
+                allegation=allegation,
+                side_name=side_name,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Entry added.")
+            return redirect(f"allegations:{side_name}", pk=allegation.pk)
+    return render(
+        request,
+        "allegations/side_form.html",
+        {"form": form, "allegation": allegation, "side": side, "title": "Add an entry"},
+    )
+
+
+def decision_create(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
+    allegation, side = _side_or_404(request, pk, side_name)
+    form = DecisionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_decision(
+                actor=request.user,
+                allegation=allegation,
+                side_name=side_name,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Key decision recorded.")
+            return redirect(f"allegations:{side_name}", pk=allegation.pk)
+    return render(
+        request,
+        "allegations/side_form.html",
+        {"form": form, "allegation": allegation, "side": side, "title": "Record a key decision"},
+    )
+
+
+def amend(
+    request: HttpRequest, pk: int, item_pk: int, side_name: str, target_kind: str
+) -> HttpResponse:
+    allegation, side = _side_or_404(request, pk, side_name)
+    model = side.entry if target_kind == "entry" else side.decision
+    target = model.objects.filter(record__allegation=allegation, pk=item_pk).first()
+    if target is None:
+        raise Http404
+    form = AmendmentForm(request.POST or None, target_kind=target_kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amend(
+                actor=request.user,
+                allegation=allegation,
+                side_name=side_name,
+                target=target,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Amendment saved. The original remains visible.")
+            return redirect(f"allegations:{side_name}", pk=allegation.pk)
+    return render(
+        request,
+        "allegations/amend_form.html",
+        {
+            "form": form,
+            "allegation": allegation,
+            "side": side,
+            "target": target,
+            "target_kind": target_kind,
+        },
+    )
