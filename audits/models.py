@@ -12,3 +12,7 @@ class AuditEntry(AbstractLogEntry):
     class Meta(AbstractLogEntry.Meta):
         verbose_name = "audit entry"
         verbose_name_plural = "audit entries"
+
+
+# Record-quality audits live in their own module (audits/quality/models.py).
+from audits.quality.models import *  # noqa: E402, F403
