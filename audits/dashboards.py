@@ -171,7 +171,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def last_months(today: date, count: int = CHART_MONTHS) -> list[date]:
     """First days of the last ``count`` months, oldest first, ending this month."""
     index = today.year * 12 + today.month - 1
-    return [date(*divmod(i, 12), 1) for i in range(index - count + 1, index + 1)]
+    months = []
+    for i in range(index - count + 1, index + 1):
+        year, month = divmod(i, 12)
+        months.append(date(year, month + 1, 1))
+    return months
 
 
 def _month_key(value: Any) -> date:

@@ -40,7 +40,8 @@ def make_decision_on(
 ) -> Any:
     from tests.disclosures.factories import make_decision
 
-    decided_at = at(day)
+    # Today's decisions are made "a few minutes ago", never in the future.
+    decided_at = min(at(day), timezone.now() - timedelta(minutes=40))
     values: dict[str, Any] = {**CONSENT[consent], **overrides}
     values.setdefault("decided_at", decided_at)
     values.setdefault("review_date", day + timedelta(days=7))
@@ -80,18 +81,22 @@ def decisions(world: Any, last_quarter: tuple[date, date]) -> dict[str, Any]:
             for d in (1, 20, 40)
         ],
         "refused_dom": [
-            make_decision_on(world.users["manager_dom"], dom_incident, start + timedelta(days=5), "refused")
+            make_decision_on(
+                world.users["manager_dom"], dom_incident, start + timedelta(days=5), "refused"
+            )
         ],
         "not_sought": [
             make_decision_on(manager, home_incident, start + timedelta(days=d)) for d in (3, 30)
         ],
-        "obtained": [make_decision_on(manager, home_incident, start + timedelta(days=9), "obtained")],
+        "obtained": [
+            make_decision_on(manager, home_incident, start + timedelta(days=9), "obtained")
+        ],
         "restricted": [
-            make_decision_on(lead, world.objects["restricted"], start + timedelta(days=12), "refused")
+            make_decision_on(
+                lead, world.objects["restricted"], start + timedelta(days=12), "refused"
+            )
         ],
-        "before": [
-            make_decision_on(manager, home_incident, start - timedelta(days=3), "refused")
-        ],
+        "before": [make_decision_on(manager, home_incident, start - timedelta(days=3), "refused")],
     }
     other_lead = world.users["outsider"]
     made["other_org"] = [
