@@ -6,6 +6,7 @@ from datetime import timedelta
 from io import StringIO
 from typing import Any
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -76,10 +77,8 @@ def test_a_failed_send_keeps_no_row_and_is_retried(world: Any, monkeypatch: Any)
         raise OSError("mail server down")
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", boom)
-    try:
+    with pytest.raises(OSError):
         _run()
-    except OSError:
-        pass
     assert not ReminderSent.objects.exists()
     monkeypatch.undo()
     assert "1 sent" in _run()
