@@ -4,7 +4,7 @@ operational examples. Development only: the passwords are published in README.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from auditlog.context import set_actor
@@ -74,8 +74,13 @@ def build(stdout: Any = None) -> DemoContext | None:
     return ctx
 
 
+def at(days_ago: int, hour: int, minute: int = 0) -> datetime:
+    """A local wall-clock time ``days_ago`` days back, so the story's times read true."""
+    day = timezone.localdate() - timedelta(days=days_ago)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
 def _incidents(ctx: DemoContext) -> None:
-    now = timezone.now().replace(second=0, microsecond=0)
     manager = ctx.users["manager"]
     lead = ctx.users["lead"]
 
@@ -83,7 +88,7 @@ def _incidents(ctx: DemoContext) -> None:
     june = services.create_person(
         actor=manager, given_name="June", family_name="Hartley", service=ctx.services["dom"]
     )
-    t0 = now - timedelta(days=12)
+    t0 = at(12, 8, 0)
     coercion = services.create_incident(
         actor=manager,
         service=ctx.services["dom"],
@@ -163,7 +168,7 @@ def _incidents(ctx: DemoContext) -> None:
     tom = services.create_person(
         actor=manager, given_name="Tom", family_name="Baker", service=ctx.services["living"]
     )
-    t1 = now - timedelta(days=30)
+    t1 = at(30, 19, 30)
     financial = services.create_incident(
         actor=manager,
         service=ctx.services["living"],
@@ -214,7 +219,7 @@ def _incidents(ctx: DemoContext) -> None:
     edith = services.create_person(
         actor=manager, given_name="Edith", family_name="Clarke", service=ctx.services["home"]
     )
-    t2 = now - timedelta(days=5)
+    t2 = at(5, 21, 30)
     allegation = services.create_incident(
         actor=manager,
         service=ctx.services["home"],
@@ -270,7 +275,7 @@ def _incidents(ctx: DemoContext) -> None:
     ruth = services.create_person(
         actor=manager, given_name="Ruth", family_name="Ahmed", service=ctx.services["home"]
     )
-    t3 = now - timedelta(days=60)
+    t3 = at(60, 20, 0)
     closed = services.create_incident(
         actor=manager,
         service=ctx.services["home"],
@@ -279,7 +284,7 @@ def _incidents(ctx: DemoContext) -> None:
         summary="Missed medication round",
         what_happened="Evening medication not given on one occasion; found at 22:15 handover.",
         occurred_at=t3,
-        became_aware_at=t3 + timedelta(hours=2),
+        became_aware_at=t3 + timedelta(hours=2, minutes=15),
         raised_by="Night senior carer",
         risk_level="low",
     )
