@@ -73,6 +73,7 @@ class Chart:
     category_heading: str = "Month"
     unit: str = ""
     max_value: float | None = None  # e.g. 100 for percentages
+    axis_labels: list[str] | None = None  # shorter category names for the x axis
     rects: list[Rect] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
     ticks: list[Tick] = field(default_factory=list)
@@ -166,7 +167,8 @@ class Chart:
         n = len(self.categories)
         band = (self.plot_right - self.plot_left) / n
         every = max(1, math.ceil(n / 12))  # keep month labels legible
-        for i, cat in enumerate(self.categories):
+        names = self.axis_labels or self.categories
+        for i, cat in enumerate(names):
             if i % every == 0:
                 x = round(self.plot_left + band * (i + 0.5), 1)
                 self.x_labels.append(XLabel(x=x, label=cat))

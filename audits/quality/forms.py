@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
@@ -86,13 +86,15 @@ class AuditCreateForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         membership = access.require_membership(user)
-        self.fields["services"].queryset = Service.objects.filter(
+        services_field = cast(forms.ModelMultipleChoiceField, self.fields["services"])
+        services_field.queryset = Service.objects.filter(
             organisation_id=membership.organisation_id
         ).order_by("name")
         if not (membership.is_lead and allegation_decisions_available()):
-            self.fields["source"].choices = [(Source.DECISIONS, Source.DECISIONS.label)]
-            self.fields["source"].widget = forms.HiddenInput()
-            self.fields["source"].initial = Source.DECISIONS
+            source = cast(forms.ChoiceField, self.fields["source"])
+            source.choices = [(Source.DECISIONS, Source.DECISIONS.label)]
+            source.widget = forms.HiddenInput()
+            source.initial = Source.DECISIONS
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "title",
@@ -103,7 +105,8 @@ class AuditCreateForm(forms.Form):
         self.helper.add_input(Submit("submit", "Create audit and draw sample"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         period = data.get("period")
         if period == "custom":
             if not data.get("date_from"):
@@ -145,10 +148,15 @@ class ScoreForm(forms.Form):
         return {name: self.cleaned_data[name] for name, _, _ in CRITERIA}
 
 
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
 class ActionForm(forms.Form):
     finding = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     action = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.ModelChoiceField(queryset=None, label="Owner")  # type: ignore[arg-type]
+    owner = OwnerChoiceField(queryset=Service.objects.none(), label="Owner")
     due_date = forms.DateField(label="Due by", widget=DATE_WIDGET)
     sample = forms.TypedChoiceField(
         label="About sampled record", required=False, coerce=int, empty_value=None
@@ -159,13 +167,11 @@ class ActionForm(forms.Form):
         from django.contrib.auth import get_user_model
 
         owners = access.audit_action_owners(user).values("user")
-        owner_field = self.fields["owner"]
-        assert isinstance(owner_field, forms.ModelChoiceField)
+        owner_field = cast(forms.ModelChoiceField, self.fields["owner"])
         owner_field.queryset = (
             get_user_model().objects.filter(pk__in=owners).order_by("last_name", "first_name")
         )
-        owner_field.label_from_instance = lambda u: u.get_full_name() or u.get_username()
-        self.fields["sample"].choices = [("", "The audit as a whole")] + [
+        cast(forms.ChoiceField, self.fields["sample"]).choices = [("", "The audit as a whole")] + [
             (s.position, f"Record {s.position}") for s in audit.samples.all()
         ]
         self.helper = FormHelper()

@@ -45,7 +45,7 @@ def safe_url_fetcher() -> Any:
     """Built lazily: WeasyPrint is a heavy import pages without PDFs should not pay for."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class _SafeURLFetcher(URLFetcher):  # type: ignore[misc]
+    class _SafeURLFetcher(URLFetcher):
         def __init__(self) -> None:
             super().__init__(allowed_protocols=(), allow_redirects=False)
 
