@@ -109,15 +109,20 @@ def unaudited_consent_decisions(user: Any) -> dict[str, Any]:
 
 
 def allegations_panel(user: Any, *, side: str) -> dict[str, Any] | None:
-    """Open allegations (HR: their side open) and referrals awaiting outcome.
-    None until the allegations app provides its access helpers."""
+    """Allegations not yet concluded: for HR those whose HR side is still open;
+    for leads, with how many referrals (PiPoT, police, DBS, regulator) await
+    the outcome. None until the allegations app provides its access helper."""
     visible = getattr(access, "visible_allegations", None)
     if visible is None:
         return None
-    qs = visible(user).exclude(status="closed")
+    qs = visible(user).exclude(status="concluded")
+    if side == "hr":
+        qs = qs.exclude(hr_record__status="closed")
+    qs = qs.annotate(referral_count=Count("referrals", distinct=True))
     return {
-        "items": list(qs.select_related("staff_member").order_by("-raised_at", "-pk")[:LIST_LIMIT]),
+        "items": list(qs.select_related("incident").order_by("-raised_at", "-pk")[:LIST_LIMIT]),
         "count": qs.count(),
+        "side": side,
     }
 
 

@@ -10,7 +10,7 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
 
-from audits.quality.models import CRITERIA, ConsentFilter, Result, Source
+from audits.quality.models import CRITERIA, ConsentFilter, Result, Source, criteria_for
 from audits.quality.services import MAX_SAMPLE
 from audits.quality.sources import allegation_decisions_available
 from organisations import access
@@ -107,6 +107,13 @@ class AuditCreateForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if data.get("source") == Source.ALLEGATION_DECISIONS and data.get("consent_filter") not in (
+            None,
+            ConsentFilter.ALL,
+        ):
+            self.add_error(
+                "consent_filter", "Allegation key decisions have no consent position: choose all."
+            )
         period = data.get("period")
         if period == "custom":
             if not data.get("date_from"):
@@ -126,6 +133,8 @@ class AuditCreateForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
+    """The checklist for the audit's kind of record (same eight columns)."""
+
     notes = forms.CharField(
         label="Notes",
         required=False,
@@ -133,10 +142,10 @@ class ScoreForm(forms.Form):
         help_text="What is good or missing in this record. Facts, not names of staff.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, source: str = Source.DECISIONS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, forms.Field] = {}
-        for name, label, help_text in CRITERIA:
+        for name, label, help_text in criteria_for(source):
             fields[name] = forms.ChoiceField(
                 label=label, help_text=help_text, choices=Result.choices, widget=forms.RadioSelect
             )

@@ -83,7 +83,46 @@ CRITERIA: list[tuple[str, str, str]] = [
         "A review point was set, and reviewed on time (or is not yet due).",
     ),
 ]
+# Retrospective audits of allegations score an allegation's key decisions
+# (seed 003: information considered, who was consulted, rationale, dissenting
+# views) in the same eight columns, labelled for what they mean there.
+ALLEGATION_CRITERIA: list[tuple[str, str, str]] = [
+    (
+        "facts_only",
+        "Information considered",
+        "The information considered is recorded, factual and specific.",
+    ),
+    (
+        "recipients_roles",
+        "Who was consulted",
+        "Each person consulted is named with role and what they advised.",
+    ),
+    ("purpose", "The decision", "What was decided is stated clearly."),
+    ("consent_explained", "Rationale", "The reasons for the decision are explained."),
+    (
+        "proportionality",
+        "Dissenting views",
+        "Disagreement is recorded, or it is clear that nobody disagreed.",
+    ),
+    (
+        "harm_minimisation",
+        "Protection considered",
+        "Risk to the adult at risk and fairness to the staff member were weighed.",
+    ),
+    ("outcome", "Decision-maker", "Who made the decision, and their role, is recorded."),
+    (
+        "review_point",
+        "Recorded promptly",
+        "The decision was recorded soon after it was made.",
+    ),
+]
 CRITERION_NAMES = [name for name, _, _ in CRITERIA]
+
+
+def criteria_for(source: str) -> list[tuple[str, str, str]]:
+    return ALLEGATION_CRITERIA if source == Source.ALLEGATION_DECISIONS else CRITERIA
+
+
 POINTS = {Result.MET: 2, Result.PARTLY: 1, Result.NOT_MET: 0}
 
 
@@ -236,7 +275,8 @@ class RecordScore(models.Model):
         """(criterion label, result value, result label) in checklist order."""
         labels = dict(Result.choices)
         return [
-            (label, getattr(self, name), labels[getattr(self, name)]) for name, label, _ in CRITERIA
+            (label, getattr(self, name), labels[getattr(self, name)])
+            for name, label, _ in criteria_for(self.sample.audit.source)
         ]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q
 
-from audits.quality.models import CRITERIA, QualityAudit, RecordScore, Result
+from audits.quality.models import CRITERIA, QualityAudit, RecordScore, Result, criteria_for
 
 
 @dataclass
@@ -44,7 +44,7 @@ def criterion_summaries(audit: QualityAudit) -> list[CriterionSummary]:
             not_met=counts[f"{name}__{Result.NOT_MET}"],
             not_applicable=counts[f"{name}__{Result.NOT_APPLICABLE}"],
         )
-        for name, label, _ in CRITERIA
+        for name, label, _ in criteria_for(audit.source)
     ]
 
 

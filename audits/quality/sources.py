@@ -50,18 +50,44 @@ def decision_population(user: Any, scope: Scope) -> QuerySet[Any]:
 
 
 def allegation_decisions_available() -> bool:
-    """Retrospective audits of allegations need the allegations app's key
-    decisions; offered only once that model exists."""
-    try:
-        from allegations import models as allegation_models
-    except ImportError:  # pragma: no cover - the app is always installed
-        return False
-    return hasattr(allegation_models, "KeyDecision")
+    """Retrospective audits of allegations sample the safeguarding side's key
+    decisions; offered once the allegations app provides them."""
+    from allegations import models as allegation_models
+
+    return hasattr(allegation_models, "SafeguardingDecision") and hasattr(
+        access, "visible_allegations"
+    )
+
+
+def _allegation_decisions(user: Any) -> QuerySet[Any]:
+    """Safeguarding-side key decisions of allegations the user may open and
+    whose safeguarding side they may read (leads). HR's side is not sampled:
+    its content is HR's alone."""
+    from allegations.models import SafeguardingDecision
+
+    membership = access.membership_of(user)
+    if membership is None or not membership.is_lead or not allegation_decisions_available():
+        return SafeguardingDecision.objects.none()
+    return SafeguardingDecision.objects.filter(
+        organisation_id=membership.organisation_id,
+        record__allegation__in=access.visible_allegations(user),  # type: ignore[attr-defined]
+    )
+
+
+def allegation_decision_population(user: Any, scope: Scope) -> QuerySet[Any]:
+    qs = _allegation_decisions(user).filter(
+        decided_at__date__gte=scope.date_from, decided_at__date__lte=scope.date_to
+    )
+    if scope.service_ids:
+        qs = qs.filter(record__allegation__incident__service_id__in=scope.service_ids)
+    return qs
 
 
 def population(user: Any, source: str, scope: Scope) -> QuerySet[Any]:
     if source == Source.DECISIONS:
         return decision_population(user, scope)
+    if source == Source.ALLEGATION_DECISIONS and allegation_decisions_available():
+        return allegation_decision_population(user, scope)
     raise ValueError(f"Source {source!r} is not available.")
 
 
@@ -80,21 +106,27 @@ def scope_of(audit: Any) -> Scope:
 
 def fetch_record(user: Any, source: str, record_id: int) -> Any | None:
     """The sampled record if ``user`` may read it, else None (shown as withheld)."""
-    if source != Source.DECISIONS:
-        return None
-    try:
-        return access.get_decision_for(user, record_id)
-    except Http404:
-        return None
+    if source == Source.DECISIONS:
+        try:
+            return access.get_decision_for(user, record_id)
+        except Http404:
+            return None
+    return fetch_records(user, source, [record_id]).get(record_id)
 
 
 def fetch_records(user: Any, source: str, record_ids: list[int]) -> dict[int, Any]:
     """Several sampled records at once, keyed by id (readable ones only)."""
-    if source != Source.DECISIONS or not record_ids:
+    if not record_ids:
         return {}
-    qs = (
-        access.visible_decisions(user)
-        .filter(pk__in=record_ids)
-        .select_related("incident", "incident__service", "decided_by")
-    )
-    return {d.pk: d for d in qs}
+    qs: QuerySet[Any]
+    if source == Source.DECISIONS:
+        qs = access.visible_decisions(user).select_related(
+            "incident", "incident__service", "decided_by"
+        )
+    elif source == Source.ALLEGATION_DECISIONS and allegation_decisions_available():
+        qs = _allegation_decisions(user).select_related(
+            "record__allegation", "record__allegation__incident"
+        )
+    else:
+        return {}
+    return {r.pk: r for r in qs.filter(pk__in=record_ids)}

@@ -121,7 +121,7 @@ def quality_sample(request: HttpRequest, pk: int, position: int) -> HttpResponse
     score = RecordScore.objects.filter(sample=sample).select_related("scored_by").first()
     form = None
     if record is not None and score is None and not audit.is_closed:
-        form = ScoreForm(request.POST or None)
+        form = ScoreForm(request.POST or None, source=audit.source)
         if request.method == "POST" and form.is_valid():
             try:
                 services.score_record(
@@ -148,9 +148,10 @@ def quality_sample(request: HttpRequest, pk: int, position: int) -> HttpResponse
     stored_findings: list[Any] = []
     current_findings: list[Any] = []
     if record is not None:
+        log_access(record, view="quality_audit")
+    if record is not None and audit.source == Source.DECISIONS:
         from disclosures import quality
 
-        log_access(record, view="quality_audit")
         stored_findings = list(record.quality_findings.all())
         current_findings = quality.check_decision(record)
     previous = audit.samples.filter(position__lt=sample.position).order_by("-position").first()
@@ -166,6 +167,7 @@ def quality_sample(request: HttpRequest, pk: int, position: int) -> HttpResponse
             "form": form,
             "stored_findings": stored_findings,
             "current_findings": current_findings,
+            "has_checks": audit.source == Source.DECISIONS,
             "previous": previous,
             "following": following,
         },
