@@ -52,19 +52,23 @@ def decision_population(user: Any, scope: Scope) -> QuerySet[Any]:
 def allegation_decisions_available() -> bool:
     """Retrospective audits of allegations sample the safeguarding side's key
     decisions; offered once the allegations app provides them."""
-    from allegations import models as allegation_models
+    from django.apps import apps
 
-    return hasattr(allegation_models, "SafeguardingDecision") and hasattr(
-        access, "visible_allegations"
-    )
+    try:
+        apps.get_model("allegations", "SafeguardingDecision")
+    except LookupError:
+        return False
+    return hasattr(access, "visible_allegations")
 
 
 def _allegation_decisions(user: Any) -> QuerySet[Any]:
     """Safeguarding-side key decisions of allegations the user may open and
     whose safeguarding side they may read (leads). HR's side is not sampled:
     its content is HR's alone."""
-    from allegations.models import SafeguardingDecision
+    from django.apps import apps
 
+    # By name: this module must import even before the model exists.
+    SafeguardingDecision = apps.get_model("allegations", "SafeguardingDecision")
     membership = access.membership_of(user)
     if membership is None or not membership.is_lead or not allegation_decisions_available():
         return SafeguardingDecision.objects.none()
