@@ -339,3 +339,7 @@ class ChainLink(models.Model):
     @staticmethod
     def link_hash(prev_hash: str, entry_hash: str) -> str:
         return hashlib.sha256((prev_hash + entry_hash).encode("ascii")).hexdigest()
+
+
+# Record-quality audits live in their own module (audits/quality/models.py).
+from audits.quality.models import *  # noqa: E402, F403

@@ -435,3 +435,70 @@ def side_owner_candidates(user: Any, side: str) -> QuerySet[Membership]:
         .filter(organisation_id=membership.organisation_id, role=role)
         .select_related("user")
     )
+
+
+# --- Oversight: dashboards, record-quality audits, reminders -----------------
+
+QUALITY_AUDITORS = (Role.LEAD, Role.AUDITOR)
+
+
+def can_run_quality_audits(user: Any) -> bool:
+    """Leads and auditors create, score and close record-quality audits."""
+    return has_role(user, *QUALITY_AUDITORS)
+
+
+def visible_quality_audits(user: Any) -> QuerySet[Any]:
+    """The organisation's quality audits, for leads and auditors. Audits of
+    allegation records are for leads only (auditors do not see allegations)."""
+    from audits.quality.models import QualityAudit, Source
+
+    membership = membership_of(user)
+    if membership is None or membership.role not in QUALITY_AUDITORS:
+        return QualityAudit.objects.none()
+    qs = QualityAudit.objects.filter(organisation_id=membership.organisation_id)
+    if membership.role != Role.LEAD:
+        qs = qs.exclude(source=Source.ALLEGATION_DECISIONS)
+    return qs
+
+
+def get_quality_audit_for(user: Any, pk: Any) -> Any:
+    try:
+        return visible_quality_audits(user).select_related("created_by", "closed_by").get(pk=pk)
+    except (ValueError, TypeError) as exc:
+        raise Http404("No such audit.") from exc
+    except visible_quality_audits(user).model.DoesNotExist as exc:
+        raise Http404("No such audit.") from exc
+
+
+def get_sample_for(user: Any, audit_pk: Any, position: Any) -> Any:
+    from audits.quality.models import SampledRecord
+
+    audit = get_quality_audit_for(user, audit_pk)
+    try:
+        sample = SampledRecord.objects.get(audit=audit, position=position)
+    except (ValueError, TypeError, SampledRecord.DoesNotExist) as exc:
+        raise Http404("No such sampled record.") from exc
+    sample.audit = audit
+    return sample
+
+
+def audit_action_owners(user: Any) -> QuerySet[Membership]:
+    """Colleagues who may own an audit action: anyone who works with records."""
+    membership = require_membership(user)
+    return (
+        Membership.objects.active()
+        .filter(organisation_id=membership.organisation_id)
+        .exclude(role=Role.ADMIN)
+        .select_related("user")
+    )
+
+
+def dashboard_services(user: Any) -> QuerySet[Service]:
+    """The services a dashboard summarises: a manager's own, a lead's all."""
+    membership = membership_of(user)
+    if membership is None or membership.role not in INCIDENT_WRITERS:
+        return Service.objects.none()
+    qs = Service.objects.filter(organisation_id=membership.organisation_id)
+    if membership.role == Role.MANAGER:
+        qs = qs.filter(pk__in=membership.services.values("pk"))
+    return qs

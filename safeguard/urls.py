@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from organisations.views import home
+from audits.dashboards import home
 from safeguard import health
 
 urlpatterns = [

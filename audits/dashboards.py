@@ -1,0 +1,346 @@
+"""The home page (a dashboard per role) and the leads' charts.
+
+This lives in ``audits`` because a dashboard reads every app (incidents,
+disclosures, allegations, audits) and ``audits`` is the one app allowed to
+read everything; ``organisations`` sits at the bottom of the dependency graph
+and must not import upwards. Every query goes through ``organisations.access``
+and aggregates in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, DateField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from audits.svgcharts import Chart, Series
+from incidents.models import Status
+from organisations import access
+from organisations.models import Role
+
+DUE_WINDOW_DAYS = 14
+LIST_LIMIT = 10
+CHART_MONTHS = 12
+
+
+# --- Building blocks ----------------------------------------------------------
+
+
+def reviews_due(user: Any, today: date | None = None) -> dict[str, Any]:
+    """Open review points the user chases: overdue (before today) and due in
+    the next fortnight. Counts plus the first few of each, soonest first."""
+    today = today or timezone.localdate()
+    # Annotated by the disclosures queryset (current_review_date), which the
+    # type checker cannot see.
+    open_points: Any = access.decisions_for_review(user).review_open()
+    overdue = open_points.filter(current_review_date__lt=today)
+    due = open_points.filter(
+        current_review_date__gte=today,
+        current_review_date__lte=today + timedelta(days=DUE_WINDOW_DAYS),
+    )
+
+    def first(qs: QuerySet[Any]) -> list[Any]:
+        return list(
+            qs.select_related("incident", "incident__service").order_by(
+                "current_review_date", "pk"
+            )[:LIST_LIMIT]
+        )
+
+    return {
+        "overdue": first(overdue),
+        "overdue_count": overdue.count(),
+        "due": first(due),
+        "due_count": due.count(),
+        "window": DUE_WINDOW_DAYS,
+        "today": today,
+    }
+
+
+def open_incidents(user: Any, *, restricted: bool | None = None) -> dict[str, Any]:
+    qs = access.visible_incidents(user).exclude(status=Status.CLOSED)
+    membership = access.membership_of(user)
+    if membership is not None and membership.role == Role.MANAGER:
+        # A manager's dashboard is about their services (grants elsewhere show
+        # on the incident list, not here).
+        qs = qs.filter(service__in=access.dashboard_services(user))
+    if restricted is not None:
+        qs = qs.filter(restricted=restricted)
+    return {
+        "items": list(
+            qs.select_related("service").order_by("-became_aware_at", "-pk")[:LIST_LIMIT]
+        ),
+        "count": qs.count(),
+    }
+
+
+def recent_decisions(user: Any) -> list[Any]:
+    return list(
+        access.visible_decisions(user)
+        .filter(Q(decided_by=user) | Q(recorded_by=user))
+        .select_related("incident")
+        .order_by("-decided_at", "-pk")[:LIST_LIMIT]
+    )
+
+
+def unaudited_consent_decisions(user: Any) -> dict[str, Any]:
+    """Consent refused / not sought decisions no quality audit has sampled yet."""
+    from audits.quality.models import SampledRecord, Source
+
+    membership = access.require_membership(user)
+    sampled = SampledRecord.objects.filter(
+        organisation_id=membership.organisation_id,
+        audit__source=Source.DECISIONS,
+        record_id=OuterRef("pk"),
+    )
+    qs = (
+        access.visible_decisions(user)
+        .filter(consent_position__in=["refused", "not_sought"])
+        .filter(~Exists(sampled))
+    )
+    return {
+        "items": list(qs.select_related("incident").order_by("-decided_at", "-pk")[:LIST_LIMIT]),
+        "count": qs.count(),
+    }
+
+
+def allegations_panel(user: Any, *, side: str) -> dict[str, Any] | None:
+    """Allegations not yet concluded: for HR those whose HR side is still open;
+    for leads, with how many referrals (PiPoT, police, DBS, regulator) await
+    the outcome. None until the allegations app provides its access helper."""
+    visible = getattr(access, "visible_allegations", None)
+    if visible is None:
+        return None
+    qs = visible(user).exclude(status="concluded")
+    if side == "hr":
+        qs = qs.exclude(hr_record__status="closed")
+    qs = qs.annotate(referral_count=Count("referrals", distinct=True))
+    return {
+        "items": list(qs.select_related("incident").order_by("-raised_at", "-pk")[:LIST_LIMIT]),
+        "count": qs.count(),
+        "side": side,
+    }
+
+
+def audits_in_progress(user: Any) -> dict[str, Any]:
+    qs = access.visible_quality_audits(user).filter(closed_at__isnull=True)
+    return {
+        "items": list(
+            qs.annotate(
+                sampled=Count("samples", distinct=True),
+                scored=Count("samples", filter=Q(samples__score__isnull=False), distinct=True),
+            ).order_by("-created_at", "-pk")[:LIST_LIMIT]
+        ),
+        "count": qs.count(),
+    }
+
+
+# --- Home -------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's own dashboard. Nothing here is a record view: only lists
+    of references and dates that link to the records (which log the view)."""
+    membership = access.membership_of(request.user)
+    if membership is None:
+        return render(request, "organisations/no_membership.html", status=403)
+    user = request.user
+    context: dict[str, Any] = {"membership": membership}
+    if membership.role == Role.MANAGER:
+        context |= {
+            "incidents": open_incidents(user),
+            "reviews": reviews_due(user),
+            "decisions": recent_decisions(user),
+        }
+    elif membership.role == Role.LEAD:
+        context |= {
+            "incidents": open_incidents(user),
+            "restricted": open_incidents(user, restricted=True),
+            "reviews": reviews_due(user),
+            "decisions": recent_decisions(user),
+            "unaudited": unaudited_consent_decisions(user),
+            "allegations": allegations_panel(user, side="safeguarding"),
+            "audits": audits_in_progress(user),
+        }
+    elif membership.role == Role.HR:
+        context["allegations"] = allegations_panel(user, side="hr")
+    elif membership.role == Role.AUDITOR:
+        context["audits"] = audits_in_progress(user)
+    return render(request, f"audits/home/{membership.role}.html", context)
+
+
+# --- Charts (leads) ---------------------------------------------------------
+
+
+def last_months(today: date, count: int = CHART_MONTHS) -> list[date]:
+    """First days of the last ``count`` months, oldest first, ending this month."""
+    index = today.year * 12 + today.month - 1
+    months = []
+    for i in range(index - count + 1, index + 1):
+        year, month = divmod(i, 12)
+        months.append(date(year, month + 1, 1))
+    return months
+
+
+def _month_key(value: Any) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def _by_month(rows: Any, months: list[date], fields: list[str]) -> dict[str, list[float | None]]:
+    found = {_month_key(row["month"]).replace(day=1): row for row in rows}
+    return {f: [(found[m][f] if m in found else 0) for m in months] for f in fields}
+
+
+def _month_labels(months: list[date]) -> list[str]:
+    return [m.strftime("%b %Y") for m in months]
+
+
+def _axis_labels(months: list[date]) -> list[str]:
+    """'Dec 25' fits under a bar where 'December 2025' would collide."""
+    return [m.strftime("%b %y") for m in months]
+
+
+def incidents_by_category_chart(user: Any, months: list[date]) -> Chart:
+    from incidents.models import Category
+
+    aggregates = {c.value: Count("pk", filter=Q(categories__contains=[c.value])) for c in Category}
+    rows = (
+        access.visible_incidents(user)
+        .filter(became_aware_at__date__gte=months[0])
+        .annotate(month=TruncMonth("became_aware_at"))
+        .values("month")
+        .annotate(**aggregates)
+    )
+    values = _by_month(rows, months, list(aggregates))
+    used = [c for c in Category if any(values[c.value])]
+    return Chart(
+        id="chart-categories",
+        title="Incidents by category of abuse, per month",
+        description="Stacked bars: each bar is a month, each segment a category of abuse. "
+        "An incident with several categories counts once in each.",
+        kind="stacked",
+        categories=_month_labels(months),
+        axis_labels=_axis_labels(months),
+        series=[Series(c.value, str(c.label)) for c in used],
+        values={c.value: values[c.value] for c in used},
+    )
+
+
+def decisions_by_consent_chart(user: Any, months: list[date]) -> Chart:
+    from disclosures.models import ConsentPosition
+
+    aggregates = {p.value: Count("pk", filter=Q(consent_position=p.value)) for p in ConsentPosition}
+    rows = (
+        access.visible_decisions(user)
+        .filter(decided_at__date__gte=months[0])
+        .annotate(month=TruncMonth("decided_at"))
+        .values("month")
+        .annotate(**aggregates)
+    )
+    values = _by_month(rows, months, list(aggregates))
+    return Chart(
+        id="chart-consent",
+        title="Disclosure decisions by consent position, per month",
+        description="Stacked bars: each bar is a month of decisions, each segment a consent "
+        "position.",
+        kind="stacked",
+        categories=_month_labels(months),
+        axis_labels=_axis_labels(months),
+        series=[Series(p.value, str(p.label)) for p in ConsentPosition],
+        values=values,
+    )
+
+
+def review_timeliness_chart(user: Any, months: list[date], today: date) -> Chart:
+    from disclosures.models import DecisionReview
+
+    reviews = (
+        DecisionReview.objects.filter(
+            decision__in=access.decisions_for_review(user).values("pk"),
+            review_point_date__gte=months[0],
+        )
+        .annotate(month=TruncMonth("review_point_date", output_field=DateField()))
+        .values("month")
+        .annotate(
+            on_time=Count("pk", filter=Q(reviewed_at__date__lte=F("review_point_date"))),
+            late=Count("pk", filter=Q(reviewed_at__date__gt=F("review_point_date"))),
+        )
+    )
+    open_points: Any = access.decisions_for_review(user).review_open()
+    overdue = (
+        open_points.filter(current_review_date__lt=today, current_review_date__gte=months[0])
+        .annotate(month=TruncMonth("current_review_date", output_field=DateField()))
+        .values("month")
+        .annotate(overdue=Count("pk"))
+    )
+    values = _by_month(reviews, months, ["on_time", "late"]) | _by_month(
+        overdue, months, ["overdue"]
+    )
+    return Chart(
+        id="chart-reviews",
+        title="Review points by month due: on time, late, overdue",
+        description="Stacked bars: for review points falling due each month, how many were "
+        "reviewed on or before the date, reviewed late, or are still overdue.",
+        kind="stacked",
+        categories=_month_labels(months),
+        axis_labels=_axis_labels(months),
+        series=[
+            Series("on_time", "Reviewed on time"),
+            Series("late", "Reviewed late"),
+            Series("overdue", "Overdue, not yet reviewed"),
+        ],
+        values=values,
+    )
+
+
+def audit_scores_chart(user: Any, months: list[date]) -> Chart:
+    from audits.quality.models import RecordScore
+
+    rows = (
+        RecordScore.objects.filter(
+            sample__audit__in=access.visible_quality_audits(user).values("pk"),
+            scored_at__date__gte=months[0],
+            percent__isnull=False,
+        )
+        .annotate(month=TruncMonth("scored_at"))
+        .values("month")
+        .annotate(average=Avg("percent"), scored=Count("pk"))
+    )
+    found = {_month_key(r["month"]).replace(day=1): r for r in rows}
+    return Chart(
+        id="chart-audit-scores",
+        title="Record-quality audit scores over time",
+        description="A line: the average checklist score (0 to 100 per cent) of records "
+        "scored each month. Gaps are months with no scoring.",
+        kind="line",
+        categories=_month_labels(months),
+        axis_labels=_axis_labels(months),
+        series=[Series("average", "Average score")],
+        values={"average": [round(found[m]["average"], 1) if m in found else None for m in months]},
+        unit="%",
+        max_value=100,
+    )
+
+
+def charts(request: HttpRequest) -> HttpResponse:
+    if not access.has_role(request.user, Role.LEAD):
+        raise Http404
+    today = timezone.localdate()
+    months = last_months(today)
+    return render(
+        request,
+        "audits/charts.html",
+        {
+            "charts": [
+                incidents_by_category_chart(request.user, months),
+                decisions_by_consent_chart(request.user, months),
+                review_timeliness_chart(request.user, months, today),
+                audit_scores_chart(request.user, months),
+            ],
+            "months": months,
+        },
+    )

@@ -1,0 +1,255 @@
+"""Record-quality audit pages (leads and auditors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from audits.quality import report, services, sources
+from audits.quality.forms import ActionForm, AuditCreateForm, CloseForm, ScoreForm
+from audits.quality.models import ConsentFilter, QualityAudit, RecordScore, Source
+from organisations import access
+from organisations.audit import log_access
+
+PAGE_SIZE = 25
+
+
+def _require_auditor(request: HttpRequest) -> None:
+    if not access.can_run_quality_audits(request.user):
+        raise Http404
+
+
+def _apply(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _services_label(audit: QualityAudit) -> str:
+    if not audit.service_ids:
+        return "All services"
+    from organisations.models import Service
+
+    names = Service.objects.filter(organisation_id=audit.organisation_id, pk__in=audit.service_ids)
+    return ", ".join(s.name for s in names.order_by("name"))
+
+
+def _rows(request: HttpRequest, audit: QualityAudit) -> list[dict[str, Any]]:
+    """Each sampled record with its score and (if readable) the record itself."""
+    samples = list(audit.samples.select_related("score", "score__scored_by").order_by("position"))
+    records = sources.fetch_records(request.user, audit.source, [s.record_id for s in samples])
+    return [
+        {"sample": s, "record": records.get(s.record_id), "score": getattr(s, "score", None)}
+        for s in samples
+    ]
+
+
+def _context(audit: QualityAudit) -> dict[str, Any]:
+    return {
+        "audit": audit,
+        "services_label": _services_label(audit),
+        "filter_label": ConsentFilter(audit.consent_filter).label,
+        "source_label": Source(audit.source).label,
+    }
+
+
+def quality_list(request: HttpRequest) -> HttpResponse:
+    _require_auditor(request)
+    qs = (
+        access.visible_quality_audits(request.user)
+        .select_related("created_by")
+        .annotate(
+            sampled=Count("samples", distinct=True),
+            scored=Count("samples", filter=Q(samples__score__isnull=False), distinct=True),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "audits/quality/list.html", {"page": page})
+
+
+def quality_create(request: HttpRequest) -> HttpResponse:
+    _require_auditor(request)
+    form = AuditCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            audit = services.create_audit(actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Audit created: {audit.samples.count()} of {audit.population_count} "
+                f"records sampled with seed {audit.seed}.",
+            )
+            return redirect("audits:quality_detail", pk=audit.pk)
+    return render(request, "audits/quality/create.html", {"form": form})
+
+
+def quality_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_auditor(request)
+    audit = access.get_quality_audit_for(request.user, pk)
+    rows = _rows(request, audit)
+    actions = audit.actions.select_related("owner", "sample").order_by("due_date", "pk")
+    context = _context(audit) | {
+        "rows": rows,
+        "actions": actions,
+        "summary": report.overall(audit),
+    }
+    if not audit.is_closed:
+        context["action_form"] = ActionForm(user=request.user, audit=audit)
+        context["close_form"] = CloseForm()
+    log_access(audit, view="quality_audit")
+    return render(request, "audits/quality/detail.html", context)
+
+
+def quality_sample(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    _require_auditor(request)
+    sample = access.get_sample_for(request.user, pk, position)
+    audit = sample.audit
+    record = sources.fetch_record(request.user, audit.source, sample.record_id)
+    score = RecordScore.objects.filter(sample=sample).select_related("scored_by").first()
+    form = None
+    if record is not None and score is None and not audit.is_closed:
+        form = ScoreForm(request.POST or None, source=audit.source)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.score_record(
+                    actor=request.user,
+                    sample=sample,
+                    results=form.results(),
+                    notes=form.cleaned_data["notes"],
+                )
+            except ValidationError as exc:
+                _apply(form, exc)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            else:
+                messages.success(request, f"Record {sample.position} scored.")
+                following = audit.samples.filter(score__isnull=True).order_by("position").first()
+                if following is not None:
+                    return redirect(
+                        "audits:quality_sample", pk=audit.pk, position=following.position
+                    )
+                return redirect("audits:quality_detail", pk=audit.pk)
+    elif request.method == "POST":
+        messages.error(request, "This record cannot be scored (already scored or audit closed).")
+        return redirect("audits:quality_sample", pk=audit.pk, position=sample.position)
+    stored_findings: list[Any] = []
+    current_findings: list[Any] = []
+    if record is not None:
+        log_access(record, view="quality_audit")
+    if record is not None and audit.source == Source.DECISIONS:
+        from disclosures import quality
+
+        stored_findings = list(record.quality_findings.all())
+        current_findings = quality.check_decision(record)
+    previous = audit.samples.filter(position__lt=sample.position).order_by("-position").first()
+    following = audit.samples.filter(position__gt=sample.position).order_by("position").first()
+    return render(
+        request,
+        "audits/quality/sample.html",
+        _context(audit)
+        | {
+            "sample": sample,
+            "record": record,
+            "score": score,
+            "form": form,
+            "stored_findings": stored_findings,
+            "current_findings": current_findings,
+            "has_checks": audit.source == Source.DECISIONS,
+            "previous": previous,
+            "following": following,
+        },
+    )
+
+
+@require_POST
+def quality_action(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_auditor(request)
+    audit = access.get_quality_audit_for(request.user, pk)
+    form = ActionForm(request.POST, user=request.user, audit=audit)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        position = data.pop("sample")
+        sample = audit.samples.filter(position=position).first() if position else None
+        try:
+            services.add_action(actor=request.user, audit=audit, sample=sample, **data)
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, "Finding and action recorded.")
+            return redirect(reverse("audits:quality_detail", args=[audit.pk]) + "#actions")
+    messages.error(request, "The finding was not saved: see the form below.")
+    return _detail_with(request, audit, action_form=form)
+
+
+@require_POST
+def quality_close(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_auditor(request)
+    audit = access.get_quality_audit_for(request.user, pk)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_audit(
+                actor=request.user, audit=audit, summary=form.cleaned_data["summary"]
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, "Audit closed. Its record is now fixed.")
+            return redirect("audits:quality_report", pk=audit.pk)
+    messages.error(request, "The audit was not closed: see the form below.")
+    return _detail_with(request, audit, close_form=form)
+
+
+def _detail_with(request: HttpRequest, audit: QualityAudit, **forms: Any) -> HttpResponse:
+    context = _context(audit) | {
+        "rows": _rows(request, audit),
+        "actions": audit.actions.select_related("owner", "sample").order_by("due_date", "pk"),
+        "summary": report.overall(audit),
+    }
+    if not audit.is_closed:
+        context["action_form"] = forms.get("action_form") or ActionForm(
+            user=request.user, audit=audit
+        )
+        context["close_form"] = forms.get("close_form") or CloseForm()
+    return render(request, "audits/quality/detail.html", context, status=400)
+
+
+def _report_context(request: HttpRequest, audit: QualityAudit) -> dict[str, Any]:
+    return _context(audit) | {
+        "criteria": report.criterion_summaries(audit),
+        "summary": report.overall(audit),
+        "rows": _rows(request, audit),
+        "actions": audit.actions.select_related("owner", "sample").order_by("due_date", "pk"),
+    }
+
+
+def quality_report(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_auditor(request)
+    audit = access.get_quality_audit_for(request.user, pk)
+    log_access(audit, view="quality_report")
+    return render(request, "audits/quality/report.html", _report_context(request, audit))
+
+
+def quality_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from audits.quality.pdf import render_report
+
+    _require_auditor(request)
+    audit = access.get_quality_audit_for(request.user, pk)
+    data = render_report(_report_context(request, audit) | {"generated_by": request.user})
+    log_access(audit, view="quality_report_pdf")
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="quality-audit-{audit.pk}.pdf"'
+    return response
