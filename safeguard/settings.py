@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "bootstrap",
     "pgtrigger",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     "organisations",
     "incidents",
     "disclosures",
@@ -212,6 +214,17 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
 # /healthz and /readyz answer plain HTTP from the load balancer.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Background work (large chronology exports): django-tasks with its database
+# backend; `manage.py db_worker` runs the jobs (`make run` starts one).
+# TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs them inline.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# Chronology exports with more timeline items than this render in the background.
+SAFEGUARD_EXPORT_SYNC_LIMIT = int(os.environ.get("SAFEGUARD_EXPORT_SYNC_LIMIT", "400"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "safeguard@localhost")
