@@ -86,9 +86,7 @@ class ExportForm(_RangeAndKinds):
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Fieldset("Audience", "profile"),
-            Fieldset(
-                "Recipient", "recipient_name", "recipient_role", "recipient_organisation"
-            ),
+            Fieldset("Recipient", "recipient_name", "recipient_role", "recipient_organisation"),
             Fieldset("Why and on what basis", "purpose", "lawful_basis"),
             Fieldset("What to include", "kinds", "date_from", "date_to"),
             Submit("export", "Create PDF and record the disclosure"),

@@ -34,7 +34,7 @@ CLASSIFICATION = "OFFICIAL-SENSITIVE"
 
 def sync_limit() -> int:
     """Exports with more items than this render in the background."""
-    return int(getattr(settings, "SAFEGUARD_EXPORT_SYNC_LIMIT", 400))
+    return int(getattr(settings, "SAFEGUARD_EXPORT_SYNC_LIMIT", 200))
 
 
 @dataclass

@@ -11,7 +11,9 @@ from chronology.models import ChronologyExport
 def render_export(export_id: int) -> str:
     from chronology import services
 
-    export = ChronologyExport.objects.without_pdf().select_related(
-        "incident", "requested_by", "incident__service", "incident__organisation"
-    ).get(pk=export_id)
+    export = (
+        ChronologyExport.objects.without_pdf()
+        .select_related("incident", "requested_by", "incident__service", "incident__organisation")
+        .get(pk=export_id)
+    )
     return services.generate(export).status

@@ -94,9 +94,7 @@ class TimelineQuery:
         """The date range as aware datetimes in local time (inclusive of date_to)."""
         tz = timezone.get_current_timezone()
         start = datetime.combine(self.date_from, time.min, tz) if self.date_from else None
-        end = (
-            datetime.combine(self.date_to, time.max, tz) if self.date_to else None
-        )
+        end = datetime.combine(self.date_to, time.max, tz) if self.date_to else None
         return start, end
 
     def in_range(self, qs: QuerySet[Any], field_name: str) -> QuerySet[Any]:

@@ -78,7 +78,9 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
         "date_from": request.GET.get("date_from") or None,
         "date_to": request.GET.get("date_to") or None,
     }
-    form = ExportForm(request.POST or None, kind_choices=choices, initial=initial)
+    form = ExportForm(
+        request.POST if request.method == "POST" else None, kind_choices=choices, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -188,7 +190,8 @@ def export_register(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     if not access.can_verify_exports(request.user):
         raise Http404
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = VerifyForm(request.POST if posted else None, request.FILES if posted else None)
     attempt = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -224,7 +224,7 @@ TASKS = {
     }
 }
 # Chronology exports with more timeline items than this render in the background.
-SAFEGUARD_EXPORT_SYNC_LIMIT = int(os.environ.get("SAFEGUARD_EXPORT_SYNC_LIMIT", "400"))
+SAFEGUARD_EXPORT_SYNC_LIMIT = int(os.environ.get("SAFEGUARD_EXPORT_SYNC_LIMIT", "200"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "safeguard@localhost")
