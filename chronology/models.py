@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import secrets
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
-import pgtrigger
 from chronology.profiles import Profile
 from incidents.models import Incident
 from organisations.models import Organisation

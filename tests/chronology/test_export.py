@@ -31,7 +31,7 @@ def exported(world: Any) -> tuple[ChronologyExport, dict[str, Any]]:
 
 
 def test_export_contains_the_record_cover_and_page_furniture(world: Any, exported: Any) -> None:
-    e, s = exported
+    e, _ = exported
     incident = world.objects["incident"]
     assert e.status == "done", e.failure
     data = bytes(e.pdf)
