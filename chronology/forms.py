@@ -44,6 +44,7 @@ class TimelineFilterForm(_RangeAndKinds):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kinds"].label = "Show"
+        self.fields["kinds"].help_text = "Leave all unticked to show everything."
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.attrs = {"novalidate": ""}
