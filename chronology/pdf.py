@@ -48,7 +48,7 @@ def _fetcher() -> Any:
     is a heavy import that web pages without exports should not pay for)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class _SafeURLFetcher(URLFetcher):  # type: ignore[misc]
+    class _SafeURLFetcher(URLFetcher):
         def __init__(self) -> None:
             super().__init__(allowed_protocols=(), allow_redirects=False)
 

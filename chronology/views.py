@@ -151,9 +151,12 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     export = access.get_export_for(request.user, pk)
     if export.status != ExportStatus.DONE:
         raise Http404("This export has no file.")
-    data = access.visible_exports(request.user).values_list("pdf", flat=True).get(pk=export.pk)
+    stored = access.visible_exports(request.user).values_list("pdf", flat=True).get(pk=export.pk)
+    if stored is None:
+        raise Http404("This export has no file.")
+    data = bytes(stored)
     log_access(export, view="export_download")
-    response = HttpResponse(bytes(data), content_type="application/pdf")
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response["Content-Length"] = str(len(data))
     return response

@@ -208,7 +208,7 @@ def administered_services(user: Any) -> QuerySet[Service]:
 # and auditors see the timeline of incidents they can already open.
 
 if TYPE_CHECKING:
-    from chronology.models import ChronologyExport
+    from chronology.models import ChronologyExport, ExportQuerySet
 
 
 def can_export(user: Any, incident: Incident) -> bool:
@@ -222,7 +222,7 @@ def can_see_hr_detail(user: Any, incident: Incident) -> bool:
     return has_role(user, Role.HR) and incident.organisation_id == _org_id(user)
 
 
-def visible_exports(user: Any) -> QuerySet[ChronologyExport]:
+def visible_exports(user: Any) -> ExportQuerySet:
     from chronology.models import ChronologyExport
 
     membership = membership_of(user)

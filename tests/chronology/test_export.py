@@ -71,7 +71,7 @@ def test_register_row_matches_the_file(exported: Any) -> None:
     reader = PdfReader(io.BytesIO(data))
     assert e.page_count == len(reader.pages)
     assert reader.metadata.title == f"Safeguarding chronology {e.incident.reference}"
-    root = reader.trailer["/Root"]
+    root: Any = reader.root_object
     assert root["/Lang"] == "en-GB"
     assert "/StructTreeRoot" in root  # tagged
     assert root["/MarkInfo"]["/Marked"]
