@@ -9,15 +9,35 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 
 from chronology.profiles import RULES, Profile
+from disclosures.models import (
+    Channel,
+    ConsentPosition,
+    ConsentReason,
+    LawfulBasis,
+    Purpose,
+    SpecialCondition,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
-LAWFUL_BASIS_HELP = (
-    "UK GDPR Article 6 basis and the Article 9 / DPA 2018 Schedule 1 condition, e.g. "
-    "'Art. 6(1)(e) public task; Art. 9(2)(g) with DPA 2018 Sch. 1 para 18, safeguarding "
-    "of individuals at risk'."
-)
+DISCLOSURE_FIELDS = [
+    "channel",
+    "purpose_category",
+    "lawful_basis",
+    "special_condition",
+    "consent_position",
+    "consent_reason",
+    "consent_reason_detail",
+    "consent_discussion",
+    "understanding_checked",
+    "override_authorised_by",
+    "override_reason",
+    "proportionality",
+    "confidentiality_measures",
+    "review_date",
+    "review_what",
+]
 
 
 class _RangeAndKinds(forms.Form):
@@ -66,15 +86,72 @@ class ExportForm(_RangeAndKinds):
         max_length=200,
         help_text="e.g. 'Care Quality Commission', 'Northshire County Council'.",
     )
+    channel = forms.ChoiceField(
+        label="How will it be sent?", choices=Channel.choices, initial=Channel.SECURE_EMAIL
+    )
+    purpose_category = forms.ChoiceField(label="Purpose", choices=Purpose.choices)
     purpose = forms.CharField(
         label="Why are you sending it?",
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What the recipient needs it for, and why the whole chronology is necessary.",
+        help_text="Your reasoning: what the recipient needs it for and what it will achieve.",
     )
-    lawful_basis = forms.CharField(
-        label="Lawful basis for sharing",
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis (UK GDPR Art. 6)",
+        choices=LawfulBasis.choices,
+        initial=LawfulBasis.PUBLIC_TASK,
+    )
+    special_condition = forms.ChoiceField(
+        label="Special-category condition (Art. 9 / DPA 2018 Sch. 1)",
+        choices=SpecialCondition.choices,
+        initial=SpecialCondition.SCH1_PARA18,
+    )
+    consent_position = forms.ChoiceField(
+        label="Consent position", choices=[("", "Choose…"), *ConsentPosition.choices]
+    )
+    consent_reason = forms.ChoiceField(
+        label="Why consent was not sought / not possible",
+        choices=[("", "—"), *ConsentReason.choices],
+        required=False,
+    )
+    consent_reason_detail = forms.CharField(
+        label="The reason, in this case", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    consent_discussion = forms.CharField(
+        label="What was discussed with the person (if consent was refused)",
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=LAWFUL_BASIS_HELP,
+        required=False,
+    )
+    understanding_checked = forms.CharField(
+        label="How their understanding was checked",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    override_authorised_by = forms.CharField(
+        label="Who authorised overriding the refusal (name and role)",
+        max_length=200,
+        required=False,
+    )
+    override_reason = forms.CharField(
+        label="Why the refusal is overridden",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    proportionality = forms.CharField(
+        label="Why is this the minimum necessary?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why this audience, these dates and these kinds of record, and no more.",
+    )
+    confidentiality_measures = forms.CharField(
+        label="How confidentiality is protected",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="e.g. sent by secure email to a named recipient; initials only on the cover.",
+    )
+    review_date = forms.DateField(label="Review point", widget=DATE_WIDGET)
+    review_what = forms.CharField(
+        label="What will be reviewed",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        initial="Confirm safe receipt, and whether the recipient needs anything further.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -85,11 +162,41 @@ class ExportForm(_RangeAndKinds):
         )
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
+        if not self.is_bound:
+            from django.utils import timezone
+
+            self.initial.setdefault(
+                "review_date", timezone.localdate() + timezone.timedelta(days=28)
+            )
         self.helper.layout = Layout(
             Fieldset("Audience", "profile"),
-            Fieldset("Recipient", "recipient_name", "recipient_role", "recipient_organisation"),
-            Fieldset("Why and on what basis", "purpose", "lawful_basis"),
+            Fieldset(
+                "Recipient",
+                "recipient_name",
+                "recipient_role",
+                "recipient_organisation",
+                "channel",
+            ),
+            Fieldset(
+                "Why and on what basis",
+                "purpose_category",
+                "purpose",
+                "lawful_basis",
+                "special_condition",
+            ),
+            Fieldset(
+                "Consent",
+                "consent_position",
+                "consent_reason",
+                "consent_reason_detail",
+                "consent_discussion",
+                "understanding_checked",
+                "override_authorised_by",
+                "override_reason",
+            ),
             Fieldset("What to include", "kinds", "date_from", "date_to"),
+            Fieldset("Proportionality", "proportionality", "confidentiality_measures"),
+            Fieldset("Review point", "review_date", "review_what"),
             Submit("export", "Create PDF and record the disclosure"),
         )
 

@@ -61,6 +61,7 @@ REQUEST_FIELDS = [
     "date_from",
     "date_to",
     "kinds",
+    "disclosure_details",
     "item_count",
     "background",
     "requested_by",
@@ -81,6 +82,10 @@ class ChronologyExport(models.Model):
     date_from = models.DateField(null=True, blank=True)
     date_to = models.DateField(null=True, blank=True)
     kinds = ArrayField(models.CharField(max_length=32))
+    # The decision-log details (consent position, lawful basis and condition,
+    # proportionality, channel, review point...) recorded with the disclosure
+    # decision once the file exists; validated when the export is requested.
+    disclosure_details = models.JSONField(default=dict, blank=True)
     item_count = models.PositiveIntegerField()
     background = models.BooleanField(default=False)
     requested_by = models.ForeignKey(

@@ -48,7 +48,7 @@ RULES: dict[str, ProfileRules] = {
     ),
     Profile.LOCAL_AUTHORITY: ProfileRules(
         includes_hr=False,
-        recipient_category="local_authority",
+        recipient_category="la_safeguarding",
         purpose_category="s42_enquiry",
         description="For a section 42 enquiry or protection planning. No HR detail.",
     ),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -140,15 +141,28 @@ def request_export(
     purpose: str,
     lawful_basis: str,
     kinds: list[str],
+    decision_log: Mapping[str, Any],
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> ChronologyExport:
-    """Record an export request and render it now (small) or in the background."""
+    """Record an export request and render it now (small) or in the background.
+
+    ``purpose`` is the reasoning in prose; ``lawful_basis`` a
+    ``disclosures.models.LawfulBasis`` value. ``decision_log`` holds the rest
+    of the disclosure decision the export is recorded as, with
+    ``record_disclosure``'s names: ``purpose`` (a ``Purpose`` value),
+    ``special_condition``, ``channel``, ``consent_position`` (and
+    ``consent_reason``, ``consent_reason_detail``, ``consent_discussion``,
+    ``understanding_checked``, ``override_authorised_by``, ``override_reason``
+    as that position needs), ``proportionality``, ``confidentiality_measures``,
+    ``review_date`` and ``review_what``. They are validated here, before
+    anything is rendered, by the disclosure log's own rules.
+    """
     if not access.can_export(actor, incident):
         raise PermissionDenied("Only a safeguarding lead can export a chronology.")
     if profile not in Profile.values:
         raise ValidationError({"profile": "Choose who the export is for."})
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     for name, value, label in [
         ("recipient_name", recipient_name, "the recipient's name"),
         ("recipient_role", recipient_role, "the recipient's role"),
@@ -165,6 +179,16 @@ def request_export(
         errors["kinds"] = "Choose at least one kind of record to include."
     if date_from and date_to and date_from > date_to:
         errors["date_to"] = "The end date is before the start date."
+    details = _decision_details(profile, lawful_basis, decision_log)
+    errors.update(
+        _disclosure_errors(
+            recipient_name=recipient_name,
+            recipient_role=recipient_role,
+            recipient_organisation=recipient_organisation,
+            purpose=purpose,
+            details=details,
+        )
+    )
     if errors:
         raise ValidationError(errors)
     q = timeline.TimelineQuery(
@@ -185,7 +209,8 @@ def request_export(
         recipient_role=recipient_role.strip(),
         recipient_organisation=recipient_organisation.strip(),
         purpose=purpose.strip(),
-        lawful_basis=lawful_basis.strip(),
+        lawful_basis=_lawful_basis_label(details),
+        disclosure_details=details,
         date_from=date_from,
         date_to=date_to,
         kinds=chosen,
@@ -204,6 +229,88 @@ def request_export(
     else:
         generate(export)
     return export
+
+
+DECISION_LOG_FIELDS = [
+    "purpose",
+    "special_condition",
+    "channel",
+    "consent_position",
+    "consent_reason",
+    "consent_reason_detail",
+    "consent_discussion",
+    "understanding_checked",
+    "override_authorised_by",
+    "override_reason",
+    "proportionality",
+    "confidentiality_measures",
+    "review_date",
+    "review_what",
+]
+# record_disclosure's names → the export request's names, for error messages.
+ERROR_FIELDS = {
+    "purpose": "purpose_category",
+    "reasoning": "purpose",
+    "recipients.0.name": "recipient_name",
+    "recipients.0.role": "recipient_role",
+    "recipients.0.organisation": "recipient_organisation",
+    "recipients.0.channel": "channel",
+}
+
+
+def _decision_details(
+    profile: str, lawful_basis: str, decision_log: Mapping[str, Any]
+) -> dict[str, Any]:
+    details: dict[str, Any] = {
+        k: decision_log.get(k) or "" for k in DECISION_LOG_FIELDS if k != "review_date"
+    }
+    details = {k: v.strip() if isinstance(v, str) else v for k, v in details.items()}
+    review = decision_log.get("review_date")
+    details["review_date"] = review.isoformat() if isinstance(review, date) else (review or "")
+    details["lawful_basis"] = lawful_basis
+    details["recipient_category"] = rules_for(profile).recipient_category
+    return details
+
+
+def _disclosure_errors(
+    *,
+    recipient_name: str,
+    recipient_role: str,
+    recipient_organisation: str,
+    purpose: str,
+    details: dict[str, Any],
+) -> dict[str, list[str]]:
+    from disclosures.services import validate_decision
+
+    values = integrations.disclosure_values(
+        {
+            "recipient_name": recipient_name,
+            "recipient_role": recipient_role,
+            "recipient_organisation": recipient_organisation,
+            "purpose": purpose,
+            "details": details,
+        }
+    )
+    if not details.get("review_date"):
+        values["review_date"] = None
+    try:
+        validate_decision(values)
+    except ValidationError as exc:
+        found: dict[str, list[str]] = {}
+        for key, messages in exc.message_dict.items():
+            found.setdefault(ERROR_FIELDS.get(key, key), []).extend(messages)
+        return found
+    return {}
+
+
+def _lawful_basis_label(details: Mapping[str, Any]) -> str:
+    from disclosures.models import LawfulBasis, SpecialCondition
+
+    basis = dict(LawfulBasis.choices).get(details["lawful_basis"], details["lawful_basis"])
+    condition = dict(SpecialCondition.choices).get(
+        details["special_condition"], details["special_condition"]
+    )
+    return f"{basis}; {condition}" if condition else basis
 
 
 def _set_progress(export_id: int, message: str) -> None:

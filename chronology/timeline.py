@@ -52,6 +52,8 @@ class Amendment:
     author: str
     reason: str
     new_text: str
+    # Which field a correction targets, when an item has several.
+    field_label: str = ""
 
 
 @dataclass(slots=True)

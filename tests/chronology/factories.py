@@ -23,13 +23,33 @@ def export(actor: Any, incident: Any, **overrides: Any) -> ChronologyExport:
         "recipient_role": "Inspector",
         "recipient_organisation": "Care Quality Commission",
         "purpose": "Inspection of safeguarding practice at the service.",
-        "lawful_basis": "Art. 6(1)(c) legal obligation; Art. 9(2)(g), DPA 2018 Sch. 1 para 18.",
+        "lawful_basis": "legal_obligation",
         "kinds": all_kinds(),
+        "decision_log": decision_log(),
     }
     fields.update(overrides)
     result = services.request_export(actor=actor, incident=incident, **fields)
     result.refresh_from_db()
     return result
+
+
+def decision_log(**overrides: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    values = {
+        "purpose": "regulatory_notification",
+        "special_condition": "sch1_para18",
+        "channel": "secure_email",
+        "consent_position": "not_sought",
+        "consent_reason": "legal_duty",
+        "consent_reason_detail": "CQC asked for the chronology under its inspection powers.",
+        "proportionality": "Only this incident's record, for the inspection period.",
+        "confidentiality_measures": "Sent by secure email to the named inspector.",
+        "review_date": timezone.localdate() + timedelta(days=28),
+        "review_what": "Confirm safe receipt.",
+    }
+    values.update(overrides)
+    return values
 
 
 def registered_export(actor: Any, incident: Any) -> ChronologyExport:

@@ -37,7 +37,16 @@ def export_data(w):
         "recipient_role": "Social worker",
         "recipient_organisation": "Northshire County Council",
         "purpose": "Section 42 enquiry.",
-        "lawful_basis": "Art. 6(1)(e); Art. 9(2)(g), DPA 2018 Sch. 1 para 18.",
+        "lawful_basis": "public_task",
+        "special_condition": "sch1_para18",
+        "channel": "secure_email",
+        "purpose_category": "s42_enquiry",
+        "consent_position": "not_sought",
+        "consent_reason": "would_prejudice_enquiry",
+        "consent_reason_detail": "Asking now would alert the alleged perpetrator.",
+        "proportionality": "Only this incident, for the enquiry.",
+        "review_date": "2099-01-01",
+        "review_what": "Receipt confirmed.",
         "kinds": ["incident", "status", "entry"],
     }
 

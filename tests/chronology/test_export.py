@@ -156,12 +156,21 @@ def test_export_through_the_pages_and_download(world: Any) -> None:
             "recipient_role": "Detective constable",
             "recipient_organisation": "Northshire Police",
             "purpose": "Criminal investigation of the alleged assault.",
-            "lawful_basis": "Art. 6(1)(e); DPA 2018 Sch. 1 para 10.",
+            "lawful_basis": "public_task",
+            "special_condition": "sch1_para10",
+            "channel": "secure_email",
+            "purpose_category": "criminal_investigation",
+            "consent_position": "not_sought",
+            "consent_reason": "would_prejudice_enquiry",
+            "consent_reason_detail": "Asking would alert the suspect.",
+            "proportionality": "Only this incident, for the investigation.",
+            "review_date": "2099-01-01",
+            "review_what": "Receipt confirmed.",
             "kinds": ["incident", "status", "entry"],
         },
     )
     e = ChronologyExport.objects.get()
-    assert response.status_code == 302
+    assert response.status_code == 302, response.content.decode()[-3000:]
     assert response["Location"] == reverse("chronology:export_detail", kwargs={"pk": e.pk})
     detail = client.get(response["Location"])
     assert e.sha256 in detail.content.decode()
@@ -208,3 +217,40 @@ def test_failed_render_is_recorded_not_half_saved(world: Any, monkeypatch: Any) 
     assert e.status == "failed"
     assert e.pdf is None and e.sha256 == ""
     assert "could not be produced" in e.failure
+
+
+def test_export_is_recorded_as_a_disclosure_decision(exported: Any) -> None:
+    from disclosures.models import DisclosureDecision
+
+    e, _ = exported
+    decision = DisclosureDecision.objects.get(pk=e.disclosure_decision_id)
+    assert decision.incident_id == e.incident_id
+    assert decision.decision == "share"
+    assert decision.shared_file_sha256 == e.sha256
+    assert decision.shared_file_name == e.filename
+    assert decision.decided_by == e.requested_by
+    recipient = decision.recipients.get()
+    assert (recipient.name, recipient.recipient_organisation, recipient.category) == (
+        "Sam Inspector",
+        "Care Quality Commission",
+        "cqc",
+    )
+    assert decision.consent_position == "not_sought"
+    assert decision.lawful_basis == "legal_obligation"
+    assert "Art. 6(1)(c) legal obligation" in e.lawful_basis
+
+
+def test_decision_log_rules_apply_before_rendering(world: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from tests.chronology.factories import decision_log
+
+    with pytest.raises(ValidationError) as exc:
+        export(
+            world.users["lead"],
+            world.objects["incident"],
+            decision_log=decision_log(consent_reason="", proportionality=""),
+        )
+    assert "consent_reason" in exc.value.message_dict
+    assert "proportionality" in exc.value.message_dict
+    assert not ChronologyExport.objects.exists()

@@ -36,9 +36,13 @@ def test_lead_exports_and_verifies(page: Any, world: Any, password: str, tmp_pat
     page.get_by_label("Recipient's role").fill("Social worker")
     page.get_by_label("Recipient's organisation").fill("Northshire County Council")
     page.get_by_label("Why are you sending it?").fill("Section 42 enquiry.")
-    page.get_by_label("Lawful basis for sharing").fill(
-        "Art. 6(1)(e); Art. 9(2)(g), Sch. 1 para 18."
+    page.get_by_label("Purpose", exact=True).select_option("s42_enquiry")
+    page.get_by_label("Consent position").select_option("not_sought")
+    page.get_by_label("Why consent was not sought / not possible").select_option(
+        "would_prejudice_enquiry"
     )
+    page.get_by_label("The reason, in this case").fill("Asking would alert the suspect.")
+    page.get_by_label("Why is this the minimum necessary?").fill("Only this incident.")
     page.get_by_role("button", name=re.compile("Create PDF")).click()
     page.get_by_role("link", name=re.compile("Download PDF")).wait_for()
     assert_accessible(page)
