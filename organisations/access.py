@@ -293,8 +293,11 @@ def visible_exports(user: Any) -> ExportQuerySet:
 
 def get_export_for(user: Any, pk: Any) -> ChronologyExport:
     try:
-        return visible_exports(user).without_pdf().select_related("incident", "requested_by").get(
-            pk=pk
+        return (
+            visible_exports(user)
+            .without_pdf()
+            .select_related("incident", "requested_by")
+            .get(pk=pk)
         )
     except (ValueError, TypeError) as exc:
         raise Http404("No such export.") from exc
