@@ -335,7 +335,15 @@ def generate(export: ChronologyExport) -> ChronologyExport:
     except Exception:
         logger.exception("Export %s failed to render", export.public_id)
         return _fail(export, "The PDF could not be produced. Nothing was sent; try again.")
-    return _complete(export, rendered.data, rendered.page_count, fingerprint)
+    try:
+        return _complete(export, rendered.data, rendered.page_count, fingerprint)
+    except (ValidationError, PermissionDenied) as exc:
+        # E.g. the exporter lost their role while a background export ran: the
+        # file is not released without its disclosure decision.
+        reasons = " ".join(getattr(exc, "messages", [])) or "permission was withdrawn"
+        return _fail(
+            export, f"The disclosure decision could not be recorded ({reasons}). Nothing was sent."
+        )
 
 
 @transaction.atomic

@@ -60,7 +60,7 @@ def test_export_contains_the_record_cover_and_page_furniture(world: Any, exporte
         assert squash(expected) in text, expected
     # Only initials on the cover, never the full name there.
     cover = squash(PdfReader(io.BytesIO(data)).pages[0].extract_text())
-    assert person.family_name not in cover
+    assert person.full_name not in cover
 
 
 def test_register_row_matches_the_file(exported: Any) -> None:
@@ -254,3 +254,18 @@ def test_decision_log_rules_apply_before_rendering(world: Any) -> None:
     assert "consent_reason" in exc.value.message_dict
     assert "proportionality" in exc.value.message_dict
     assert not ChronologyExport.objects.exists()
+
+
+def test_no_file_without_its_disclosure_decision(world: Any, monkeypatch: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from chronology import integrations
+
+    def refuse(export: Any) -> None:
+        raise PermissionDenied
+
+    monkeypatch.setattr(integrations, "record_export_disclosure", refuse)
+    e = export(world.users["lead"], world.objects["incident"])
+    assert e.status == "failed"
+    assert e.pdf is None
+    assert "disclosure decision could not be recorded" in e.failure
