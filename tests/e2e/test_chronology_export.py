@@ -36,7 +36,7 @@ def test_lead_exports_and_verifies(page: Any, world: Any, password: str, tmp_pat
     page.get_by_label("Recipient's role").fill("Social worker")
     page.get_by_label("Recipient's organisation").fill("Northshire County Council")
     page.get_by_label("Why are you sending it?").fill("Section 42 enquiry.")
-    page.get_by_label("Purpose", exact=True).select_option("s42_enquiry")
+    page.locator("#id_purpose_category").select_option("s42_enquiry")
     page.get_by_label("Consent position").select_option("not_sought")
     page.get_by_label("Why consent was not sought / not possible").select_option(
         "would_prejudice_enquiry"
