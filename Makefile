@@ -24,7 +24,9 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 ## Development server on http://127.0.0.1:8000 with demo data.
+## A background worker (large chronology exports) runs beside it and stops with it.
 run: seed
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Whole test suite, browser tests included, on real PostgreSQL.

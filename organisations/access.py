@@ -502,3 +502,50 @@ def dashboard_services(user: Any) -> QuerySet[Service]:
     if membership.role == Role.MANAGER:
         qs = qs.filter(pk__in=membership.services.values("pk"))
     return qs
+
+
+# --- Chronology exports (chronology app) -------------------------------------
+# An export sends the whole record outside the organisation, so only
+# safeguarding leads export, download, verify and see the register. Managers
+# and auditors see the timeline of incidents they can already open.
+
+if TYPE_CHECKING:
+    from chronology.models import ChronologyExport, ExportQuerySet
+
+
+def can_export(user: Any, incident: Incident) -> bool:
+    """Caller already holds a visible incident."""
+    return has_role(user, Role.LEAD) and incident.organisation_id == _org_id(user)
+
+
+def can_see_hr_detail(user: Any, incident: Incident) -> bool:
+    """HR detail of allegations (employment actions and outcomes) in a timeline
+    or an internal export. Only HR see HR records (DESIGN.md roles)."""
+    return has_role(user, Role.HR) and incident.organisation_id == _org_id(user)
+
+
+def visible_exports(user: Any) -> ExportQuerySet:
+    from chronology.models import ChronologyExport
+
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.LEAD:
+        return ChronologyExport.objects.none()
+    return ChronologyExport.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_export_for(user: Any, pk: Any) -> ChronologyExport:
+    try:
+        return (
+            visible_exports(user)
+            .without_pdf()
+            .select_related("incident", "requested_by")
+            .get(pk=pk)
+        )
+    except (ValueError, TypeError) as exc:
+        raise Http404("No such export.") from exc
+    except visible_exports(user).model.DoesNotExist as exc:
+        raise Http404("No such export.") from exc
+
+
+def can_verify_exports(user: Any) -> bool:
+    return has_role(user, Role.LEAD)

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "organisations",
     "incidents",
     "disclosures",
@@ -284,6 +286,17 @@ if os.environ.get("TRUSTED_PROXY_COUNT"):
     # Behind N reverse proxies that set X-Forwarded-For; never trust it otherwise.
     AXES_IPWARE_PROXY_COUNT = int(os.environ["TRUSTED_PROXY_COUNT"])
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Background work (large chronology exports): django-tasks with its database
+# backend; `manage.py db_worker` runs the jobs (`make run` starts one).
+# TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs them inline.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# Chronology exports with more timeline items than this render in the background.
+SAFEGUARD_EXPORT_SYNC_LIMIT = int(os.environ.get("SAFEGUARD_EXPORT_SYNC_LIMIT", "200"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "safeguard@localhost")

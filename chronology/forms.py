@@ -1,0 +1,220 @@
+"""Forms validate; services act. Each form carries its crispy FormHelper."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+
+from chronology.profiles import RULES, Profile
+from disclosures.models import (
+    Channel,
+    ConsentPosition,
+    ConsentReason,
+    LawfulBasis,
+    Purpose,
+    SpecialCondition,
+)
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+
+DISCLOSURE_FIELDS = [
+    "channel",
+    "purpose_category",
+    "lawful_basis",
+    "special_condition",
+    "consent_position",
+    "consent_reason",
+    "consent_reason_detail",
+    "consent_discussion",
+    "understanding_checked",
+    "override_authorised_by",
+    "override_reason",
+    "proportionality",
+    "confidentiality_measures",
+    "review_date",
+    "review_what",
+]
+
+
+class _RangeAndKinds(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label="Include", widget=forms.CheckboxSelectMultiple, required=False
+    )
+    date_from = forms.DateField(label="From", required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label="To", required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, kind_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = kind_choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+
+class TimelineFilterForm(_RangeAndKinds):
+    """GET filter on the timeline page. No kinds ticked means every kind."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].label = "Show"
+        self.fields["kinds"].help_text = "Leave all unticked to show everything."
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout("kinds", "date_from", "date_to", Submit("filter", "Filter"))
+
+
+class ExportForm(_RangeAndKinds):
+    profile = forms.ChoiceField(
+        label="Who is it for?",
+        choices=[(p.value, f"{p.label} — {RULES[p].description}") for p in Profile],
+        widget=forms.RadioSelect,
+    )
+    recipient_name = forms.CharField(label="Recipient's name", max_length=200)
+    recipient_role = forms.CharField(
+        label="Recipient's role", max_length=200, help_text="e.g. 'Inspector', 'Social worker'."
+    )
+    recipient_organisation = forms.CharField(
+        label="Recipient's organisation",
+        max_length=200,
+        help_text="e.g. 'Care Quality Commission', 'Northshire County Council'.",
+    )
+    channel = forms.ChoiceField(
+        label="How will it be sent?", choices=Channel.choices, initial=Channel.SECURE_EMAIL
+    )
+    purpose_category = forms.ChoiceField(label="Purpose", choices=Purpose.choices)
+    purpose = forms.CharField(
+        label="Why are you sending it?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Your reasoning: what the recipient needs it for and what it will achieve.",
+    )
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis (UK GDPR Art. 6)",
+        choices=LawfulBasis.choices,
+        initial=LawfulBasis.PUBLIC_TASK,
+    )
+    special_condition = forms.ChoiceField(
+        label="Special-category condition (Art. 9 / DPA 2018 Sch. 1)",
+        choices=SpecialCondition.choices,
+        initial=SpecialCondition.SCH1_PARA18,
+    )
+    consent_position = forms.ChoiceField(
+        label="Consent position", choices=[("", "Choose…"), *ConsentPosition.choices]
+    )
+    consent_reason = forms.ChoiceField(
+        label="Why consent was not sought / not possible",
+        choices=[("", "—"), *ConsentReason.choices],
+        required=False,
+    )
+    consent_reason_detail = forms.CharField(
+        label="The reason, in this case", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    consent_discussion = forms.CharField(
+        label="What was discussed with the person (if consent was refused)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    understanding_checked = forms.CharField(
+        label="How their understanding was checked",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    override_authorised_by = forms.CharField(
+        label="Who authorised overriding the refusal (name and role)",
+        max_length=200,
+        required=False,
+    )
+    override_reason = forms.CharField(
+        label="Why the refusal is overridden",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    proportionality = forms.CharField(
+        label="Why is this the minimum necessary?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why this audience, these dates and these kinds of record, and no more.",
+    )
+    confidentiality_measures = forms.CharField(
+        label="How confidentiality is protected",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="e.g. sent by secure email to a named recipient; initials only on the cover.",
+    )
+    review_date = forms.DateField(label="Review point", widget=DATE_WIDGET)
+    review_what = forms.CharField(
+        label="What will be reviewed",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        initial="Confirm safe receipt, and whether the recipient needs anything further.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].required = True
+        self.fields["kinds"].error_messages["required"] = (
+            "Choose at least one kind of record to include."
+        )
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        if not self.is_bound:
+            from django.utils import timezone
+
+            self.initial.setdefault(
+                "review_date", timezone.localdate() + timezone.timedelta(days=28)
+            )
+        self.helper.layout = Layout(
+            Fieldset("Audience", "profile"),
+            Fieldset(
+                "Recipient",
+                "recipient_name",
+                "recipient_role",
+                "recipient_organisation",
+                "channel",
+            ),
+            Fieldset(
+                "Why and on what basis",
+                "purpose_category",
+                "purpose",
+                "lawful_basis",
+                "special_condition",
+            ),
+            Fieldset(
+                "Consent",
+                "consent_position",
+                "consent_reason",
+                "consent_reason_detail",
+                "consent_discussion",
+                "understanding_checked",
+                "override_authorised_by",
+                "override_reason",
+            ),
+            Fieldset("What to include", "kinds", "date_from", "date_to"),
+            Fieldset("Proportionality", "proportionality", "confidentiality_measures"),
+            Fieldset("Review point", "review_date", "review_what"),
+            Submit("export", "Create PDF and record the disclosure"),
+        )
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(
+        label="PDF to check",
+        help_text="The file you were sent or hold. It is compared byte for byte and not kept.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout("file", Submit("verify", "Check this file"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("That file is larger than any export (100 MB limit).")
+        return upload

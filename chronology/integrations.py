@@ -1,0 +1,299 @@
+"""Where the chronology meets the apps below it (disclosures, allegations).
+
+Chronology is the top app: it may import disclosures and allegations, never
+the other way round. This module is the one place that does, so the timeline
+and the export pipeline stay the same whichever of those apps is present.
+
+- ``load()`` registers the timeline providers for their records;
+- ``record_export_disclosure(export)`` records an export as a disclosure
+  decision and returns its id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from chronology.timeline import (
+    Amendment,
+    Field,
+    Provider,
+    Section,
+    TimelineItem,
+    TimelineQuery,
+    name_of,
+    register,
+    when,
+)
+
+if TYPE_CHECKING:
+    from chronology.models import ChronologyExport
+
+_loaded = False
+
+
+def load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    register(Provider("decision", "Disclosure decisions", _decision_count, _decision_items))
+    register(Provider("review", "Reviews of decisions", _review_count, _review_items))
+    # Allegation safeguarding records and key decisions (and HR records, with
+    # hr=True) register here once the allegations app lands.
+
+
+# --- Disclosure decisions ----------------------------------------------------
+
+
+def _decisions(q: TimelineQuery) -> QuerySet[Any]:
+    from disclosures.models import DisclosureDecision
+
+    return q.in_range(DisclosureDecision.objects.filter(incident=q.incident), "decided_at")
+
+
+def _decision_count(q: TimelineQuery) -> int:
+    return _decisions(q).count()
+
+
+def _prose(label: str, value: str, *, empty: str = "") -> list[Field]:
+    if value:
+        return [Field(label, value, prose=True)]
+    return [Field(label, empty)] if empty else []
+
+
+def decision_item(d: Any) -> TimelineItem:
+    """Every decision-log field, grouped in the order a reviewer reasons:
+    what, with whom, why, consent, proportionality and harm, who was consulted,
+    outcome and review point."""
+    recipients = list(d.recipients.all())
+    shared: list[Field] = []
+    shared += _prose("What was shared (facts only)", d.what_shared)
+    shared += _prose("What was withheld, and why", d.what_withheld)
+    if d.shared_file_name or d.shared_file_sha256:
+        shared.append(
+            Field("File shared", f"{d.shared_file_name} (SHA-256 {d.shared_file_sha256})")
+        )
+    whom = [
+        Field(
+            f"{r.name}, {r.role}, {r.recipient_organisation}",
+            f"{r.get_category_display()} · {r.get_channel_display()}"
+            + (f" · shared {when(r.shared_at)}" if r.shared_at else " · not shared"),
+        )
+        for r in recipients
+    ] or [Field("Recipients", "None named")]
+    why = [
+        Field("Purpose", d.get_purpose_display()),
+        *_prose("Reasoning", d.reasoning),
+        Field("Lawful basis (UK GDPR Art. 6)", d.get_lawful_basis_display() or "Not applicable"),
+        Field(
+            "Special-category condition",
+            d.get_special_condition_display() or "Not applicable",
+        ),
+    ]
+    consent = [Field("Consent position", d.get_consent_position_display())]
+    if d.consent_reason:
+        consent.append(Field("Reason", d.get_consent_reason_display()))
+    consent += _prose("The reason, in this case", d.consent_reason_detail)
+    consent += _prose("What was discussed with the person", d.consent_discussion)
+    consent += _prose("How understanding was checked", d.understanding_checked)
+    if d.override_authorised_by:
+        consent.append(Field("Refusal overridden, authorised by", d.override_authorised_by))
+    consent += _prose("Why the refusal was overridden", d.override_reason)
+    harm = [
+        *_prose("Why this is the minimum necessary", d.proportionality, empty="Not recorded"),
+        *_prose("How confidentiality was protected", d.confidentiality_measures),
+        *_prose("Retaliation risk and how it is managed", d.retaliation_risk),
+        *_prose("Safe-contact arrangements", d.safe_contact),
+    ]
+    consulted = [Field(f"{c.name}, {c.role}", c.advice) for c in d.consultations.all()]
+    consulted += _prose("Dissenting views", d.dissenting_views)
+    outcome = [
+        *_prose("Outcome: actions agreed", d.outcome),
+        Field("Review point", d.review_date.strftime("%-d %b %Y")),
+        *_prose("What will be reviewed", d.review_what),
+    ]
+    sections = [
+        Section("What was shared", shared or [Field("What was shared", "Nothing")]),
+        Section("With whom", whom),
+        Section("Why", why),
+        Section("Consent", consent),
+        Section("Proportionality and harm minimisation", harm),
+    ]
+    if consulted:
+        sections.append(Section("Who was consulted", consulted))
+    sections.append(Section("Outcome and review point", outcome))
+    if recipients:
+        title = "; ".join(f"{r.name} ({r.recipient_organisation})" for r in recipients)
+    else:
+        title = ""
+    return TimelineItem(
+        kind="decision",
+        kind_label=f"Disclosure decision {d.number} · {d.get_decision_display()}",
+        at=d.decided_at,
+        pk=d.pk,
+        title=title,
+        byline=(
+            f"Decided by {name_of(d.decided_by)} · recorded {when(d.recorded_at)} "
+            f"by {name_of(d.recorded_by)}"
+        ),
+        sections=sections,
+        amendments=[
+            Amendment(
+                at=a.created_at,
+                author=name_of(a.author),
+                reason=a.reason,
+                new_text=a.new_text,
+                field_label=a.get_field_display(),
+            )
+            for a in d.amendments.all()
+        ],
+        order=30,
+    )
+
+
+def _decision_items(q: TimelineQuery) -> Iterator[TimelineItem]:
+    from disclosures.models import DecisionAmendment
+
+    qs = (
+        _decisions(q)
+        .select_related("decided_by", "recorded_by")
+        .prefetch_related(
+            "recipients",
+            "consultations",
+            Prefetch(
+                "amendments",
+                queryset=DecisionAmendment.objects.select_related("author").order_by(
+                    "created_at", "pk"
+                ),
+            ),
+        )
+        .order_by("decided_at", "pk")
+    )
+    for d in qs:
+        yield decision_item(d)
+
+
+# --- Reviews of decisions ----------------------------------------------------
+
+
+def _reviews(q: TimelineQuery) -> QuerySet[Any]:
+    from disclosures.models import DecisionReview
+
+    return q.in_range(DecisionReview.objects.filter(decision__incident=q.incident), "reviewed_at")
+
+
+def _review_count(q: TimelineQuery) -> int:
+    return _reviews(q).count()
+
+
+def _review_items(q: TimelineQuery) -> Iterator[TimelineItem]:
+    for r in _reviews(q).select_related("decision", "reviewed_by").order_by("reviewed_at", "pk"):
+        fields = [Field("Review point reviewed", r.review_point_date.strftime("%-d %b %Y"))]
+        if r.next_review_date:
+            fields.append(Field("Next review point", r.next_review_date.strftime("%-d %b %Y")))
+            fields += _prose("What will be reviewed next", r.next_review_what)
+        else:
+            fields += _prose("Why no further review is needed", r.no_further_review_reason)
+        yield TimelineItem(
+            kind="review",
+            kind_label=f"Review of decision {r.decision.number}",
+            at=r.reviewed_at,
+            pk=r.pk,
+            title="",
+            byline=f"Reviewed by {name_of(r.reviewed_by)}",
+            text=r.what_changed,
+            text_label="What has changed",
+            fields=fields,
+            order=40,
+        )
+
+
+# --- Recording an export as a disclosure decision ----------------------------
+
+
+def record_export_disclosure(export: ChronologyExport) -> int | None:
+    """Record the export as a "share" decision naming the exact file.
+
+    The decision-log details the exporter gave (consent position, lawful basis,
+    proportionality, review point...) were validated when the export was
+    requested and are kept on the register row until the file exists.
+    """
+    from chronology.profiles import Profile
+    from disclosures import services as disclosure_services
+
+    details = dict(export.disclosure_details or {})
+    if not details:
+        return None
+    now = timezone.now()
+    what = (
+        f"Chronology of {export.incident.reference} exported as PDF ({export.page_count} pages, "
+        f"{export.item_count} records: {', '.join(export.kinds)}; "
+        f"period {export.date_from or 'start'} to {export.date_to or 'latest'}), "
+        f"audience profile: {Profile(export.profile).label}. Export {export.public_id}."
+    )
+    decision = disclosure_services.record_disclosure(
+        actor=export.requested_by,
+        incident=export.incident,
+        decision="share",
+        decided_at=export.requested_at,
+        what_shared=what,
+        recipients=[
+            {
+                "name": export.recipient_name,
+                "role": export.recipient_role,
+                "organisation": export.recipient_organisation,
+                "category": details.pop("recipient_category"),
+                "channel": details.pop("channel"),
+                "shared_at": now,
+            }
+        ],
+        reasoning=export.purpose,
+        outcome=details.pop("outcome", "")
+        or f"Chronology sent to {export.recipient_name}, {export.recipient_organisation}.",
+        review_date=_date(details.pop("review_date", None)) or (now + timedelta(days=28)).date(),
+        shared_file_name=export.filename,
+        shared_file_sha256=export.sha256,
+        quality_acknowledged=True,
+        **details,
+    )
+    return int(decision.pk)
+
+
+def _date(value: Any) -> Any:
+    from datetime import date
+
+    if isinstance(value, str) and value:
+        return date.fromisoformat(value)
+    return value
+
+
+def disclosure_values(export_fields: dict[str, Any]) -> dict[str, Any]:
+    """The ``record_disclosure`` values an export request will produce, for
+    validation before anything is rendered."""
+    now = timezone.now()
+    details = dict(export_fields["details"])
+    return {
+        "decision": "share",
+        "decided_at": now,
+        "what_shared": "Chronology PDF",
+        "recipients": [
+            {
+                "name": export_fields["recipient_name"],
+                "role": export_fields["recipient_role"],
+                "organisation": export_fields["recipient_organisation"],
+                "category": details.pop("recipient_category"),
+                "channel": details.pop("channel"),
+                "shared_at": now,
+            }
+        ],
+        "reasoning": export_fields["purpose"],
+        "outcome": details.pop("outcome", "") or "Chronology sent.",
+        "review_date": _date(details.pop("review_date", None)) or now.date(),
+        "consultations": [],
+        **details,
+    }

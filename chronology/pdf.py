@@ -1,0 +1,183 @@
+"""Building the export HTML and rendering it to a tagged PDF with WeasyPrint.
+
+Two entry points, also used by the benchmark:
+- ``build_export_html(document)`` → ``(html, content_fingerprint)``;
+- ``render_pdf(html, progress=...)`` → ``RenderedPdf(data, page_count)``.
+
+Safety: WeasyPrint fetches nothing but our own static files. ``SafeURLFetcher``
+refuses every URL that is not ``sgstatic:<path>`` naming a stylesheet, font or
+image found by Django's static finders: no ``file://``, no ``http(s)://``, no
+``data:``, so no redirects and no way for record text to make the renderer
+read a local file or call out. Record text reaches the template only as plain
+strings and Django autoescapes it, so a ``<img src=...>`` or ``<script>`` typed
+into a field is printed as text.
+
+The footer fingerprint: a file cannot contain its own hash, so each page's
+footer carries the export id and the first 16 hex digits of the *content
+fingerprint*: the SHA-256 of the UTF-8 HTML of the document's content (cover
+and timeline, exactly as handed to the renderer), which excludes only the page
+furniture that prints the fingerprint. The register stores both the content
+fingerprint and the SHA-256 of the final PDF file; the latter is what
+verification compares.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+STATIC_SCHEME = "sgstatic:"
+ALLOWED_SUFFIXES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
+PDF_VARIANT = "pdf/ua-1"
+
+
+def _fetcher() -> Any:
+    """A fetcher that serves only allowed static files (built lazily: WeasyPrint
+    is a heavy import that web pages without exports should not pay for)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class _SafeURLFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=(), allow_redirects=False)
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            path = static_path_for(url)
+            if path is None:
+                logger.warning("PDF renderer refused a resource (%s)", url.split(":", 1)[0])
+                raise ValueError("Resource not allowed in exports.")
+            return URLFetcherResponse(
+                url, path.read_bytes(), {"Content-Type": ALLOWED_SUFFIXES[path.suffix]}
+            )
+
+    return _SafeURLFetcher()
+
+
+def static_path_for(url: str) -> Path | None:
+    """The static file a ``sgstatic:`` URL names, or None if it is not allowed."""
+    if not url.startswith(STATIC_SCHEME):
+        return None
+    relative = unquote(url[len(STATIC_SCHEME) :])
+    if (
+        not relative
+        or relative.startswith(("/", "\\"))
+        or ".." in relative.split("/")
+        or not re.fullmatch(r"[A-Za-z0-9_./-]+", relative)
+    ):
+        return None
+    found = finders.find(relative)
+    if not found or isinstance(found, list):
+        return None
+    path = Path(found)
+    if path.suffix not in ALLOWED_SUFFIXES or not path.is_file():
+        return None
+    return path
+
+
+@dataclass
+class RenderedPdf:
+    data: bytes
+    page_count: int
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def _css_string(value: str) -> str:
+    """Our own identifiers for the CSS ``content:`` of the page margins."""
+    return re.sub(r"[^A-Za-z0-9 ._:·-]", "", value)
+
+
+def build_export_html(document: Any) -> tuple[str, str]:
+    """The complete HTML of an export and its content fingerprint.
+
+    ``document`` is a ``chronology.services.ExportDocument``.
+    """
+    content = render_to_string("chronology/pdf/content.html", {"doc": document})
+    fingerprint = hashlib.sha256(content.encode()).hexdigest()
+    html = render_to_string(
+        "chronology/pdf/document.html",
+        {
+            "doc": document,
+            "content": content,
+            "header_reference": _css_string(document.reference),
+            "footer_export": _css_string(document.public_id),
+            "footer_fingerprint": fingerprint[:16],
+        },
+    )
+    return html, fingerprint
+
+
+_progress_callbacks: dict[int, Callable[[str], None]] = {}
+_progress_lock = threading.Lock()
+_progress_installed = False
+
+
+class _ProgressHandler(logging.Handler):
+    """Routes WeasyPrint's progress log to the callback of the rendering thread.
+
+    Installed once: the progress logger stops propagating, so its per-page
+    messages never reach the application log.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        callback = _progress_callbacks.get(threading.get_ident())
+        if callback is None:
+            return
+        message = record.getMessage()
+        page = re.search(r"Page (\d+)", message)
+        if page and int(page.group(1)) % 25:
+            return  # every 25th page is plenty
+        callback(_describe(message))
+
+
+def _install_progress_handler() -> None:
+    global _progress_installed
+    with _progress_lock:
+        if _progress_installed:
+            return
+        progress_logger = logging.getLogger("weasyprint.progress")
+        progress_logger.addHandler(_ProgressHandler(logging.INFO))
+        progress_logger.setLevel(logging.INFO)
+        progress_logger.propagate = False
+        _progress_installed = True
+
+
+def _describe(message: str) -> str:
+    if "layout" in message:
+        page = re.search(r"Page (\d+)", message)
+        return f"Laying out pages ({page.group(1)} so far)" if page else "Laying out pages"
+    if "Creating PDF" in message:
+        return "Writing the PDF"
+    if "metadata" in message:
+        return "Adding metadata"
+    return "Preparing the document"
+
+
+def render_pdf(html: str, *, progress: Callable[[str], None] | None = None) -> RenderedPdf:
+    """Render export HTML to a tagged (PDF/UA-1) A4 PDF."""
+    _install_progress_handler()  # before the import, which already logs
+    from weasyprint import HTML
+
+    thread = threading.get_ident()
+    if progress:
+        _progress_callbacks[thread] = progress
+    try:
+        document = HTML(string=html, url_fetcher=_fetcher(), base_url=None).render()
+        data = document.write_pdf(pdf_variant=PDF_VARIANT)
+    finally:
+        _progress_callbacks.pop(thread, None)
+    assert isinstance(data, bytes)
+    return RenderedPdf(data=data, page_count=len(document.pages))

@@ -1,0 +1,408 @@
+"""Exports and verification: atomic, validated, audited.
+
+An export is requested (the register row, read-only from then on), rendered
+(synchronously when small, by a background task when large) and completed: the
+exact PDF, its SHA-256 and page count are written once, together with the
+disclosure decision that records the export as a disclosure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from auditlog.context import set_actor
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from chronology import integrations, timeline
+from chronology.models import ChronologyExport, ExportStatus, VerificationAttempt
+from chronology.pdf import build_export_html, render_pdf
+from chronology.profiles import Profile, rules_for
+from incidents.models import Incident
+from organisations import access
+
+logger = logging.getLogger(__name__)
+
+CLASSIFICATION = "OFFICIAL-SENSITIVE"
+
+
+def sync_limit() -> int:
+    """Exports with more items than this render in the background."""
+    return int(getattr(settings, "SAFEGUARD_EXPORT_SYNC_LIMIT", 200))
+
+
+@dataclass
+class ExportDocument:
+    """Everything the PDF template needs, as plain values."""
+
+    reference: str
+    public_id: str
+    summary: str
+    initials: str
+    service: str
+    organisation: str
+    profile_label: str
+    includes_hr: bool
+    recipient_name: str
+    recipient_role: str
+    recipient_organisation: str
+    prepared_by: str
+    prepared_by_role: str
+    purpose: str
+    lawful_basis: str
+    date_range: str
+    generated_at: datetime
+    items: list[timeline.TimelineItem]
+    counts: list[tuple[str, int]] = field(default_factory=list)
+    classification: str = CLASSIFICATION
+
+    @property
+    def title(self) -> str:
+        return f"Safeguarding chronology {self.reference}"
+
+    @property
+    def generated_label(self) -> str:
+        return timeline.when(self.generated_at)
+
+
+def _date_range_label(date_from: date | None, date_to: date | None) -> str:
+    if not date_from and not date_to:
+        return "Whole record"
+    start = date_from.strftime("%-d %b %Y") if date_from else "the start"
+    end = date_to.strftime("%-d %b %Y") if date_to else "the latest entry"
+    return f"{start} to {end}"
+
+
+def query_for(export: ChronologyExport) -> timeline.TimelineQuery:
+    rules = rules_for(export.profile)
+    include_hr = rules.includes_hr and access.can_see_hr_detail(
+        export.requested_by, export.incident
+    )
+    return timeline.TimelineQuery(
+        incident=export.incident,
+        kinds=frozenset(export.kinds),
+        date_from=export.date_from,
+        date_to=export.date_to,
+        include_hr=include_hr,
+    )
+
+
+def export_document(export: ChronologyExport) -> ExportDocument:
+    incident = export.incident
+    q = query_for(export)
+    items = timeline.build(q)
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    kinds_in_order = [(k, label) for k, label in timeline.kind_choices(include_hr=True)]
+    membership = access.membership_of(export.requested_by)
+    people = list(incident.people.all())
+    return ExportDocument(
+        reference=incident.reference,
+        public_id=export.public_id,
+        summary=incident.summary,
+        initials=", ".join(p.initials for p in people) or "—",
+        service=incident.service.name,
+        organisation=incident.organisation.name,
+        profile_label=Profile(export.profile).label,
+        includes_hr=q.include_hr,
+        recipient_name=export.recipient_name,
+        recipient_role=export.recipient_role,
+        recipient_organisation=export.recipient_organisation,
+        prepared_by=timeline.name_of(export.requested_by),
+        prepared_by_role=(membership.job_title or membership.get_role_display())
+        if membership
+        else "",
+        purpose=export.purpose,
+        lawful_basis=export.lawful_basis,
+        date_range=_date_range_label(export.date_from, export.date_to),
+        generated_at=timezone.now(),
+        items=items,
+        counts=[(label, counts[k]) for k, label in kinds_in_order if k in counts],
+    )
+
+
+@transaction.atomic
+def request_export(
+    *,
+    actor: Any,
+    incident: Incident,
+    profile: str,
+    recipient_name: str,
+    recipient_role: str,
+    recipient_organisation: str,
+    purpose: str,
+    lawful_basis: str,
+    kinds: list[str],
+    decision_log: Mapping[str, Any],
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> ChronologyExport:
+    """Record an export request and render it now (small) or in the background.
+
+    ``purpose`` is the reasoning in prose; ``lawful_basis`` a
+    ``disclosures.models.LawfulBasis`` value. ``decision_log`` holds the rest
+    of the disclosure decision the export is recorded as, with
+    ``record_disclosure``'s names: ``purpose`` (a ``Purpose`` value),
+    ``special_condition``, ``channel``, ``consent_position`` (and
+    ``consent_reason``, ``consent_reason_detail``, ``consent_discussion``,
+    ``understanding_checked``, ``override_authorised_by``, ``override_reason``
+    as that position needs), ``proportionality``, ``confidentiality_measures``,
+    ``review_date`` and ``review_what``. They are validated here, before
+    anything is rendered, by the disclosure log's own rules.
+    """
+    if not access.can_export(actor, incident):
+        raise PermissionDenied("Only a safeguarding lead can export a chronology.")
+    if profile not in Profile.values:
+        raise ValidationError({"profile": "Choose who the export is for."})
+    errors: dict[str, Any] = {}
+    for name, value, label in [
+        ("recipient_name", recipient_name, "the recipient's name"),
+        ("recipient_role", recipient_role, "the recipient's role"),
+        ("recipient_organisation", recipient_organisation, "the recipient's organisation"),
+        ("purpose", purpose, "why you are sending it"),
+        ("lawful_basis", lawful_basis, "the lawful basis for sharing"),
+    ]:
+        if not value.strip():
+            errors[name] = f"Enter {label}."
+    include_hr = rules_for(profile).includes_hr and access.can_see_hr_detail(actor, incident)
+    allowed = {k for k, _ in timeline.kind_choices(include_hr=include_hr)}
+    chosen = [k for k in dict.fromkeys(kinds) if k in allowed]
+    if not chosen:
+        errors["kinds"] = "Choose at least one kind of record to include."
+    if date_from and date_to and date_from > date_to:
+        errors["date_to"] = "The end date is before the start date."
+    details = _decision_details(profile, lawful_basis, decision_log)
+    errors.update(
+        _disclosure_errors(
+            recipient_name=recipient_name,
+            recipient_role=recipient_role,
+            recipient_organisation=recipient_organisation,
+            purpose=purpose,
+            details=details,
+        )
+    )
+    if errors:
+        raise ValidationError(errors)
+    q = timeline.TimelineQuery(
+        incident=incident,
+        kinds=frozenset(chosen),
+        date_from=date_from,
+        date_to=date_to,
+        include_hr=include_hr,
+    )
+    item_count = timeline.count(q)
+    if item_count == 0:
+        raise ValidationError("Nothing in this record matches the dates and kinds you chose.")
+    export = ChronologyExport(
+        organisation_id=incident.organisation_id,
+        incident=incident,
+        profile=profile,
+        recipient_name=recipient_name.strip(),
+        recipient_role=recipient_role.strip(),
+        recipient_organisation=recipient_organisation.strip(),
+        purpose=purpose.strip(),
+        lawful_basis=_lawful_basis_label(details),
+        disclosure_details=details,
+        date_from=date_from,
+        date_to=date_to,
+        kinds=chosen,
+        item_count=item_count,
+        background=item_count > sync_limit(),
+        requested_by=actor,
+    )
+    export.full_clean(exclude=["pdf"])
+    export.save()
+    if export.background:
+        from chronology.tasks import render_export
+
+        # Enqueued in the same transaction as the row (database backend): the
+        # job exists exactly when the request does.
+        render_export.enqueue(export.pk)
+    else:
+        generate(export)
+    return export
+
+
+DECISION_LOG_FIELDS = [
+    "purpose",
+    "special_condition",
+    "channel",
+    "consent_position",
+    "consent_reason",
+    "consent_reason_detail",
+    "consent_discussion",
+    "understanding_checked",
+    "override_authorised_by",
+    "override_reason",
+    "proportionality",
+    "confidentiality_measures",
+    "review_date",
+    "review_what",
+]
+# record_disclosure's names → the export request's names, for error messages.
+ERROR_FIELDS = {
+    "purpose": "purpose_category",
+    "reasoning": "purpose",
+    "recipients.0.name": "recipient_name",
+    "recipients.0.role": "recipient_role",
+    "recipients.0.organisation": "recipient_organisation",
+    "recipients.0.channel": "channel",
+}
+
+
+def _decision_details(
+    profile: str, lawful_basis: str, decision_log: Mapping[str, Any]
+) -> dict[str, Any]:
+    details: dict[str, Any] = {
+        k: decision_log.get(k) or "" for k in DECISION_LOG_FIELDS if k != "review_date"
+    }
+    details = {k: v.strip() if isinstance(v, str) else v for k, v in details.items()}
+    review = decision_log.get("review_date")
+    details["review_date"] = review.isoformat() if isinstance(review, date) else (review or "")
+    details["lawful_basis"] = lawful_basis
+    details["recipient_category"] = rules_for(profile).recipient_category
+    return details
+
+
+def _disclosure_errors(
+    *,
+    recipient_name: str,
+    recipient_role: str,
+    recipient_organisation: str,
+    purpose: str,
+    details: dict[str, Any],
+) -> dict[str, list[str]]:
+    from disclosures.services import validate_decision
+
+    values = integrations.disclosure_values(
+        {
+            "recipient_name": recipient_name,
+            "recipient_role": recipient_role,
+            "recipient_organisation": recipient_organisation,
+            "purpose": purpose,
+            "details": details,
+        }
+    )
+    if not details.get("review_date"):
+        values["review_date"] = None
+    try:
+        validate_decision(values)
+    except ValidationError as exc:
+        found: dict[str, list[str]] = {}
+        for key, messages in exc.message_dict.items():
+            found.setdefault(ERROR_FIELDS.get(key, key), []).extend(messages)
+        return found
+    return {}
+
+
+def _lawful_basis_label(details: Mapping[str, Any]) -> str:
+    from disclosures.models import LawfulBasis, SpecialCondition
+
+    basis = dict(LawfulBasis.choices).get(details["lawful_basis"], details["lawful_basis"])
+    condition = dict(SpecialCondition.choices).get(
+        details["special_condition"], details["special_condition"]
+    )
+    return f"{basis}; {condition}" if condition else basis
+
+
+def _set_progress(export_id: int, message: str) -> None:
+    ChronologyExport.objects.filter(pk=export_id, status__in=["queued", "rendering"]).update(
+        progress=message[:120]
+    )
+
+
+def generate(export: ChronologyExport) -> ChronologyExport:
+    """Render the export and complete its register row (or record the failure)."""
+    if export.is_finished:
+        return export
+    ChronologyExport.objects.filter(pk=export.pk).update(
+        status=ExportStatus.RENDERING, progress="Collecting the record"
+    )
+    export.status = ExportStatus.RENDERING
+    try:
+        document = export_document(export)
+        _set_progress(export.pk, f"Building {len(document.items)} items")
+        html, fingerprint = build_export_html(document)
+        rendered = render_pdf(html, progress=lambda m: _set_progress(export.pk, m))
+    except Exception:
+        logger.exception("Export %s failed to render", export.public_id)
+        return _fail(export, "The PDF could not be produced. Nothing was sent; try again.")
+    try:
+        return _complete(export, rendered.data, rendered.page_count, fingerprint)
+    except (ValidationError, PermissionDenied) as exc:
+        # E.g. the exporter lost their role while a background export ran: the
+        # file is not released without its disclosure decision.
+        reasons = " ".join(getattr(exc, "messages", [])) or "permission was withdrawn"
+        return _fail(
+            export, f"The disclosure decision could not be recorded ({reasons}). Nothing was sent."
+        )
+
+
+@transaction.atomic
+def _complete(
+    export: ChronologyExport, data: bytes, page_count: int, fingerprint: str
+) -> ChronologyExport:
+    export = ChronologyExport.objects.select_for_update().get(pk=export.pk)
+    export.pdf = data
+    export.sha256 = hashlib.sha256(data).hexdigest()
+    export.content_fingerprint = fingerprint
+    export.page_count = page_count
+    export.size_bytes = len(data)
+    export.completed_at = timezone.now()
+    export.status = ExportStatus.DONE
+    export.progress = ""
+    with set_actor(export.requested_by):
+        export.disclosure_decision_id = integrations.record_export_disclosure(export)
+        export.save()
+    return export
+
+
+@transaction.atomic
+def _fail(export: ChronologyExport, reason: str) -> ChronologyExport:
+    export = ChronologyExport.objects.select_for_update().get(pk=export.pk)
+    export.status = ExportStatus.FAILED
+    export.failure = reason
+    export.completed_at = timezone.now()
+    with set_actor(export.requested_by):
+        export.save()
+    return export
+
+
+@transaction.atomic
+def verify_pdf(*, actor: Any, data: bytes, via: str = "web") -> VerificationAttempt:
+    """Does this file match an export byte for byte? Logged either way.
+
+    With an ``actor`` (the web page) only that organisation's register is
+    searched; without one (an operator's command) every organisation's is.
+    """
+    if actor is not None and not access.can_verify_exports(actor):
+        raise PermissionDenied
+    digest = hashlib.sha256(data).hexdigest()
+    candidates = (
+        access.visible_exports(actor) if actor is not None else ChronologyExport.objects.all()
+    )
+    match = (
+        candidates.without_pdf()
+        .filter(sha256=digest, status=ExportStatus.DONE)
+        .select_related("incident", "requested_by")
+        .first()
+    )
+    membership = access.membership_of(actor) if actor is not None else None
+    return VerificationAttempt.objects.create(
+        organisation_id=membership.organisation_id
+        if membership
+        else (match.organisation_id if match else None),
+        checked_by=actor,
+        sha256=digest,
+        size_bytes=len(data),
+        matched=match,
+        via=via,
+    )

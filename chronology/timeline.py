@@ -1,0 +1,301 @@
+"""The merged, time-ordered timeline of one incident.
+
+Each kind of event comes from a small *provider*: a function that, given a
+``TimelineQuery``, counts and yields ``TimelineItem``s of its kind. The web page
+and the PDF render the same items through the same partial, so whatever a
+provider describes appears identically in both. Adding a kind (disclosure
+decisions, reviews, allegation records, key decisions) is adding a provider to
+``PROVIDERS``; nothing else changes.
+
+Items carry their content as labelled fields grouped in sections rather than
+as model objects, so templates never reach back into the database and every
+value is plain text that the template engine escapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from incidents.models import (
+    ChronologyAmendment,
+    ChronologyEntry,
+    Incident,
+    Status,
+    StatusTransition,
+)
+
+
+@dataclass(slots=True)
+class Field:
+    label: str
+    value: str
+    # Prose (reasons, facts) gets its own block under the label; short values
+    # sit beside it.
+    prose: bool = False
+
+
+@dataclass(slots=True)
+class Section:
+    heading: str
+    fields: list[Field]
+
+
+@dataclass(slots=True)
+class Amendment:
+    at: datetime
+    author: str
+    reason: str
+    new_text: str
+    # Which field a correction targets, when an item has several.
+    field_label: str = ""
+
+
+@dataclass(slots=True)
+class TimelineItem:
+    kind: str
+    kind_label: str
+    at: datetime
+    pk: int
+    title: str
+    byline: str = ""
+    text: str = ""
+    text_label: str = ""
+    fields: list[Field] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    amendments: list[Amendment] = field(default_factory=list)
+    hr: bool = False
+    # Tie-break for events at the same minute: the incident first, then status,
+    # then entries, then decisions.
+    order: int = 50
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.kind}-{self.pk}"
+
+    @property
+    def sort_key(self) -> tuple[datetime, int, int]:
+        return (self.at, self.order, self.pk)
+
+
+@dataclass
+class TimelineQuery:
+    incident: Incident
+    kinds: frozenset[str]
+    date_from: date | None = None
+    date_to: date | None = None
+    # HR detail only when both the audience and the user's role allow it.
+    include_hr: bool = False
+
+    def bounds(self) -> tuple[datetime | None, datetime | None]:
+        """The date range as aware datetimes in local time (inclusive of date_to)."""
+        tz = timezone.get_current_timezone()
+        start = datetime.combine(self.date_from, time.min, tz) if self.date_from else None
+        end = datetime.combine(self.date_to, time.max, tz) if self.date_to else None
+        return start, end
+
+    def in_range(self, qs: QuerySet[Any], field_name: str) -> QuerySet[Any]:
+        start, end = self.bounds()
+        if start:
+            qs = qs.filter(**{f"{field_name}__gte": start})
+        if end:
+            qs = qs.filter(**{f"{field_name}__lte": end})
+        return qs
+
+    def at_in_range(self, at: datetime) -> bool:
+        start, end = self.bounds()
+        return (start is None or at >= start) and (end is None or at <= end)
+
+
+@dataclass(frozen=True)
+class Provider:
+    kind: str
+    label: str
+    count: Callable[[TimelineQuery], int]
+    items: Callable[[TimelineQuery], Iterable[TimelineItem]]
+    hr: bool = False
+
+
+def name_of(user: Any) -> str:
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+def when(value: datetime | None) -> str:
+    """Dates in exports and on the page: local time, unambiguous, no locale surprises."""
+    if value is None:
+        return "Not known"
+    return timezone.localtime(value).strftime("%-d %b %Y %H:%M")
+
+
+# --- Providers over the incidents app ---------------------------------------
+
+
+def _incident_count(q: TimelineQuery) -> int:
+    return 1 if q.at_in_range(q.incident.became_aware_at) else 0
+
+
+def _incident_items(q: TimelineQuery) -> Iterator[TimelineItem]:
+    inc = q.incident
+    if not q.at_in_range(inc.became_aware_at):
+        return
+    facts = [
+        Field("Categories", ", ".join(inc.category_labels())),
+        Field("Risk level", inc.get_risk_level_display()),
+        Field("When it occurred", when(inc.occurred_at)),
+        Field("When we became aware", when(inc.became_aware_at)),
+        Field("Who raised it", inc.raised_by),
+        Field("Logged", f"{when(inc.created_at)} by {name_of(inc.created_by)}"),
+    ]
+    person = [
+        Field("The person's views", inc.persons_views or "Not recorded.", prose=True),
+        Field(
+            "Desired outcomes (Making Safeguarding Personal)",
+            inc.desired_outcomes or "Not recorded.",
+            prose=True,
+        ),
+        Field(
+            "Mental capacity considerations",
+            inc.capacity_considerations or "Not recorded.",
+            prose=True,
+        ),
+    ]
+    refs = [
+        Field("Local-authority reference", inc.la_reference or "—"),
+        Field("Police reference", inc.police_reference or "—"),
+        Field("CQC notification reference", inc.cqc_reference or "—"),
+    ]
+    yield TimelineItem(
+        kind="incident",
+        kind_label="Incident raised",
+        at=inc.became_aware_at,
+        pk=inc.pk,
+        title=inc.summary,
+        byline=f"Raised by {inc.raised_by}",
+        text=inc.what_happened,
+        text_label="What happened (facts only)",
+        fields=facts,
+        sections=[Section("The person", person), Section("Notifications", refs)],
+        order=0,
+    )
+
+
+def _transitions(q: TimelineQuery) -> QuerySet[StatusTransition]:
+    return q.in_range(StatusTransition.objects.filter(incident=q.incident), "changed_at")
+
+
+def _status_items(q: TimelineQuery) -> Iterator[TimelineItem]:
+    labels = dict(Status.choices)
+    for t in _transitions(q).select_related("changed_by").order_by("changed_at", "pk"):
+        if t.from_status:
+            title = f"{labels.get(t.from_status, t.from_status)} → {t.get_to_status_display()}"
+        else:
+            title = f"Logged as {t.get_to_status_display().lower()}"
+        fields = []
+        if t.closure_outcome:
+            fields.append(Field("Closure outcome", t.get_closure_outcome_display()))
+        yield TimelineItem(
+            kind="status",
+            kind_label="Status change",
+            at=t.changed_at,
+            pk=t.pk,
+            title=title,
+            byline=f"By {name_of(t.changed_by)}",
+            text=t.reason,
+            text_label="Reason",
+            fields=fields,
+            order=10,
+        )
+
+
+def _entries(q: TimelineQuery) -> QuerySet[ChronologyEntry]:
+    return q.in_range(ChronologyEntry.objects.filter(incident=q.incident), "occurred_at")
+
+
+def _entry_items(q: TimelineQuery) -> Iterator[TimelineItem]:
+    qs = (
+        _entries(q)
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "amendments",
+                queryset=ChronologyAmendment.objects.select_related("author").order_by(
+                    "created_at", "pk"
+                ),
+            )
+        )
+        .order_by("occurred_at", "pk")
+    )
+    # Chunked so that a 10,000-entry chronology is not one giant result set.
+    for e in qs.iterator(chunk_size=1000):
+        # The heading carries when it happened; when it was recorded differs
+        # and both matter.
+        fields = []
+        if e.present:
+            fields.append(Field("Who was present", e.present))
+        fields.append(Field("Recorded", f"{when(e.recorded_at)} by {name_of(e.recorded_by)}"))
+        yield TimelineItem(
+            kind="entry",
+            kind_label=f"Chronology · {e.get_kind_display()}",
+            at=e.occurred_at,
+            pk=e.pk,
+            title="",
+            text=e.facts,
+            text_label="As first recorded" if e.amendments.all() else "",
+            fields=fields,
+            amendments=[
+                Amendment(
+                    at=a.created_at, author=name_of(a.author), reason=a.reason, new_text=a.new_text
+                )
+                for a in e.amendments.all()
+            ],
+            order=20,
+        )
+
+
+PROVIDERS: list[Provider] = [
+    Provider("incident", "Incident raised", _incident_count, _incident_items),
+    Provider("status", "Status changes", lambda q: _transitions(q).count(), _status_items),
+    Provider("entry", "Chronology entries", lambda q: _entries(q).count(), _entry_items),
+]
+
+
+def register(provider: Provider) -> None:
+    """Add a provider (used by the integrations module for other apps' records)."""
+    if any(p.kind == provider.kind for p in PROVIDERS):
+        return
+    PROVIDERS.append(provider)
+
+
+def providers() -> list[Provider]:
+    from chronology import integrations
+
+    integrations.load()
+    return list(PROVIDERS)
+
+
+def kind_choices(*, include_hr: bool) -> list[tuple[str, str]]:
+    return [(p.kind, p.label) for p in providers() if include_hr or not p.hr]
+
+
+def _active(q: TimelineQuery) -> list[Provider]:
+    return [p for p in providers() if p.kind in q.kinds and (q.include_hr or not p.hr)]
+
+
+def count(q: TimelineQuery) -> int:
+    return sum(p.count(q) for p in _active(q))
+
+
+def build(q: TimelineQuery) -> list[TimelineItem]:
+    """Every item the query asks for, in time order."""
+    items: list[TimelineItem] = []
+    for p in _active(q):
+        items.extend(p.items(q))
+    items.sort(key=lambda i: i.sort_key)
+    return items

@@ -1,0 +1,73 @@
+from tests.matrix import NOT_FOUND, OK, Case, roles
+
+READERS = roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK)
+LEADS = roles(NOT_FOUND, lead=OK)
+# The outsider is the lead of another organisation: they reach their own pages.
+LEAD_PAGES = roles(NOT_FOUND, lead=OK, outsider=OK)
+
+
+def incident(w):
+    return {"pk": w.objects["incident"].pk}
+
+
+def restricted(w):
+    return {"pk": w.objects["restricted"].pk}
+
+
+def other(w):
+    return {"pk": w.objects["other_incident"].pk}
+
+
+def export(w):
+    from tests.chronology.factories import registered_export
+
+    return {"pk": registered_export(w.users["lead"], w.objects["incident"]).pk}
+
+
+def restricted_export(w):
+    from tests.chronology.factories import registered_export
+
+    return {"pk": registered_export(w.users["lead"], w.objects["restricted"]).pk}
+
+
+def export_data(w):
+    return {
+        "profile": "la",
+        "recipient_name": "Alex Social Worker",
+        "recipient_role": "Social worker",
+        "recipient_organisation": "Northshire County Council",
+        "purpose": "Section 42 enquiry.",
+        "lawful_basis": "public_task",
+        "special_condition": "sch1_para18",
+        "channel": "secure_email",
+        "purpose_category": "s42_enquiry",
+        "consent_position": "not_sought",
+        "consent_reason": "would_prejudice_enquiry",
+        "consent_reason_detail": "Asking now would alert the alleged perpetrator.",
+        "proportionality": "Only this incident, for the enquiry.",
+        "review_date": "2099-01-01",
+        "review_what": "Receipt confirmed.",
+        "kinds": ["incident", "status", "entry"],
+    }
+
+
+CASES = [
+    # The timeline: whoever can open the incident.
+    Case("chronology:timeline", incident, READERS),
+    Case("chronology:timeline", restricted, LEADS, label="restricted"),
+    Case("chronology:timeline", other, roles(NOT_FOUND, outsider=OK), label="other organisation"),
+    # Exporting, the register, downloads and verification: safeguarding leads only.
+    Case("chronology:export_create", incident, LEADS),
+    Case("chronology:export_create", restricted, LEADS, label="restricted"),
+    Case(
+        "chronology:export_create", other, roles(NOT_FOUND, outsider=OK), label="other organisation"
+    ),
+    Case(
+        "chronology:export_create", incident, LEADS, method="post", data=export_data, label="submit"
+    ),
+    Case("chronology:exports", expect=LEAD_PAGES),
+    Case("chronology:export_detail", export, LEADS),
+    Case("chronology:export_detail", restricted_export, LEADS, label="restricted"),
+    Case("chronology:export_download", export, LEADS),
+    Case("chronology:verify", expect=LEAD_PAGES),
+]
