@@ -45,3 +45,10 @@ check: $(STAMP)
 lock:
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11 -o requirements.lock
+
+## Benchmark at scale: builds (or reuses) its own database of BENCH_INCIDENTS incidents,
+## prints a table and writes bench/results/latest.json. BENCH_FAST=1: short smoke run.
+BENCH_INCIDENTS ?= 100000
+.PHONY: bench
+bench: $(STAMP)
+	$(PY) -m bench.run --incidents $(BENCH_INCIDENTS) $(if $(BENCH_FAST),--fast,)

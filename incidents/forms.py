@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -139,6 +140,10 @@ class IncidentForm(forms.Form):
         return data
 
 
+def _start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 class IncidentFilterForm(forms.Form):
     q = forms.CharField(label="Reference or person", required=False, max_length=100)
     service = forms.ModelChoiceField(queryset=None, required=False, empty_label="All services")  # type: ignore[arg-type]
@@ -154,6 +159,7 @@ class IncidentFilterForm(forms.Form):
         from organisations.models import Service
 
         services = Service.objects.none()
+        self.organisation_id = membership.organisation_id if membership else None
         if membership is not None:
             services = Service.objects.filter(organisation_id=membership.organisation_id)
             if membership.is_manager:
@@ -176,12 +182,14 @@ class IncidentFilterForm(forms.Form):
             qs = qs.filter(categories__contains=[data["category"]])
         if data.get("risk"):
             qs = qs.filter(risk_level=data["risk"])
+        # Whole local days as a timestamp range, so the index on
+        # (organisation, became_aware_at) serves it (``__date`` would not).
         if data.get("date_from"):
-            qs = qs.filter(became_aware_at__date__gte=data["date_from"])
+            qs = qs.filter(became_aware_at__gte=_start_of_day(data["date_from"]))
         if data.get("date_to"):
-            qs = qs.filter(became_aware_at__date__lte=data["date_to"])
+            qs = qs.filter(became_aware_at__lt=_start_of_day(data["date_to"] + timedelta(days=1)))
         if data.get("q"):
-            qs = qs.search(data["q"])
+            qs = qs.search(data["q"], organisation_id=self.organisation_id)
         return qs
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 
@@ -91,15 +92,27 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
     def open(self) -> IncidentQuerySet:
         return self.exclude(status=Status.CLOSED)
 
-    def search(self, term: str) -> IncidentQuerySet:
+    def search(self, term: str, *, organisation_id: int | None = None) -> IncidentQuerySet:
+        """Reference or an adult's name containing ``term``.
+
+        No join and no DISTINCT: the names match in a subquery (hashed once by
+        PostgreSQL), and both arms can use their trigram index (migration 0002)
+        where pg_trgm is available. Pass ``organisation_id`` so the name
+        subquery only looks at that organisation's adults: its cost then
+        follows the organisation's size, not the whole database's.
+        """
         term = term.strip()
         if not term:
             return self
-        return self.filter(
-            models.Q(reference__icontains=term)
-            | models.Q(people__given_name__icontains=term)
-            | models.Q(people__family_name__icontains=term)
-        ).distinct()
+        people = Person.objects.all()
+        if organisation_id is not None:
+            people = people.filter(organisation_id=organisation_id)
+        named = people.filter(
+            models.Q(given_name__icontains=term) | models.Q(family_name__icontains=term)
+        )
+        through = self.model.people.through
+        by_person = through.objects.filter(person__in=named.values("pk")).values("incident_id")
+        return self.filter(models.Q(reference__icontains=term) | models.Q(pk__in=by_person))
 
 
 class Incident(models.Model):
@@ -156,6 +169,8 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-became_aware_at", "-id"]),
             models.Index(fields=["service", "status"]),
+            # The list filter "category" (array containment).
+            GinIndex(fields=["categories"], name="incident_categories_gin"),
         ]
         triggers = [
             pgtrigger.Protect(name="incident_no_delete", operation=pgtrigger.Delete),
