@@ -4,7 +4,7 @@ operational examples. Development only: the passwords are published in README.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from auditlog.context import set_actor
@@ -74,8 +74,13 @@ def build(stdout: Any = None) -> DemoContext | None:
     return ctx
 
 
+def at(days_ago: int, hour: int, minute: int = 0) -> datetime:
+    """A local wall-clock time ``days_ago`` days back, so the story's times read true."""
+    day = timezone.localdate() - timedelta(days=days_ago)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
 def _incidents(ctx: DemoContext) -> None:
-    now = timezone.now().replace(second=0, microsecond=0)
     manager = ctx.users["manager"]
     lead = ctx.users["lead"]
 
@@ -83,7 +88,7 @@ def _incidents(ctx: DemoContext) -> None:
     june = services.create_person(
         actor=manager, given_name="June", family_name="Hartley", service=ctx.services["dom"]
     )
-    t0 = now - timedelta(days=12)
+    t0 = at(12, 8, 0)
     coercion = services.create_incident(
         actor=manager,
         service=ctx.services["dom"],
@@ -93,13 +98,13 @@ def _incidents(ctx: DemoContext) -> None:
         what_happened=(
             "During the 08:00 call the care worker saw bruising on June's left wrist. June "
             "appeared fearful while her son was in the room and would not answer questions. "
-            "When he left the room she said quietly: \"don't tell anyone\"."
+            'When he left the room she said quietly: "don\'t tell anyone".'
         ),
         occurred_at=t0,
         became_aware_at=t0 + timedelta(minutes=40),
         raised_by="Priya Shah, care worker",
         risk_level="high",
-        persons_views="\"Don't tell anyone.\" June has not said what she wants to happen.",
+        persons_views='"Don\'t tell anyone." June has not said what she wants to happen.',
         desired_outcomes="To be safe at home; June has said she wants to stay in her own home.",
         capacity_considerations=(
             "No reason to doubt June's capacity for this decision. Consent may not be freely "
@@ -122,7 +127,7 @@ def _incidents(ctx: DemoContext) -> None:
         incident=coercion,
         kind="direct_quote",
         occurred_at=t0 + timedelta(minutes=15),
-        facts="When her son went to the kitchen June said quietly: \"don't tell anyone\".",
+        facts='When her son went to the kitchen June said quietly: "don\'t tell anyone".',
         present="Priya Shah (care worker)",
     )
     entry = services.add_entry(
@@ -163,7 +168,7 @@ def _incidents(ctx: DemoContext) -> None:
     tom = services.create_person(
         actor=manager, given_name="Tom", family_name="Baker", service=ctx.services["living"]
     )
-    t1 = now - timedelta(days=30)
+    t1 = at(30, 19, 30)
     financial = services.create_incident(
         actor=manager,
         service=ctx.services["living"],
@@ -172,7 +177,7 @@ def _incidents(ctx: DemoContext) -> None:
         summary="Repeated missing money and new visitors",
         what_happened=(
             "Over three weeks Tom's cash tin has been £40–£60 short on four occasions after "
-            "visits from two new \"friends\". Tom appears anxious after phone calls."
+            'visits from two new "friends". Tom appears anxious after phone calls.'
         ),
         occurred_at=t1,
         became_aware_at=t1 + timedelta(days=1),
@@ -180,7 +185,7 @@ def _incidents(ctx: DemoContext) -> None:
         risk_level="medium",
         persons_views=(
             "Tom does not want anyone contacted: \"I need the company, I don't want to be on "
-            "my own.\""
+            'my own."'
         ),
         desired_outcomes="Keep his friendships; not lose money; not be alone in the evenings.",
         capacity_considerations=(
@@ -204,7 +209,7 @@ def _incidents(ctx: DemoContext) -> None:
         facts=(
             "Explained to Tom, using the easy-read leaflet, who we might tell and why. Tom "
             "repeated back that the council could help keep his money safe. He said: \"I don't "
-            "want them to stop coming.\""
+            'want them to stop coming."'
         ),
         present="Maya Okafor; Tom Baker",
     )
@@ -214,7 +219,7 @@ def _incidents(ctx: DemoContext) -> None:
     edith = services.create_person(
         actor=manager, given_name="Edith", family_name="Clarke", service=ctx.services["home"]
     )
-    t2 = now - timedelta(days=5)
+    t2 = at(5, 21, 30)
     allegation = services.create_incident(
         actor=manager,
         service=ctx.services["home"],
@@ -222,8 +227,8 @@ def _incidents(ctx: DemoContext) -> None:
         categories=["physical"],
         summary="Resident alleges rough handling during personal care",
         what_happened=(
-            "At 21:30 Edith told the senior carer: \"he grabbed my arm and pulled me up too "
-            "hard\". She named a member of night staff. Redness noted on the upper right arm."
+            'At 21:30 Edith told the senior carer: "he grabbed my arm and pulled me up too '
+            'hard". She named a member of night staff. Redness noted on the upper right arm.'
         ),
         occurred_at=t2 - timedelta(hours=1),
         became_aware_at=t2,
@@ -238,7 +243,7 @@ def _incidents(ctx: DemoContext) -> None:
         incident=allegation,
         kind="direct_quote",
         occurred_at=t2,
-        facts="Edith said: \"he grabbed my arm and pulled me up too hard\".",
+        facts='Edith said: "he grabbed my arm and pulled me up too hard".',
         present="Grace Lin (senior carer)",
     )
     services.add_entry(
@@ -270,7 +275,7 @@ def _incidents(ctx: DemoContext) -> None:
     ruth = services.create_person(
         actor=manager, given_name="Ruth", family_name="Ahmed", service=ctx.services["home"]
     )
-    t3 = now - timedelta(days=60)
+    t3 = at(60, 20, 0)
     closed = services.create_incident(
         actor=manager,
         service=ctx.services["home"],
@@ -279,7 +284,7 @@ def _incidents(ctx: DemoContext) -> None:
         summary="Missed medication round",
         what_happened="Evening medication not given on one occasion; found at 22:15 handover.",
         occurred_at=t3,
-        became_aware_at=t3 + timedelta(hours=2),
+        became_aware_at=t3 + timedelta(hours=2, minutes=15),
         raised_by="Night senior carer",
         risk_level="low",
     )

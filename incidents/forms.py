@@ -8,6 +8,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from incidents.models import (
@@ -15,10 +16,12 @@ from incidents.models import (
     ClosureOutcome,
     EntryKind,
     Incident,
+    Person,
     RiskLevel,
     Status,
 )
 from organisations import access
+from organisations.models import Service
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -29,10 +32,10 @@ def local_now() -> str:
 
 
 class IncidentForm(forms.Form):
-    service = forms.ModelChoiceField(queryset=None, empty_label=None)  # type: ignore[arg-type]
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), empty_label=None)
     people = forms.ModelMultipleChoiceField(
         label="Adults at risk already known to us",
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Person.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text="Hold Ctrl (or Cmd) to choose more than one.",
@@ -53,10 +56,14 @@ class IncidentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What was seen, heard or reported, with direct quotes. Not opinion.",
     )
-    occurred_at = forms.DateTimeField(label="When it occurred", required=False, widget=DATETIME_WIDGET)
+    occurred_at = forms.DateTimeField(
+        label="When it occurred", required=False, widget=DATETIME_WIDGET
+    )
     became_aware_at = forms.DateTimeField(label="When we became aware", widget=DATETIME_WIDGET)
     raised_by = forms.CharField(
-        label="Who raised it", max_length=200, help_text="Name and role, e.g. 'A. Patel, care worker'."
+        label="Who raised it",
+        max_length=200,
+        help_text="Name and role, e.g. 'A. Patel, care worker'.",
     )
     risk_level = forms.ChoiceField(choices=[("", "Choose…"), *RiskLevel.choices])
     persons_views = forms.CharField(
@@ -77,7 +84,9 @@ class IncidentForm(forms.Form):
     )
     la_reference = forms.CharField(label="Local-authority reference", max_length=64, required=False)
     police_reference = forms.CharField(label="Police reference", max_length=64, required=False)
-    cqc_reference = forms.CharField(label="CQC notification reference", max_length=64, required=False)
+    cqc_reference = forms.CharField(
+        label="CQC notification reference", max_length=64, required=False
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,15 +120,13 @@ class IncidentForm(forms.Form):
                 "raised_by",
                 "risk_level",
             ),
-            Fieldset(
-                "The person", "persons_views", "desired_outcomes", "capacity_considerations"
-            ),
+            Fieldset("The person", "persons_views", "desired_outcomes", "capacity_considerations"),
             Fieldset("Notifications", "la_reference", "police_reference", "cqc_reference"),
             Submit("save", "Log incident"),
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         given = (data.get("new_given_name") or "").strip()
         family = (data.get("new_family_name") or "").strip()
         if bool(given) != bool(family):
@@ -130,7 +137,7 @@ class IncidentForm(forms.Form):
         if not data.get("people") and not (given and family) and not self.errors:
             self.add_error("people", "Choose the adult at risk, or add someone new below.")
         occurred, aware = data.get("occurred_at"), data.get("became_aware_at")
-        now = timezone.now() + timezone.timedelta(minutes=5)
+        now = timezone.now() + timedelta(minutes=5)
         if aware and aware > now:
             self.add_error("became_aware_at", "When we became aware cannot be in the future.")
         if occurred and occurred > now:
@@ -146,7 +153,9 @@ def _start_of_day(day: date) -> datetime:
 
 class IncidentFilterForm(forms.Form):
     q = forms.CharField(label="Reference or person", required=False, max_length=100)
-    service = forms.ModelChoiceField(queryset=None, required=False, empty_label="All services")  # type: ignore[arg-type]
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(), required=False, empty_label="All services"
+    )
     status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
     category = forms.ChoiceField(choices=[("", "Any category"), *Category.choices], required=False)
     risk = forms.ChoiceField(choices=[("", "Any risk"), *RiskLevel.choices], required=False)
@@ -156,8 +165,6 @@ class IncidentFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         membership = access.membership_of(user)
-        from organisations.models import Service
-
         services = Service.objects.none()
         self.organisation_id = membership.organisation_id if membership else None
         if membership is not None:
@@ -167,7 +174,7 @@ class IncidentFilterForm(forms.Form):
         self.fields["service"].queryset = services  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The end date is before the start date.")
         return data
@@ -211,11 +218,13 @@ class EntryForm(forms.Form):
         self.helper = FormHelper()
         # Server-side messages are clearer and consistent; see base.html's alert.
         self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout("kind", "occurred_at", "facts", "present", Submit("save", "Add entry"))
+        self.helper.layout = Layout(
+            "kind", "occurred_at", "facts", "present", Submit("save", "Add entry")
+        )
 
     def clean_occurred_at(self) -> Any:
         value = self.cleaned_data["occurred_at"]
-        if value and value > timezone.now() + timezone.timedelta(minutes=5):
+        if value and value > timezone.now() + timedelta(minutes=5):
             raise forms.ValidationError("When it happened cannot be in the future.")
         return value
 
@@ -262,7 +271,7 @@ class StatusForm(forms.Form):
         self.helper.disable_csrf = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("to_status") == Status.CLOSED and not data.get("closure_outcome"):
             self.add_error("closure_outcome", "Choose the outcome when closing.")
         return data
@@ -272,7 +281,9 @@ class ReferencesForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     la_reference = forms.CharField(label="Local-authority reference", max_length=64, required=False)
     police_reference = forms.CharField(label="Police reference", max_length=64, required=False)
-    cqc_reference = forms.CharField(label="CQC notification reference", max_length=64, required=False)
+    cqc_reference = forms.CharField(
+        label="CQC notification reference", max_length=64, required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -283,17 +294,18 @@ class ReferencesForm(forms.Form):
 
 class GrantForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    user = forms.ModelChoiceField(label="Person", queryset=None)  # type: ignore[arg-type]
-    reason = forms.CharField(label="Why they need to know", widget=forms.Textarea(attrs={"rows": 2}))
+    user = forms.ModelChoiceField(label="Person", queryset=get_user_model().objects.none())
+    reason = forms.CharField(
+        label="Why they need to know", widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
-
-        User = get_user_model()
-        self.fields["user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            pk__in=access.need_to_know_candidates(actor).values("user")
-        ).order_by("last_name", "first_name")
+        self.fields["user"].queryset = (  # type: ignore[attr-defined]
+            get_user_model()
+            .objects.filter(pk__in=access.need_to_know_candidates(actor).values("user"))
+            .order_by("last_name", "first_name")
+        )
         self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[attr-defined]
         self.helper = FormHelper()
         self.helper.form_tag = False

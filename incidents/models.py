@@ -7,13 +7,13 @@ history and neither can someone with a SQL prompt and the app's credentials.
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 
-import pgtrigger
 from organisations.models import Organisation, Service
 
 
@@ -85,7 +85,9 @@ class Person(models.Model):
     @property
     def initials(self) -> str:
         """Used on exports, where the full name is more than the recipient needs."""
-        return "".join(part[0].upper() + "." for part in (self.given_name, self.family_name) if part)
+        return "".join(
+            part[0].upper() + "." for part in (self.given_name, self.family_name) if part
+        )
 
 
 class IncidentQuerySet(models.QuerySet["Incident"]):
@@ -215,6 +217,9 @@ class ReferenceCounter(models.Model):
             models.UniqueConstraint(fields=["organisation", "year"], name="refcounter_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last_number}"
+
 
 class StatusTransition(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -231,7 +236,9 @@ class StatusTransition(models.Model):
     class Meta:
         ordering = ["changed_at", "pk"]
         triggers = [
-            pgtrigger.Protect(name="transition_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="transition_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
         ]
 
     def __str__(self) -> str:
@@ -266,7 +273,9 @@ class ChronologyEntry(models.Model):
         verbose_name_plural = "chronology entries"
         indexes = [models.Index(fields=["incident", "occurred_at", "id"])]
         triggers = [
-            pgtrigger.Protect(name="entry_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="entry_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
         ]
 
     def __str__(self) -> str:
@@ -324,7 +333,13 @@ class NeedToKnowGrant(models.Model):
                 name="one_live_grant_per_person",
             )
         ]
-        indexes = [models.Index(fields=["user", "incident"], condition=models.Q(revoked_at__isnull=True), name="live_grant_idx")]
+        indexes = [
+            models.Index(
+                fields=["user", "incident"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="live_grant_idx",
+            )
+        ]
         triggers = [
             pgtrigger.Protect(name="grant_no_delete", operation=pgtrigger.Delete),
             pgtrigger.ReadOnly(

@@ -8,7 +8,7 @@ models it saves, so there is one path into the trail.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,7 +46,7 @@ ALLOWED_TRANSITIONS = {
 
 
 def _now_or_past(value: datetime | None, field: str, label: str) -> None:
-    if value is not None and value > timezone.now() + timezone.timedelta(minutes=5):
+    if value is not None and value > timezone.now() + timedelta(minutes=5):
         raise ValidationError({field: f"{label} cannot be in the future."})
 
 
@@ -64,7 +64,9 @@ def next_reference(*, organisation_id: int, prefix: str, year: int) -> str:
             """,
             [organisation_id, year],
         )
-        (number,) = cursor.fetchone()  # type: ignore[misc]
+        row = cursor.fetchone()
+        assert row is not None
+        number = row[0]
     return f"{prefix}-{year}-{number:04d}"
 
 
@@ -210,8 +212,10 @@ def change_status(
     target = Status(to_status)
     if target not in ALLOWED_TRANSITIONS[current]:
         raise ValidationError(
-            {"to_status": f"An incident that is {current.label.lower()} cannot move to "
-             f"{target.label.lower()}."}
+            {
+                "to_status": f"An incident that is {current.label.lower()} cannot move to "
+                f"{target.label.lower()}."
+            }
         )
     if not reason.strip():
         raise ValidationError({"reason": "Say why the status is changing."})
@@ -324,7 +328,9 @@ def grant_need_to_know(
         raise ValidationError({"user": "Choose a colleague in your organisation."})
     if not reason.strip():
         raise ValidationError({"reason": "Say why this person needs to know."})
-    if NeedToKnowGrant.objects.filter(incident=incident, user=user, revoked_at__isnull=True).exists():
+    if NeedToKnowGrant.objects.filter(
+        incident=incident, user=user, revoked_at__isnull=True
+    ).exists():
         raise ValidationError({"user": "This person is already on the need-to-know list."})
     # The list is shared state: bumping the version serialises concurrent edits.
     _bump_version(incident, expected_version)

@@ -250,7 +250,9 @@ def need_to_know(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_manage_need_to_know(request.user, incident):
         raise Http404
-    form = GrantForm(request.POST or None, actor=request.user, initial={"version": incident.version})
+    form = GrantForm(
+        request.POST or None, actor=request.user, initial={"version": incident.version}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             grant = services.grant_need_to_know(

@@ -68,9 +68,7 @@ def _granted(user: Any) -> Exists:
     from incidents.models import NeedToKnowGrant
 
     return Exists(
-        NeedToKnowGrant.objects.filter(
-            incident=OuterRef("pk"), user=user, revoked_at__isnull=True
-        )
+        NeedToKnowGrant.objects.filter(incident=OuterRef("pk"), user=user, revoked_at__isnull=True)
     )
 
 
@@ -171,3 +169,34 @@ def get_person_for(user: Any, pk: Any) -> Person:
         raise Http404("No such person.") from exc
     except visible_people(user).model.DoesNotExist as exc:
         raise Http404("No such person.") from exc
+
+
+# --- Organisation administration --------------------------------------------
+
+
+def can_administer(user: Any) -> bool:
+    """Organisation admins manage users and services (and see no records)."""
+    return has_role(user, Role.ADMIN)
+
+
+def administered_memberships(user: Any) -> QuerySet[Membership]:
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.ADMIN:
+        return Membership.objects.none()
+    return Membership.objects.filter(organisation_id=membership.organisation_id).select_related(
+        "user"
+    )
+
+
+def get_membership_for(user: Any, pk: Any) -> Membership:
+    try:
+        return administered_memberships(user).get(pk=pk)
+    except (ValueError, TypeError, Membership.DoesNotExist) as exc:
+        raise Http404("No such member.") from exc
+
+
+def administered_services(user: Any) -> QuerySet[Service]:
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.ADMIN:
+        return Service.objects.none()
+    return Service.objects.filter(organisation_id=membership.organisation_id)

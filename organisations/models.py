@@ -26,7 +26,9 @@ class Service(models.Model):
         SUPPORTED_LIVING = "supported_living", "Supported living"
         OTHER = "other", "Other"
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="services")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="services"
+    )
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=32, choices=Kind.choices)
     cqc_location_id = models.CharField("CQC location ID", max_length=32, blank=True)

@@ -45,12 +45,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def _save(obj, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()
 
 
-def member(organisation: Organisation, role: str, services: list[Service] | None = None, **kw: Any) -> Any:
+def member(
+    organisation: Organisation, role: str, services: list[Service] | None = None, **kw: Any
+) -> Any:
     user = UserFactory(**kw)
     membership = Membership.objects.create(user=user, organisation=organisation, role=role)
     if services:
@@ -89,9 +91,7 @@ def make_incident(actor: Any, service: Service, **overrides: Any) -> Any:
     fields.update(overrides)
     incident = incident_services.create_incident(actor=actor, **fields)
     if restricted:
-        lead = Membership.objects.filter(
-            organisation=service.organisation, role=Role.LEAD
-        ).first()
+        lead = Membership.objects.filter(organisation=service.organisation, role=Role.LEAD).first()
         assert lead is not None, "restricting needs a lead in the organisation"
         incident_services.set_restricted(
             actor=lead.user, incident=incident, restricted=True, expected_version=incident.version

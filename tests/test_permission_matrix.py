@@ -30,9 +30,7 @@ def _public() -> set[str]:
 
 CASES = _collect()
 PARAMS = [
-    pytest.param(case, role, id=f"{case.id} as {role}")
-    for case in CASES
-    for role in case.expect
+    pytest.param(case, role, id=f"{case.id} as {role}") for case in CASES for role in case.expect
 ]
 
 

@@ -59,7 +59,7 @@ def page(browser: Any, live_server: Any, request: Any) -> Iterator[Any]:
     # A CSP violation or a script error is a bug even if the page "works".
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: problems.append(str(exc)))
-    page.console_problems = problems  # type: ignore[attr-defined]
+    page.console_problems = problems
     yield page
     if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
         ARTIFACTS.mkdir(exist_ok=True)

@@ -51,7 +51,9 @@ def test_manager_logs_incident_entries_and_amendment(page: Any, world: Any, pass
 
     page.get_by_role("link", name="Amend").last.click()
     assert_accessible(page)
-    page.get_by_label("Corrected text").fill("Called on-call manager at 08:45 and handed over the facts.")
+    page.get_by_label("Corrected text").fill(
+        "Called on-call manager at 08:45 and handed over the facts."
+    )
     page.get_by_label("Reason for the amendment").fill("Time checked against the phone log.")
     page.get_by_role("button", name="Save amendment").click()
     page.get_by_text("Time checked against the phone log.").wait_for()
@@ -61,7 +63,9 @@ def test_manager_logs_incident_entries_and_amendment(page: Any, world: Any, pass
     assert ChronologyAmendment.objects.filter(entry__incident=incident).count() == 1
 
 
-def test_form_errors_are_announced_and_nothing_is_saved(page: Any, world: Any, password: str) -> None:
+def test_form_errors_are_announced_and_nothing_is_saved(
+    page: Any, world: Any, password: str
+) -> None:
     login(page, world.users["manager"], password)
     before = Incident.objects.count()
     page.goto("/incidents/new/")

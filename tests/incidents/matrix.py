@@ -21,8 +21,11 @@ def entry(w):
 
     inc = w.objects["incident"]
     e = services.add_entry(
-        actor=w.users["manager"], incident=inc, kind="observation",
-        facts="Seen at 09:00.", occurred_at=inc.became_aware_at,
+        actor=w.users["manager"],
+        incident=inc,
+        kind="observation",
+        facts="Seen at 09:00.",
+        occurred_at=inc.became_aware_at,
     )
     return {"pk": inc.pk, "entry_pk": e.pk}
 
@@ -32,8 +35,11 @@ def grant(w):
 
     inc = w.objects["restricted"]
     g = services.grant_need_to_know(
-        actor=w.users["lead"], incident=inc, user=w.users["auditor"],
-        reason="Audit sample", expected_version=inc.version,
+        actor=w.users["lead"],
+        incident=inc,
+        user=w.users["auditor"],
+        reason="Audit sample",
+        expected_version=inc.version,
     )
     return {"pk": inc.pk, "grant_pk": g.pk}
 
@@ -55,21 +61,45 @@ CASES = [
     Case("incidents:detail", incident, roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK)),
     Case("incidents:entry_create", incident, roles(NOT_FOUND, manager=OK, lead=OK)),
     Case("incidents:entry_amend", entry, roles(NOT_FOUND, manager=OK, lead=OK)),
-    Case("incidents:status_change", incident, roles(NOT_FOUND, manager=OK, lead=OK),
-         method="post", data=version("incident")),
-    Case("incidents:references_update", incident, roles(NOT_FOUND, manager=OK, lead=OK),
-         method="post", data=version("incident")),
+    Case(
+        "incidents:status_change",
+        incident,
+        roles(NOT_FOUND, manager=OK, lead=OK),
+        method="post",
+        data=version("incident"),
+    ),
+    Case(
+        "incidents:references_update",
+        incident,
+        roles(NOT_FOUND, manager=OK, lead=OK),
+        method="post",
+        data=version("incident"),
+    ),
     Case("incidents:need_to_know", incident, roles(NOT_FOUND, lead=OK)),
-    Case("incidents:restrict", incident, roles(NOT_FOUND, lead=OK), method="post",
-         data=version("incident")),
-    Case("incidents:need_to_know_revoke", grant, roles(NOT_FOUND, lead=OK), method="post",
-         data=lambda w: {"version": w.objects["restricted"].version + 1, "revoke_reason": "Done"}),
+    Case(
+        "incidents:restrict",
+        incident,
+        roles(NOT_FOUND, lead=OK),
+        method="post",
+        data=version("incident"),
+    ),
+    Case(
+        "incidents:need_to_know_revoke",
+        grant,
+        roles(NOT_FOUND, lead=OK),
+        method="post",
+        data=lambda w: {"version": w.objects["restricted"].version + 1, "revoke_reason": "Done"},
+    ),
     # A restricted incident: leads only (nobody is on its list).
     Case("incidents:detail", restricted, roles(NOT_FOUND, lead=OK), label="restricted"),
     Case("incidents:entry_create", restricted, roles(NOT_FOUND, lead=OK), label="restricted"),
     # Another organisation's incident: invisible to everyone here (the outsider
     # is that organisation's lead).
     Case("incidents:detail", other, roles(NOT_FOUND, outsider=OK), label="other organisation"),
-    Case("incidents:entry_create", other, roles(NOT_FOUND, outsider=OK), label="other organisation"),
-    Case("incidents:need_to_know", other, roles(NOT_FOUND, outsider=OK), label="other organisation"),
+    Case(
+        "incidents:entry_create", other, roles(NOT_FOUND, outsider=OK), label="other organisation"
+    ),
+    Case(
+        "incidents:need_to_know", other, roles(NOT_FOUND, outsider=OK), label="other organisation"
+    ),
 ]

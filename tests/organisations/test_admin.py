@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from organisations.models import Membership
+
+
+def test_admin_adds_a_manager_with_services(world):
+    client = world.client("admin")
+    response = client.post(
+        reverse("organisations:member_create"),
+        {
+            "username": "newmanager",
+            "first_name": "Nia",
+            "last_name": "Jones",
+            "email": "nia@example.org",
+            "role": "manager",
+            "services": [world.home.pk],
+            "password": "a-long-enough-passphrase-9",
+        },
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user__username="newmanager")
+    assert membership.organisation == world.org
+    assert list(membership.services.all()) == [world.home]
+    assert membership.user.check_password("a-long-enough-passphrase-9")
+
+
+def test_manager_needs_a_service_and_weak_passwords_are_refused(world):
+    response = world.client("admin").post(
+        reverse("organisations:member_create"),
+        {
+            "username": "x1",
+            "first_name": "X",
+            "last_name": "Y",
+            "email": "x@example.org",
+            "role": "manager",
+            "password": "password",
+        },
+    )
+    body = response.content.decode()
+    assert "A manager needs at least one service." in body
+    assert not get_user_model().objects.filter(username="x1").exists()
+
+
+def test_removing_access_hides_everything(world):
+    membership = world.users["manager"].membership
+    world.client("admin").post(
+        reverse("organisations:member_edit", args=[membership.pk]),
+        {"role": "manager", "services": [world.home.pk], "job_title": ""},
+    )
+    membership.refresh_from_db()
+    assert membership.active is False
+    response = world.client("manager").get(
+        reverse("incidents:detail", args=[world.objects["incident"].pk])
+    )
+    assert response.status_code == 404
+
+
+def test_admin_cannot_remove_own_access(world):
+    membership = world.users["admin"].membership
+    response = world.client("admin").post(
+        reverse("organisations:member_edit", args=[membership.pk]),
+        {"role": "manager", "services": [world.home.pk], "active": "on"},
+    )
+    assert "cannot remove your own admin access" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.role == "admin"
+
+
+def test_admin_cannot_assign_another_organisations_service(world):
+    other_service = world.objects["other_incident"].service
+    response = world.client("admin").post(
+        reverse("organisations:member_create"),
+        {
+            "username": "x2",
+            "first_name": "X",
+            "last_name": "Y",
+            "email": "x@example.org",
+            "role": "manager",
+            "services": [other_service.pk],
+            "password": "a-long-enough-passphrase-9",
+        },
+    )
+    assert "Select a valid choice" in response.content.decode()
