@@ -320,6 +320,8 @@ def build(
                     f"({time.monotonic() - started:.1f} s)"
                 )
         _reset_sequences(b)
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL session_replication_role = origin")
     with connection.cursor() as cur:
         for table in b.rows:
             cur.execute(f'ANALYZE "{table}"')
@@ -553,11 +555,13 @@ def _part_incidents(b: Build) -> None:
         reference = f"B{oid}-{year}-{counters[(oid, year)]:04d}"
         roll = rng.random()
         status = "closed" if roll < 0.6 else "under_enquiry" if roll < 0.85 else "open"
+        cats = sorted(set(rng.choices(CATEGORIES, CATEGORY_WEIGHTS, k=rng.choice((1, 1, 1, 2)))))
+        risk = rng.choices(RISKS, RISK_WEIGHTS)[0]
         if k < 2:
-            status = "open"
+            # The fixtures are live enquiries that the filtered list always shows.
+            status, risk, cats = "under_enquiry", "high", ["neglect", "physical"]
             b.fixtures["detail_incident" if k == 0 else "pdf_incident"] = iid
         outcome = rng.choice(OUTCOMES) if status == "closed" else ""
-        cats = sorted(set(rng.choices(CATEGORIES, CATEGORY_WEIGHTS, k=rng.choice((1, 1, 1, 2)))))
         managers = b.users[o]["manager"]
         author = managers[b.services[o].index(s) % len(managers)]
         restricted = k >= 2 and rng.random() < 0.02
@@ -566,7 +570,7 @@ def _part_incidents(b: Build) -> None:
             (
                 iid, oid, s, reference, "{" + ",".join(cats) + "}", rng.choice(SUMMARIES),
                 rng.choice(FACTS) + " " + rng.choice(FACTS), _ts(occurred), _ts(when),
-                "A. Patel, care worker", rng.choices(RISKS, RISK_WEIGHTS)[0], status, outcome,
+                "A. Patel, care worker", risk, status, outcome,
                 "She wants to stay in her home and for the carer not to come again.",
                 "To feel safe; to keep seeing her family.", "",
                 f"LA/{rng.randrange(10**5, 10**6)}" if status != "open" else "", "", "",
