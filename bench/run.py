@@ -171,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     log("Audit chain verification…")
     results["audit_verify"] = measure.audit_verify()
     results["total_seconds"] = round(time.monotonic() - started, 1)
+    results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     text = json.dumps(results, indent=2, sort_keys=False) + "\n"

@@ -729,6 +729,168 @@ def _part_need_to_know(b: Build) -> None:
     )  # fmt: skip
 
 
+# --- disclosure decisions (once the disclosures app has its models) ----------
+
+
+def _model(label: str) -> Any:
+    from django.apps import apps
+
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def copy_model(model: Any, rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> int:
+    """COPY dict rows into ``model``'s table, checking the columns against the
+    model first so a renamed field fails loudly rather than loading nonsense."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    unknown = [c for c in columns if c not in fields]
+    if unknown:
+        raise RuntimeError(f"{model.__name__} has no columns {unknown}; update safeguard/scale.py")
+    missing = [
+        name
+        for name, f in fields.items()
+        if name not in columns and not f.null and not f.has_default() and not f.blank
+    ]
+    if missing:
+        raise RuntimeError(f"{model.__name__}: no value for {missing}; update safeguard/scale.py")
+    db_columns = [fields[c].column for c in columns]
+    return copy_rows(model._meta.db_table, db_columns, ([row[c] for c in columns] for row in rows))
+
+
+SHARED = (
+    "Dates and nature of the bruising, the body map, and what she said in her own words.",
+    "The care plan section on moving and handling, and the rota for the two nights.",
+    "Summary of the financial concern and the last three months of cash-tin records.",
+)
+REASONING = (
+    "Sharing is necessary to protect her from further harm; the local authority leads the "
+    "enquiry and needs the facts. Only what they need was shared.",
+    "The police asked for the rota to identify who was on shift. Limited to those two nights.",
+    "Her daughter is not named on the lasting power of attorney and she asked us not to tell "
+    "her; there is no risk that overrides her wish.",
+)
+RECIPIENTS = (
+    ("Duty social worker", "la_safeguarding", "Northshire County Council", "secure_email"),
+    ("DC Hughes", "police", "Northshire Police", "phone"),
+    ("Inspector", "cqc", "Care Quality Commission", "portal"),
+    ("Dr Okafor", "gp_clinical", "Riverside Surgery", "secure_email"),
+    ("Sarah (daughter)", "family", "", "phone"),
+)
+
+
+def _part_disclosures(b: Build) -> bool:
+    """About three decisions per incident, each naming one or two recipients;
+    100 decisions about the fixture person (on the two fixture incidents)."""
+    decision_model = _model("disclosures.DisclosureDecision")
+    recipient_model = _model("disclosures.Recipient")
+    if decision_model is None or recipient_model is None:
+        return False
+    rng = b.rng
+    per_incident = {iid: rng.randrange(1, 6) for iid, *_ in b.incident_rows}  # mean 3
+    fixture_incidents = (b.fixtures["detail_incident"], b.fixtures["pdf_incident"])
+    half = b.fixtures["register_decisions"] // 2
+    per_incident[fixture_incidents[0]] = half
+    per_incident[fixture_incidents[1]] = b.fixtures["register_decisions"] - half
+    # The fixture person is named on both fixture incidents.
+    person = b.fixtures["person"]
+    if person not in b.incident_people[fixture_incidents[1]]:
+        link = b.ids.take("incidents_incident_people")
+        copy_rows(
+            "incidents_incident_people",
+            ["id", "incident_id", "person_id"],
+            [(link, fixture_incidents[1], person)],
+        )
+        _add(b, "incidents_incident_people", 1)
+    total = sum(per_incident.values())
+    d0 = b.ids.take(decision_model._meta.db_table, total)
+    recipients: list[dict[str, Any]] = []
+    lead_of = {b.orgs[o]: b.users[o]["lead"] for o in range(len(b.orgs))}
+    today = b.now.date()
+
+    def decisions() -> Iterable[dict[str, Any]]:
+        did = d0
+        for iid, oid, _s, when, _ref, author in b.incident_rows:
+            for number in range(1, per_incident[iid] + 1):
+                decided = when + timedelta(hours=rng.randrange(1, 24 * 60))
+                kind = rng.choices(("share", "share_part", "do_not_share"), (6, 2, 2))[0]
+                consent = rng.choice(("obtained", "refused", "not_sought", "not_possible"))
+                reason = {
+                    "not_sought": "would_prejudice_protection",
+                    "not_possible": "cannot_be_given",
+                }.get(consent, "")
+                # Review points spread around today: some overdue, some due soon.
+                review = today + timedelta(days=rng.randrange(-60, 120))
+                yield {
+                    "id": did,
+                    "organisation_id": oid,
+                    "incident_id": iid,
+                    "number": number,
+                    "decision": kind,
+                    "decided_by_id": lead_of[oid],
+                    "decided_at": _ts(decided),
+                    "what_shared": rng.choice(SHARED) if kind != "do_not_share" else "",
+                    "what_withheld": "" if kind == "share" else "Her medical history.",
+                    "purpose": rng.choice(
+                        ("s42_enquiry", "protection_planning", "immediate_safety")
+                    ),
+                    "reasoning": rng.choice(REASONING),
+                    "lawful_basis": "public_task",
+                    "special_condition": "sch1_para18",
+                    "consent_position": consent,
+                    "consent_reason": reason,
+                    "consent_reason_detail": "Asking her son would alert him." if reason else "",
+                    "proportionality": "Only the two incidents, not her whole history.",
+                    "outcome": "Strategy discussion booked; protection plan in place.",
+                    "review_date": review.isoformat(),
+                    "review_what": "Whether the protection plan is working.",
+                    "recorded_by_id": author,
+                    "recorded_at": _ts(decided + timedelta(minutes=30)),
+                }
+                for k in range(rng.choice((1, 1, 2))):
+                    name, category, org, channel = RECIPIENTS[(did + k) % len(RECIPIENTS)]
+                    recipients.append(
+                        {
+                            "organisation_id": oid,
+                            "decision_id": did,
+                            "name": name,
+                            "role": "Safeguarding" if category != "family" else "Daughter",
+                            "recipient_organisation": org,
+                            "category": category,
+                            "channel": channel,
+                            "shared_at": _ts(decided) if kind != "do_not_share" else None,
+                        }
+                    )
+                did += 1
+
+    decision_columns = [
+        "id", "organisation_id", "incident_id", "number", "decision", "decided_by_id",
+        "decided_at", "what_shared", "what_withheld", "purpose", "reasoning", "lawful_basis",
+        "special_condition", "consent_position", "consent_reason", "consent_reason_detail",
+        "proportionality", "outcome", "review_date", "review_what", "recorded_by_id",
+        "recorded_at",
+    ]  # fmt: skip
+    _add(
+        b,
+        decision_model._meta.db_table,
+        copy_model(decision_model, decisions(), decision_columns),
+    )
+    r0 = b.ids.take(recipient_model._meta.db_table, len(recipients))
+    for n, row in enumerate(recipients):
+        row["id"] = r0 + n
+    recipient_columns = [
+        "id", "organisation_id", "decision_id", "name", "role", "recipient_organisation",
+        "category", "channel", "shared_at",
+    ]  # fmt: skip
+    _add(
+        b,
+        recipient_model._meta.db_table,
+        copy_model(recipient_model, recipients, recipient_columns),
+    )
+    return True
+
+
 # --- audit trail ------------------------------------------------------------
 
 
@@ -773,6 +935,7 @@ PARTS: list[tuple[str, Callable[[Build], Any]]] = [
     ("incidents", _part_incidents),
     ("chronology", _part_chronology),
     ("need_to_know", _part_need_to_know),
+    ("disclosures", _part_disclosures),
     ("audit", _part_audit),
 ]
 
