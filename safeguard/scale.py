@@ -743,20 +743,30 @@ def _model(label: str) -> Any:
 
 def copy_model(model: Any, rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> int:
     """COPY dict rows into ``model``'s table, checking the columns against the
-    model first so a renamed field fails loudly rather than loading nonsense."""
+    model first so a renamed field fails loudly rather than loading nonsense.
+    Fields not given take their default, or "" when blank is allowed (as a
+    form would save them); a required field without either is an error."""
     fields = {f.attname: f for f in model._meta.concrete_fields}
     unknown = [c for c in columns if c not in fields]
     if unknown:
         raise RuntimeError(f"{model.__name__} has no columns {unknown}; update safeguard/scale.py")
-    missing = [
-        name
-        for name, f in fields.items()
-        if name not in columns and not f.null and not f.has_default() and not f.blank
-    ]
-    if missing:
-        raise RuntimeError(f"{model.__name__}: no value for {missing}; update safeguard/scale.py")
-    db_columns = [fields[c].column for c in columns]
-    return copy_rows(model._meta.db_table, db_columns, ([row[c] for c in columns] for row in rows))
+    filled: dict[str, Any] = {}
+    for name, f in fields.items():
+        if name in columns or f.primary_key or f.null:
+            continue
+        if f.has_default():
+            filled[name] = f.get_default()
+        elif f.blank:
+            filled[name] = ""
+        else:
+            raise RuntimeError(f"{model.__name__}: no value for {name}; update safeguard/scale.py")
+    all_columns = [*columns, *filled]
+    extra = list(filled.values())
+    return copy_rows(
+        model._meta.db_table,
+        [fields[c].column for c in all_columns],
+        ([*(row[c] for c in columns), *extra] for row in rows),
+    )
 
 
 SHARED = (

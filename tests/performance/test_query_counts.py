@@ -10,6 +10,7 @@ cannot pass by rendering nothing). No timings are asserted.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 import pytest
@@ -21,13 +22,15 @@ from django.test.utils import CaptureQueriesContext
 from bench.measure import PAGES
 from safeguard import scale
 
-AVAILABLE = [page for page in PAGES if not page.missing]
+# Pages whose app is in the code base (the others are reported as unavailable).
+AVAILABLE = [page for page in PAGES if page.resolve({"fixtures": defaultdict(lambda: "1")})]
 
 
 def _open(manifest: dict[str, Any], page: Any) -> tuple[int, str]:
     client = Client()
     client.force_login(get_user_model().objects.get(pk=manifest["fixtures"][page.user]))
     url = page.url(manifest)
+    assert url is not None
     client.get(url)  # warm: first-request work (sessions, caches) is not the page's
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
@@ -55,7 +58,7 @@ def test_query_count_is_independent_of_size(worlds: Any, page: Any) -> None:
         assert small_html.count('class="entry card') == 2
         assert large_html.count('class="entry card') == 20
     else:
-        assert large_html.count("<tr>") >= small_html.count("<tr>") > 1
+        assert large_html.count("<tr") >= small_html.count("<tr") > 1
 
 
 def test_generator_builds_consistent_records(worlds: Any) -> None:
