@@ -73,9 +73,9 @@ def machine() -> dict[str, Any]:
         pass
     with connection.cursor() as cur:
         cur.execute("SHOW server_version")
-        pg = cur.fetchone()[0]  # type: ignore[index]
+        pg = cur.fetchone()[0]
         cur.execute("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'")
-        trgm = bool(cur.fetchone()[0])  # type: ignore[index]
+        trgm = bool(cur.fetchone()[0])
     return {
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "cores": os.cpu_count(),
@@ -340,8 +340,9 @@ def pages(manifest: dict[str, Any], *, requests: int) -> dict[str, Any]:
                 out[page.name] = not_available(PAGE_KEYS, page.unavailable)
                 continue
             client = client_for(manifest["fixtures"][page.user])
+            page_url: str = url
 
-            def get(client: Client = client, url: str = url) -> None:
+            def get(client: Client = client, url: str = page_url) -> None:
                 response = client.get(url)
                 if response.status_code != 200:
                     raise SystemExit(f"{url} answered {response.status_code}")

@@ -40,8 +40,9 @@ class CappedPaginator(Paginator):
         self.more = False
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]
-        counted = int(self.object_list[: self.cap + 1].count())
+    def count(self) -> int:
+        rows: Any = self.object_list
+        counted = int(rows[: self.cap + 1].count())
         self.more = counted > self.cap
         return min(counted, self.cap)
 

@@ -29,7 +29,7 @@ def _display_name(prefix: str) -> Any:
 
 
 def chronology_entries(incident: Incident) -> list[ChronologyEntry]:
-    entries = list(
+    entries: list[ChronologyEntry] = list(
         ChronologyEntry.objects.filter(incident=incident)
         .annotate(author_name=_display_name("recorded_by"))
         .order_by("occurred_at", "pk")

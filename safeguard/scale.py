@@ -250,7 +250,7 @@ class Ids:
         if table not in self.next:
             with connection.cursor() as cur:
                 cur.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"')  # noqa: S608
-                self.next[table] = cur.fetchone()[0] + 1  # type: ignore[index]
+                self.next[table] = cur.fetchone()[0] + 1
         first = self.next[table]
         self.next[table] += count
         return first
@@ -954,6 +954,6 @@ def store_manifest(manifest: dict[str, Any]) -> None:
     """Keep the manifest as the database's comment: no extra table in the schema."""
     with connection.cursor() as cur:
         cur.execute("SELECT current_database()")
-        name = cur.fetchone()[0]  # type: ignore[index]
+        name = cur.fetchone()[0]
         text = json.dumps(manifest).replace("'", "''")
         cur.execute(f"COMMENT ON DATABASE \"{name}\" IS '{text}'")
