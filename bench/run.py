@@ -130,9 +130,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--fast", action="store_true", help="Short HTTP runs: a smoke test.")
     parser.add_argument("--rebuild", action="store_true", help="Rebuild even if reusable.")
-    parser.add_argument("--requests", type=int, default=60, help="Warm requests per page.")
+    parser.add_argument(
+        "--requests", type=int, default=None, help="Warm requests per page (60; 50 with --fast)."
+    )
     parser.add_argument("--http-seconds", type=float, default=None)
     args = parser.parse_args(argv)
+    if args.requests is None:
+        args.requests = 50 if args.fast else 60
     if args.requests < 50:
         parser.error("--requests must be at least 50.")
     http_seconds = args.http_seconds or (2.0 if args.fast else 15.0)
