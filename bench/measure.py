@@ -164,11 +164,11 @@ def floor_list_filtered(cur: Any, m: dict[str, Any]) -> str:
 
 
 def floor_search(cur: Any, m: dict[str, Any]) -> str:
-    extra = """AND (i.reference ILIKE %(like)s OR i.id IN (
+    extra = """AND (i.reference ILIKE %(like)s OR i.id = ANY(ARRAY(
         SELECT ip.incident_id FROM incidents_incident_people ip
-          JOIN incidents_person p ON p.id = ip.person_id
-         WHERE p.organisation_id = %(org)s
-           AND (p.given_name ILIKE %(like)s OR p.family_name ILIKE %(like)s)))"""
+         WHERE ip.person_id = ANY(ARRAY(
+               SELECT p.id FROM incidents_person p
+                WHERE p.given_name ILIKE %(like)s OR p.family_name ILIKE %(like)s)))))"""
     cur.execute(
         LIST_SQL.format(extra=extra),
         {**_list_params(m), "like": "%" + m["fixtures"]["search_term"] + "%"},

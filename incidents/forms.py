@@ -166,7 +166,6 @@ class IncidentFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         membership = access.membership_of(user)
         services = Service.objects.none()
-        self.organisation_id = membership.organisation_id if membership else None
         if membership is not None:
             services = Service.objects.filter(organisation_id=membership.organisation_id)
             if membership.is_manager:
@@ -196,7 +195,7 @@ class IncidentFilterForm(forms.Form):
         if data.get("date_to"):
             qs = qs.filter(became_aware_at__lt=_start_of_day(data["date_to"] + timedelta(days=1)))
         if data.get("q"):
-            qs = qs.search(data["q"], organisation_id=self.organisation_id)
+            qs = qs.search(data["q"])
         return qs
 
 

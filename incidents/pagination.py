@@ -17,7 +17,7 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
 # How many pages past the requested one are counted.
-LOOKAHEAD_PAGES = 40
+LOOKAHEAD_PAGES = 10
 
 
 class CappedPage(Page):

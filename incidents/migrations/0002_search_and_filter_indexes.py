@@ -5,8 +5,8 @@ import django.contrib.postgres.indexes
 from django.conf import settings
 from django.db import migrations
 
-# Substring search (``icontains``) on the incident list: reference and the
-# names of the adults at risk. Without pg_trgm (the embedded server ships no
+# Substring search (``ILIKE '%term%'``, incidents/lookups.py) on the incident
+# list: reference and the names of the adults at risk. Without pg_trgm (the embedded server ships no
 # contrib extensions) search still works, by scanning.
 TRIGRAM_INDEXES = [
     ("incident_reference_trgm", "incidents_incident", "reference"),
@@ -24,7 +24,7 @@ def create_trigram_indexes(apps, schema_editor):
         for name, table, column in TRIGRAM_INDEXES:
             cursor.execute(
                 f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '
-                f'USING gin (UPPER("{column}") gin_trgm_ops)'
+                f'USING gin ("{column}" gin_trgm_ops)'
             )
 
 
