@@ -3,3 +3,16 @@ from django.apps import AppConfig
 
 class DisclosuresConfig(AppConfig):
     name = "disclosures"
+    verbose_name = "Disclosure decisions"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from disclosures import models
+
+        auditlog.register(models.DisclosureDecision)
+        auditlog.register(models.Recipient)
+        auditlog.register(models.Consultation)
+        auditlog.register(models.DecisionAmendment)
+        auditlog.register(models.DecisionReview)
+        auditlog.register(models.QualityFinding)

@@ -1,1 +1,422 @@
-"""Models for this app."""
+"""Disclosure decisions: every decision to share, share part of, or not share
+information about an incident, recorded so that an external reviewer can follow
+the reasoning years later.
+
+Everything here is append-only and enforced by database triggers. A saved
+decision is corrected by a ``DecisionAmendment`` (the original stays visible),
+and its review point moves on through ``DecisionReview`` rows, never by
+rewriting the decision.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from incidents.models import Incident
+from organisations.models import Organisation
+
+APPEND_ONLY = pgtrigger.Update | pgtrigger.Delete
+
+
+def _append_only(name: str) -> list[Any]:
+    return [pgtrigger.Protect(name=name, operation=APPEND_ONLY)]
+
+
+class Decision(models.TextChoices):
+    SHARE = "share", "Share"
+    SHARE_PART = "share_part", "Share part"
+    DO_NOT_SHARE = "do_not_share", "Do not share"
+
+
+class RecipientCategory(models.TextChoices):
+    LA_SAFEGUARDING = "la_safeguarding", "Local authority safeguarding"
+    POLICE = "police", "Police"
+    COMMISSIONER = "commissioner", "Commissioner"
+    CQC = "cqc", "CQC"
+    GP_CLINICAL = "gp_clinical", "GP / clinical"
+    FAMILY = "family", "Family"
+    ADVOCATE = "advocate", "Advocate"
+    INTERNAL_LEAD = "internal_lead", "Internal safeguarding lead"
+    INTERNAL_HR = "internal_hr", "Internal HR"
+    OTHER = "other", "Other"
+
+
+class Channel(models.TextChoices):
+    SECURE_EMAIL = "secure_email", "Secure email"
+    PHONE = "phone", "Phone"
+    MEETING = "meeting", "Meeting"
+    PORTAL = "portal", "Portal"
+
+
+class Purpose(models.TextChoices):
+    IMMEDIATE_SAFETY = "immediate_safety", "Immediate safety"
+    PROTECTION_PLANNING = "protection_planning", "Protection planning"
+    S42_ENQUIRY = "s42_enquiry", "Section 42 enquiry"
+    CRIMINAL_INVESTIGATION = "criminal_investigation", "Criminal investigation"
+    REGULATORY_NOTIFICATION = "regulatory_notification", "Regulatory notification"
+    SERVICE_CONTINUITY = "service_continuity", "Service continuity"
+    OTHER = "other", "Other"
+
+
+class LawfulBasis(models.TextChoices):
+    """UK GDPR Article 6(1)."""
+
+    PUBLIC_TASK = "public_task", "Art. 6(1)(e) public task"
+    LEGAL_OBLIGATION = "legal_obligation", "Art. 6(1)(c) legal obligation"
+    VITAL_INTERESTS = "vital_interests", "Art. 6(1)(d) vital interests"
+    LEGITIMATE_INTERESTS = "legitimate_interests", "Art. 6(1)(f) legitimate interests"
+    CONSENT = "consent", "Art. 6(1)(a) consent"
+    CONTRACT = "contract", "Art. 6(1)(b) contract"
+
+
+class SpecialCondition(models.TextChoices):
+    """UK GDPR Article 9(2) with DPA 2018 Schedule 1. Para 18 is the usual one
+    for safeguarding and is offered first."""
+
+    SCH1_PARA18 = (
+        "sch1_para18",
+        "DPA 2018 Sch. 1 para 18: safeguarding of children and individuals at risk",
+    )
+    ART9_2H = "art9_2h", "Art. 9(2)(h) health or social care"
+    ART9_2C = "art9_2c", "Art. 9(2)(c) vital interests (person cannot consent)"
+    ART9_2A = "art9_2a", "Art. 9(2)(a) explicit consent"
+    SCH1_PARA10 = "sch1_para10", "DPA 2018 Sch. 1 para 10: preventing or detecting unlawful acts"
+    SCH1_PARA6 = "sch1_para6", "DPA 2018 Sch. 1 para 6: statutory purposes"
+    ART9_2F = "art9_2f", "Art. 9(2)(f) legal claims"
+    NONE = "none", "No special-category data shared"
+
+
+class ConsentPosition(models.TextChoices):
+    OBTAINED = "obtained", "Consent obtained"
+    REFUSED = "refused", "Consent refused"
+    NOT_SOUGHT = "not_sought", "Consent not sought"
+    NOT_POSSIBLE = "not_possible", "Consent not possible"
+
+
+class ConsentReason(models.TextChoices):
+    """Why consent was not sought / not possible (DPA 2018 Sch. 1 para 18(2))."""
+
+    WOULD_PREJUDICE_PROTECTION = (
+        "would_prejudice_protection",
+        "Asking would prejudice the person's protection (e.g. retaliation, coercion)",
+    )
+    WOULD_PREJUDICE_ENQUIRY = (
+        "would_prejudice_enquiry",
+        "Asking would prejudice an enquiry or investigation",
+    )
+    CANNOT_BE_GIVEN = (
+        "cannot_be_given",
+        "Consent cannot be given (lacks capacity for this decision: best-interests)",
+    )
+    CANNOT_REASONABLY_OBTAIN = (
+        "cannot_reasonably_obtain",
+        "Consent cannot reasonably be obtained (e.g. cannot be reached in time)",
+    )
+    LEGAL_DUTY = (
+        "legal_duty",
+        "Sharing is required by law or a regulator; consent is not the basis",
+    )
+
+
+# Which reasons fit which consent position.
+CONSENT_REASONS_FOR = {
+    ConsentPosition.NOT_SOUGHT: {
+        ConsentReason.WOULD_PREJUDICE_PROTECTION,
+        ConsentReason.WOULD_PREJUDICE_ENQUIRY,
+        ConsentReason.CANNOT_REASONABLY_OBTAIN,
+        ConsentReason.LEGAL_DUTY,
+    },
+    ConsentPosition.NOT_POSSIBLE: {
+        ConsentReason.CANNOT_BE_GIVEN,
+        ConsentReason.CANNOT_REASONABLY_OBTAIN,
+    },
+}
+
+
+class DecisionQuerySet(models.QuerySet["DisclosureDecision"]):
+    def with_review_point(self) -> DecisionQuerySet:
+        """Annotate ``current_review_date`` / ``current_review_what``: the latest
+        review's next point, or the decision's own when it has no review yet.
+        A review that ends reviewing leaves the date empty."""
+        latest = DecisionReview.objects.filter(decision=OuterRef("pk")).order_by(
+            "-reviewed_at", "-pk"
+        )
+        return self.annotate(
+            last_review_id=Subquery(latest.values("pk")[:1]),
+            last_reviewed_at=Subquery(latest.values("reviewed_at")[:1]),
+        ).annotate(
+            current_review_date=models.Case(
+                models.When(
+                    last_review_id__isnull=False,
+                    then=Subquery(latest.values("next_review_date")[:1]),
+                ),
+                default=F("review_date"),
+            ),
+            current_review_what=Coalesce(
+                Subquery(latest.values("next_review_what")[:1]), F("review_what")
+            ),
+        )
+
+    def review_open(self) -> DecisionQuerySet:
+        return self.with_review_point().filter(Q(current_review_date__isnull=False))
+
+    def concerning(self, person: Any) -> DecisionQuerySet:
+        return self.filter(incident__people=person)
+
+
+DecisionManager = models.Manager.from_queryset(DecisionQuerySet)
+
+
+class DisclosureDecision(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="disclosure_decisions"
+    )
+    # Per-incident sequence ("decision 3 on SG-2026-0042").
+    number = models.PositiveIntegerField(editable=False)
+
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField("Decided at")
+    what_shared = models.TextField("What was shared (facts only)", blank=True)
+    what_withheld = models.TextField("What was withheld, and why", blank=True)
+
+    purpose = models.CharField(max_length=32, choices=Purpose.choices)
+    reasoning = models.TextField("Reasoning")
+    lawful_basis = models.CharField(
+        "Lawful basis (UK GDPR Art. 6)", max_length=32, choices=LawfulBasis.choices, blank=True
+    )
+    special_condition = models.CharField(
+        "Special-category condition (Art. 9 / DPA 2018 Sch. 1)",
+        max_length=32,
+        choices=SpecialCondition.choices,
+        blank=True,
+    )
+
+    consent_position = models.CharField(max_length=16, choices=ConsentPosition.choices)
+    consent_reason = models.CharField(
+        "Reason consent was not sought or not possible",
+        max_length=32,
+        choices=ConsentReason.choices,
+        blank=True,
+    )
+    consent_reason_detail = models.TextField("The reason, in this case", blank=True)
+    consent_discussion = models.TextField("What was discussed with the person", blank=True)
+    understanding_checked = models.TextField("How understanding was checked", blank=True)
+    override_authorised_by = models.CharField(
+        "Who authorised overriding the refusal", max_length=200, blank=True
+    )
+    override_reason = models.TextField("Why the refusal was overridden", blank=True)
+
+    proportionality = models.TextField("Why this is the minimum necessary", blank=True)
+    confidentiality_measures = models.TextField("How confidentiality was protected", blank=True)
+    retaliation_risk = models.TextField("Retaliation risk and how it is managed", blank=True)
+    safe_contact = models.TextField("Safe-contact arrangements", blank=True)
+
+    dissenting_views = models.TextField("Dissenting views", blank=True)
+    outcome = models.TextField("Outcome: actions agreed")
+    review_date = models.DateField("Review point")
+    review_what = models.TextField("What will be reviewed")
+
+    # When the thing shared is a file (e.g. an exported chronology PDF).
+    shared_file_name = models.CharField(max_length=255, blank=True)
+    shared_file_sha256 = models.CharField("SHA-256 of the file shared", max_length=64, blank=True)
+
+    quality_acknowledged = models.BooleanField(
+        default=False, help_text="Saved with record-quality warnings the author confirmed."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = DecisionManager()
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "number"], name="decision_number_unique"),
+            # The core rules also hold for rows written outside the service.
+            models.CheckConstraint(
+                condition=~Q(decision="share") & ~Q(decision="share_part") | ~Q(what_shared=""),
+                name="decision_share_needs_what_shared",
+            ),
+            models.CheckConstraint(
+                condition=~Q(consent_position__in=["not_sought", "not_possible"])
+                | ~Q(consent_reason=""),
+                name="decision_consent_reason_required",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "-decided_at"]),
+            models.Index(fields=["incident", "number"]),
+            models.Index(fields=["organisation", "review_date"]),
+        ]
+        triggers = _append_only("decision_append_only")
+
+    def __str__(self) -> str:
+        return f"Decision {self.number} on {self.incident.reference}"
+
+    @property
+    def shares(self) -> bool:
+        return self.decision in (Decision.SHARE, Decision.SHARE_PART)
+
+    @property
+    def overrides_refusal(self) -> bool:
+        return self.consent_position == ConsentPosition.REFUSED and self.shares
+
+
+class Recipient(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(
+        DisclosureDecision, on_delete=models.PROTECT, related_name="recipients"
+    )
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200)
+    recipient_organisation = models.CharField("Organisation", max_length=200)
+    category = models.CharField(max_length=32, choices=RecipientCategory.choices)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    # Empty on a "do not share" decision: the row names who was considered.
+    shared_at = models.DateTimeField("When shared", null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["organisation", "category"])]
+        triggers = _append_only("recipient_append_only")
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.role} ({self.recipient_organisation})"
+
+
+class Consultation(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(
+        DisclosureDecision, on_delete=models.PROTECT, related_name="consultations"
+    )
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200)
+    advice = models.TextField()
+
+    class Meta:
+        ordering = ["pk"]
+        triggers = _append_only("consultation_append_only")
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.role}"
+
+
+# Narrative fields a correction may target, in the order the page shows them.
+AMENDABLE_FIELDS = [
+    ("what_shared", "What was shared (facts only)"),
+    ("what_withheld", "What was withheld"),
+    ("reasoning", "Reasoning"),
+    ("consent_reason_detail", "Reason for the consent position"),
+    ("consent_discussion", "What was discussed with the person"),
+    ("understanding_checked", "How understanding was checked"),
+    ("override_authorised_by", "Who authorised overriding the refusal"),
+    ("override_reason", "Why the refusal was overridden"),
+    ("proportionality", "Why this is the minimum necessary"),
+    ("confidentiality_measures", "How confidentiality was protected"),
+    ("retaliation_risk", "Retaliation risk"),
+    ("safe_contact", "Safe-contact arrangements"),
+    ("dissenting_views", "Dissenting views"),
+    ("outcome", "Outcome: actions agreed"),
+    ("review_what", "What will be reviewed"),
+    ("recipients", "Recipients (correction note)"),
+    ("consultations", "People consulted (correction note)"),
+]
+
+
+class DecisionAmendment(models.Model):
+    """A correction to one field of a saved decision. Shown beneath the original."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(
+        DisclosureDecision, on_delete=models.PROTECT, related_name="amendments"
+    )
+    field = models.CharField("Field corrected", max_length=32, choices=AMENDABLE_FIELDS)
+    reason = models.TextField("Reason for the amendment")
+    new_text = models.TextField("Corrected text")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        triggers = _append_only("decision_amendment_append_only")
+
+    def __str__(self) -> str:
+        return f"Amendment #{self.pk} to {self.get_field_display()}"
+
+
+class DecisionReview(models.Model):
+    """A review recorded against a decision's review point. It sets the next
+    review point, or ends reviewing with a reason."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(
+        DisclosureDecision, on_delete=models.PROTECT, related_name="reviews"
+    )
+    review_point_date = models.DateField("Review point reviewed")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("Reviewed at")
+    what_changed = models.TextField("What has changed")
+    next_review_date = models.DateField("Next review point", null=True, blank=True)
+    next_review_what = models.TextField("What will be reviewed next", blank=True)
+    no_further_review_reason = models.TextField("Why no further review is needed", blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reviewed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_review_date__isnull=False) | ~Q(no_further_review_reason=""),
+                name="review_next_point_or_reason",
+            )
+        ]
+        triggers = _append_only("decision_review_append_only")
+
+    def __str__(self) -> str:
+        return f"Review of decision {self.decision_id} at {self.reviewed_at:%Y-%m-%d}"
+
+    @property
+    def ends_reviewing(self) -> bool:
+        return self.next_review_date is None
+
+
+class QualityFinding(models.Model):
+    """A record-quality warning shown to the author and saved with the decision,
+    so audits can sample weak records."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(
+        DisclosureDecision, on_delete=models.PROTECT, related_name="quality_findings"
+    )
+    code = models.CharField(max_length=32, db_index=True)
+    field = models.CharField(max_length=32, blank=True)
+    message = models.TextField()
+    excerpt = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        triggers = _append_only("quality_finding_append_only")
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+def days_until(value: date | None) -> int | None:
+    if value is None:
+        return None
+    return (value - timezone.localdate()).days

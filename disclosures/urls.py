@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from disclosures import views
 
 app_name = "disclosures"
-urlpatterns: list = []
+urlpatterns = [
+    path("incident/<int:pk>/", views.incident_log, name="incident_log"),
+    path("incident/<int:pk>/new/", views.decision_create, name="create"),
+    path("<int:pk>/", views.decision_detail, name="detail"),
+    path("<int:pk>/amend/", views.decision_amend, name="amend"),
+    path("<int:pk>/review/", views.review_create, name="review"),
+    path("person/<int:pk>/", views.person_register, name="person_register"),
+    path("reviews/", views.reviews_due, name="reviews_due"),
+]

@@ -223,3 +223,63 @@ def administered_services(user: Any) -> QuerySet[Service]:
     if membership is None or membership.role != Role.ADMIN:
         return Service.objects.none()
     return Service.objects.filter(organisation_id=membership.organisation_id)
+
+
+# --- Disclosure decisions --------------------------------------------------
+# A decision is visible exactly when its incident is; recording follows the
+# incident's recording rules (managers for their services, leads).
+
+if TYPE_CHECKING:
+    from disclosures.models import DecisionQuerySet, DisclosureDecision
+
+
+def visible_decisions(user: Any) -> DecisionQuerySet:
+    from disclosures.models import DisclosureDecision
+
+    membership = membership_of(user)
+    if membership is None or membership.role not in INCIDENT_READERS:
+        return DisclosureDecision.objects.none()
+    return DisclosureDecision.objects.filter(
+        organisation_id=membership.organisation_id, incident__in=visible_incidents(user)
+    )
+
+
+def get_decision_for(user: Any, pk: Any) -> DisclosureDecision:
+    try:
+        return (
+            visible_decisions(user)
+            .select_related("incident", "incident__service", "decided_by", "recorded_by")
+            .get(pk=pk)
+        )
+    except (ValueError, TypeError) as exc:
+        raise Http404("No such decision.") from exc
+    except visible_decisions(user).model.DoesNotExist as exc:
+        raise Http404("No such decision.") from exc
+
+
+def can_record_decision(user: Any, incident: Incident) -> bool:
+    """Record, amend and review decisions on an incident the user can see.
+    Checked in full here because services are called from other apps too."""
+    return can_record_on(user, incident) and visible_incidents(user).filter(pk=incident.pk).exists()
+
+
+def decisions_for_review(user: Any) -> DecisionQuerySet:
+    """Decisions whose review points the user chases: a manager's own services,
+    the whole organisation for a lead; nobody else."""
+    membership = membership_of(user)
+    if membership is None or membership.role not in INCIDENT_WRITERS:
+        return visible_decisions(None)
+    qs = visible_decisions(user)
+    if membership.role == Role.MANAGER:
+        qs = qs.filter(incident__service_id__in=membership.services.values("pk"))
+    return qs
+
+
+def decision_deciders(user: Any) -> QuerySet[Membership]:
+    """Colleagues who may be named as having made a decision."""
+    membership = require_membership(user)
+    return (
+        Membership.objects.active()
+        .filter(organisation_id=membership.organisation_id, role__in=INCIDENT_WRITERS)
+        .select_related("user")
+    )

@@ -1,0 +1,404 @@
+"""Forms validate input shapes; the rules of the law live in ``services`` so
+that every caller (this form, exports, family communication) gets the same ones.
+
+The decision form is long, so it is rendered in sections: each ``FormHelper``
+in ``DecisionForm.sections`` lays out one crispy Fieldset, and the recipient
+and consultation formsets sit between them in the template.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
+from django import forms
+from django.contrib.auth import get_user_model
+from django.forms.utils import ErrorDict
+from django.utils import timezone
+
+from disclosures.models import (
+    AMENDABLE_FIELDS,
+    Channel,
+    ConsentPosition,
+    ConsentReason,
+    Decision,
+    LawfulBasis,
+    Purpose,
+    RecipientCategory,
+    SpecialCondition,
+)
+from organisations import access
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def _choices(choices: list[tuple[str, str]], empty: str = "Choose…") -> list[tuple[str, str]]:
+    return [("", empty), *choices]
+
+
+def _local_now() -> str:
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+def _section_helper(*fields: Any) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*fields)
+    return helper
+
+
+def quiet(form: Any) -> None:
+    """Re-render a bound form or formset without validating it (used when the
+    author asks for another row: their input stays, no premature errors)."""
+    if isinstance(form, forms.BaseFormSet):
+        formset: Any = form
+        formset._errors = []
+        formset._non_form_errors = formset.error_class()
+        for f in formset.forms:
+            quiet(f)
+    else:
+        form._errors = ErrorDict()
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=Decision.choices,
+        widget=forms.RadioSelect,
+        help_text="Record decisions not to share just as carefully as decisions to share.",
+    )
+    decided_by = forms.ModelChoiceField(
+        label="Decided by", queryset=get_user_model().objects.none(), empty_label=None
+    )
+    decided_at = forms.DateTimeField(label="Decided at", widget=DATETIME_WIDGET)
+    purpose = forms.ChoiceField(choices=_choices(Purpose.choices))
+    what_shared = forms.CharField(
+        label="What was shared (facts only)",
+        required=False,
+        widget=_textarea(4),
+        help_text="The facts that left the organisation, exactly. No opinion or speculation. "
+        "Leave empty when nothing is shared.",
+    )
+    what_withheld = forms.CharField(
+        label="What was withheld, and why",
+        required=False,
+        widget=_textarea(3),
+        help_text="Needed when sharing part, or not sharing: the information considered and "
+        "not passed on.",
+    )
+    reasoning = forms.CharField(
+        label="Reasoning",
+        widget=_textarea(5),
+        help_text="The judgement in sentences a reviewer can follow: the risk, the options "
+        "considered, why this decision and why now.",
+    )
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis (UK GDPR Art. 6)",
+        choices=_choices(LawfulBasis.choices, "Choose… (needed when sharing)"),
+        required=False,
+    )
+    special_condition = forms.ChoiceField(
+        label="Special-category condition (Art. 9 / DPA 2018 Sch. 1)",
+        choices=_choices(SpecialCondition.choices, "Choose… (needed when sharing)"),
+        required=False,
+        help_text="Para 18 (safeguarding of individuals at risk) is the usual condition.",
+    )
+    proportionality = forms.CharField(
+        label="Why this is the minimum necessary",
+        required=False,
+        widget=_textarea(3),
+        help_text="Needed when sharing: what was left out and why the rest was necessary.",
+    )
+    consent_position = forms.ChoiceField(
+        label="Consent position", choices=ConsentPosition.choices, widget=forms.RadioSelect
+    )
+    consent_reason = forms.ChoiceField(
+        label="Reason consent was not sought or not possible",
+        choices=_choices(ConsentReason.choices, "— (only when not sought or not possible)"),
+        required=False,
+    )
+    consent_reason_detail = forms.CharField(
+        label="The reason, for this person now",
+        required=False,
+        widget=_textarea(3),
+        help_text="e.g. 'Her son is present at every visit; asking openly risks retaliation.'",
+    )
+    consent_discussion = forms.CharField(
+        label="What was discussed with the person",
+        required=False,
+        widget=_textarea(3),
+        help_text="Needed when consent was refused: what information and options you gave.",
+    )
+    understanding_checked = forms.CharField(
+        label="How understanding was checked",
+        required=False,
+        widget=_textarea(2),
+        help_text="Needed when consent was refused, e.g. 'He explained back in his own words.'",
+    )
+    override_authorised_by = forms.CharField(
+        label="Who authorised overriding the refusal",
+        max_length=200,
+        required=False,
+        help_text="Name and role. Only when sharing although consent was refused.",
+    )
+    override_reason = forms.CharField(
+        label="Why the refusal was overridden", required=False, widget=_textarea(3)
+    )
+    confidentiality_measures = forms.CharField(
+        label="How confidentiality was protected",
+        required=False,
+        widget=_textarea(2),
+        help_text="e.g. secure email only, restricted internal access, no written material "
+        "left in the home.",
+    )
+    retaliation_risk = forms.CharField(
+        label="Retaliation risk and how it is managed", required=False, widget=_textarea(2)
+    )
+    safe_contact = forms.CharField(
+        label="Safe-contact arrangements", required=False, widget=_textarea(2)
+    )
+    dissenting_views = forms.CharField(
+        label="Dissenting views",
+        required=False,
+        widget=_textarea(2),
+        help_text="Anyone who disagreed with the decision, and why.",
+    )
+    outcome = forms.CharField(label="Outcome: actions agreed", widget=_textarea(3))
+    review_date = forms.DateField(label="Review point", widget=DATE_WIDGET)
+    review_what = forms.CharField(label="What will be reviewed", widget=_textarea(2))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["decided_by"]
+        field.queryset = (
+            get_user_model()
+            .objects.filter(pk__in=access.decision_deciders(user).values("user"))
+            .order_by("last_name", "first_name")
+        )
+        field.label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        if not self.is_bound:
+            self.initial.setdefault("decided_by", user.pk)
+            self.initial.setdefault("decided_at", _local_now())
+        self.sections = {
+            "decision": _section_helper(
+                Fieldset("The decision", "decision", "decided_by", "decided_at", "purpose")
+            ),
+            "shared": _section_helper(Fieldset("What was shared", "what_shared", "what_withheld")),
+            "why": _section_helper(
+                Fieldset(
+                    "Why: reasoning and lawful basis",
+                    "reasoning",
+                    "lawful_basis",
+                    "special_condition",
+                    "proportionality",
+                )
+            ),
+            "consent": _section_helper(
+                Fieldset(
+                    "Consent",
+                    "consent_position",
+                    "consent_reason",
+                    "consent_reason_detail",
+                    "consent_discussion",
+                    "understanding_checked",
+                    "override_authorised_by",
+                    "override_reason",
+                )
+            ),
+            "harm": _section_helper(
+                Fieldset(
+                    "Minimising harm",
+                    "confidentiality_measures",
+                    "retaliation_risk",
+                    "safe_contact",
+                )
+            ),
+            "dissent": _section_helper("dissenting_views"),
+            "outcome": _section_helper(
+                Fieldset("Outcome and review point", "outcome", "review_date", "review_what")
+            ),
+        }
+
+    def clean_decided_at(self) -> Any:
+        value = self.cleaned_data["decided_at"]
+        if value and value > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError("The decision cannot have been made in the future.")
+        return value
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class RecipientForm(forms.Form):
+    name = forms.CharField(max_length=200, required=False)
+    role = forms.CharField(max_length=200, required=False)
+    organisation = forms.CharField(max_length=200, required=False)
+    category = forms.ChoiceField(choices=_choices(RecipientCategory.choices), required=False)
+    channel = forms.ChoiceField(choices=_choices(Channel.choices), required=False)
+    shared_at = forms.DateTimeField(
+        label="When shared",
+        required=False,
+        widget=DATETIME_WIDGET,
+        help_text="Leave empty for a “do not share” decision.",
+    )
+
+
+class ConsultationForm(forms.Form):
+    name = forms.CharField(max_length=200, required=False)
+    role = forms.CharField(max_length=200, required=False)
+    advice = forms.CharField(label="Advice given", required=False, widget=_textarea(2))
+
+
+def _row_helper(*rows: Any) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*rows)
+    return helper
+
+
+RECIPIENT_HELPER = _row_helper(
+    Row(Column("name"), Column("role"), Column("organisation")),
+    Row(Column("category"), Column("channel"), Column("shared_at")),
+    Field("DELETE"),
+)
+CONSULTATION_HELPER = _row_helper(
+    Row(Column("name"), Column("role")), Field("advice"), Field("DELETE")
+)
+
+
+class RowFormSet(forms.BaseFormSet):
+    """Blank rows are ignored; "remove" ticks drop a row before saving."""
+
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this row"
+
+    def rows(self) -> list[tuple[int, dict[str, Any]]]:
+        """(form index, cleaned data) for each row that will be saved."""
+        result = []
+        for i, form in enumerate(self.forms):
+            if not form.has_changed() or form.cleaned_data.get("DELETE"):
+                continue
+            data = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+            result.append((i, data))
+        return result
+
+
+RecipientFormSet = forms.formset_factory(
+    RecipientForm, formset=RowFormSet, extra=1, can_delete=True, max_num=30, validate_max=True
+)
+ConsultationFormSet = forms.formset_factory(
+    ConsultationForm, formset=RowFormSet, extra=1, can_delete=True, max_num=30, validate_max=True
+)
+
+
+class AmendmentForm(forms.Form):
+    field = forms.ChoiceField(
+        label="Which part are you correcting?", choices=_choices(AMENDABLE_FIELDS)
+    )
+    new_text = forms.CharField(
+        label="Corrected text",
+        widget=_textarea(5),
+        help_text="The text as it should read. The original stays visible beneath it.",
+    )
+    reason = forms.CharField(
+        label="Reason for the amendment",
+        widget=_textarea(2),
+        help_text="e.g. 'Recipient's role was recorded wrongly; confirmed from the email.'",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout("field", "new_text", "reason")
+        self.helper.form_tag = False
+
+
+class ReviewForm(forms.Form):
+    reviewed_at = forms.DateTimeField(label="Reviewed at", widget=DATETIME_WIDGET)
+    what_changed = forms.CharField(
+        label="What has changed",
+        widget=_textarea(4),
+        help_text="Risk, the person's views and consent, actions completed, new information.",
+    )
+    next_review_date = forms.DateField(
+        label="Next review point", required=False, widget=DATE_WIDGET
+    )
+    next_review_what = forms.CharField(
+        label="What will be reviewed next", required=False, widget=_textarea(2)
+    )
+    no_further_review_reason = forms.CharField(
+        label="Or: why no further review is needed",
+        required=False,
+        widget=_textarea(2),
+        help_text="Only when ending reviews of this decision, e.g. the enquiry has concluded.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("reviewed_at", _local_now())
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "reviewed_at",
+            "what_changed",
+            Fieldset("Next review point", "next_review_date", "next_review_what"),
+            "no_further_review_reason",
+        )
+
+
+class RegisterFilterForm(forms.Form):
+    decision = forms.ChoiceField(choices=_choices(Decision.choices, "Any decision"), required=False)
+    consent_position = forms.ChoiceField(
+        label="Consent",
+        choices=_choices(ConsentPosition.choices, "Any consent position"),
+        required=False,
+    )
+    category = forms.ChoiceField(
+        label="Recipient category",
+        choices=_choices(RecipientCategory.choices, "Any recipient"),
+        required=False,
+    )
+    date_from = forms.DateField(label="Decided from", required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label="Decided to", required=False, widget=DATE_WIDGET)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+    def apply(self, qs: Any) -> Any:
+        data = self.cleaned_data
+        if data.get("decision"):
+            qs = qs.filter(decision=data["decision"])
+        if data.get("consent_position"):
+            qs = qs.filter(consent_position=data["consent_position"])
+        if data.get("category"):
+            qs = qs.filter(recipients__category=data["category"]).distinct()
+        if data.get("date_from"):
+            qs = qs.filter(decided_at__date__gte=data["date_from"])
+        if data.get("date_to"):
+            qs = qs.filter(decided_at__date__lte=data["date_to"])
+        return qs
+
+
+class ReviewsDueFilterForm(forms.Form):
+    WINDOWS = [
+        ("", "All open review points"),
+        ("overdue", "Overdue only"),
+        ("14", "Overdue or due within 14 days"),
+    ]
+    window = forms.ChoiceField(label="Show", choices=WINDOWS, required=False)

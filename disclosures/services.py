@@ -1,0 +1,544 @@
+"""Every write to disclosure decisions goes through here: atomic, validated,
+audited (the models are registered with auditlog in ``apps.py``).
+
+Validation errors are ``ValidationError({field: [messages]})`` with the field
+names of ``record_disclosure``'s keywords, so callers can put them on their own
+forms. Errors about one recipient or consultation row use the key
+``"recipients.<index>.<field>"`` / ``"consultations.<index>.<field>"``
+(index from 0, in the order given). All errors are collected and raised
+together: the author sees every problem at once, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from disclosures import quality
+from disclosures.models import (
+    AMENDABLE_FIELDS,
+    CONSENT_REASONS_FOR,
+    Channel,
+    ConsentPosition,
+    ConsentReason,
+    Consultation,
+    Decision,
+    DecisionAmendment,
+    DecisionReview,
+    DisclosureDecision,
+    LawfulBasis,
+    Purpose,
+    QualityFinding,
+    Recipient,
+    RecipientCategory,
+    SpecialCondition,
+)
+from incidents.models import Incident
+from organisations import access
+
+# Clocks differ a little between a laptop and the server.
+CLOCK_GRACE = timedelta(minutes=5)
+
+
+class QualityWarnings(Exception):
+    """The record is valid but has record-quality findings the author has not
+    confirmed. Nothing was saved; show ``findings`` and ask them to improve the
+    record or confirm (call again with ``quality_acknowledged=True``)."""
+
+    def __init__(self, findings: list[quality.Finding]) -> None:
+        super().__init__(f"{len(findings)} record-quality warning(s)")
+        self.findings = findings
+        self.fingerprint = quality.fingerprint(findings)
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def _clean(value: Any) -> str:
+    return str(value or "").strip()
+
+
+def _local_date(value: datetime) -> date:
+    return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+
+
+def _validate_rows(
+    rows: Iterable[Mapping[str, Any]],
+    prefix: str,
+    required: dict[str, str],
+    choices: dict[str, tuple[list[str], str]],
+    errors: _Errors,
+) -> list[dict[str, Any]]:
+    cleaned = []
+    for i, row in enumerate(rows):
+        data = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items()}
+        for field, message in required.items():
+            if not data.get(field):
+                errors.add(f"{prefix}.{i}.{field}", message)
+        for field, (allowed, message) in choices.items():
+            if data.get(field) and data[field] not in allowed:
+                errors.add(f"{prefix}.{i}.{field}", message)
+        cleaned.append(data)
+    return cleaned
+
+
+def validate_decision(values: Mapping[str, Any]) -> None:
+    """The rules of the law and the seeds. Raises one ValidationError listing
+    every problem. ``values`` uses ``record_disclosure``'s keyword names."""
+    e = _Errors()
+    decision = values.get("decision")
+    if decision not in Decision.values:
+        e.add("decision", "Choose whether information is shared, partly shared or not shared.")
+    shares = decision in (Decision.SHARE, Decision.SHARE_PART)
+    now = timezone.now()
+
+    decided_at = values.get("decided_at")
+    if not decided_at:
+        e.add("decided_at", "Enter when the decision was made.")
+    elif decided_at > now + CLOCK_GRACE:
+        e.add("decided_at", "The decision cannot have been made in the future.")
+
+    recipients = _validate_rows(
+        values.get("recipients") or [],
+        "recipients",
+        required={
+            "name": "Give the recipient's name.",
+            "role": "Give the recipient's role.",
+            "organisation": "Give the recipient's organisation.",
+            "category": "Choose the kind of recipient.",
+            "channel": "Choose how it was shared.",
+        },
+        choices={
+            "category": (RecipientCategory.values, "Choose a recipient category from the list."),
+            "channel": (Channel.values, "Choose a channel from the list."),
+        },
+        errors=e,
+    )
+    for i, row in enumerate(recipients):
+        shared_at = row.get("shared_at")
+        if shares and not shared_at:
+            e.add(f"recipients.{i}.shared_at", "Enter when it was shared with this recipient.")
+        elif decision == Decision.DO_NOT_SHARE and shared_at:
+            e.add(
+                f"recipients.{i}.shared_at",
+                "Nothing was shared in a “do not share” decision: leave “when shared” empty.",
+            )
+        elif shared_at and shared_at > now + CLOCK_GRACE:
+            e.add(f"recipients.{i}.shared_at", "When shared cannot be in the future.")
+    _validate_rows(
+        values.get("consultations") or [],
+        "consultations",
+        required={
+            "name": "Give the name of the person consulted.",
+            "role": "Give their role.",
+            "advice": "Record the advice they gave.",
+        },
+        choices={},
+        errors=e,
+    )
+
+    if shares:
+        if not recipients:
+            e.add("recipients", "Name at least one recipient: who received the information.")
+        if not _clean(values.get("what_shared")):
+            e.add("what_shared", "Record exactly what was shared (facts only).")
+        if not _clean(values.get("proportionality")):
+            e.add(
+                "proportionality",
+                "Explain why the amount shared was the minimum necessary.",
+            )
+        if values.get("lawful_basis") not in LawfulBasis.values:
+            e.add("lawful_basis", "Choose the lawful basis for sharing (UK GDPR Art. 6).")
+        if values.get("special_condition") not in SpecialCondition.values:
+            e.add(
+                "special_condition",
+                "Choose the condition for special-category data (Art. 9 / DPA 2018 Sch. 1), "
+                "or say none was shared.",
+            )
+    if decision == Decision.SHARE_PART and not _clean(values.get("what_withheld")):
+        e.add("what_withheld", "Record what was withheld and why.")
+    if decision == Decision.DO_NOT_SHARE:
+        if _clean(values.get("what_shared")):
+            e.add(
+                "what_shared",
+                "Nothing is shared in a “do not share” decision. Describe the information "
+                "considered under “what was withheld”.",
+            )
+        if not _clean(values.get("what_withheld")):
+            e.add("what_withheld", "Record what information was considered and not shared.")
+
+    if values.get("purpose") not in Purpose.values:
+        e.add("purpose", "Choose the purpose of the decision.")
+    if not _clean(values.get("reasoning")):
+        e.add("reasoning", "Explain the reasoning so that a reviewer can follow the judgement.")
+
+    position = values.get("consent_position")
+    reason = values.get("consent_reason") or ""
+    if position not in ConsentPosition.values:
+        e.add("consent_position", "Choose the consent position.")
+    elif position in CONSENT_REASONS_FOR:
+        allowed = CONSENT_REASONS_FOR[ConsentPosition(position)]
+        label = ConsentPosition(position).label.lower()
+        if not reason:
+            e.add("consent_reason", f"{ConsentPosition(position).label}: choose the reason.")
+        elif reason not in allowed:
+            e.add(
+                "consent_reason",
+                f"“{ConsentReason(reason).label if reason in ConsentReason.values else reason}” "
+                f"is not a reason for {label}.",
+            )
+        if not _clean(values.get("consent_reason_detail")):
+            e.add(
+                "consent_reason_detail",
+                f"Explain, for this person, why {label.replace('consent ', 'consent was ')}.",
+            )
+    elif reason:
+        e.add(
+            "consent_reason",
+            "A reason is only recorded when consent was not sought or not possible.",
+        )
+
+    if position == ConsentPosition.REFUSED:
+        if not _clean(values.get("consent_discussion")):
+            e.add(
+                "consent_discussion",
+                "Consent was refused: record what was discussed with the person.",
+            )
+        if not _clean(values.get("understanding_checked")):
+            e.add(
+                "understanding_checked",
+                "Consent was refused: record how you checked the person understood.",
+            )
+    override_by = _clean(values.get("override_authorised_by"))
+    override_reason = _clean(values.get("override_reason"))
+    if position == ConsentPosition.REFUSED and shares:
+        if not override_by:
+            e.add(
+                "override_authorised_by",
+                "Sharing despite a refusal: record who authorised overriding it.",
+            )
+        if not override_reason:
+            e.add("override_reason", "Sharing despite a refusal: record why it was overridden.")
+    elif override_by or override_reason:
+        field = "override_authorised_by" if override_by else "override_reason"
+        e.add(
+            field,
+            "An override is recorded only when information is shared although consent was refused.",
+        )
+
+    if not _clean(values.get("outcome")):
+        e.add("outcome", "Record the outcome: the actions agreed.")
+    review_date = values.get("review_date")
+    if not review_date:
+        e.add("review_date", "Every decision needs a review point: choose a date.")
+    elif decided_at and review_date < _local_date(decided_at):
+        e.add("review_date", "The review point cannot be before the decision.")
+    if not _clean(values.get("review_what")):
+        e.add("review_what", "Say what will be reviewed at the review point.")
+    sha = _clean(values.get("shared_file_sha256"))
+    if sha and (len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha.lower())):
+        e.add("shared_file_sha256", "A SHA-256 is 64 hexadecimal characters.")
+    e.raise_if_any()
+
+
+TEXT_FIELDS = [
+    "what_shared",
+    "what_withheld",
+    "reasoning",
+    "consent_reason_detail",
+    "consent_discussion",
+    "understanding_checked",
+    "override_authorised_by",
+    "override_reason",
+    "proportionality",
+    "confidentiality_measures",
+    "retaliation_risk",
+    "safe_contact",
+    "dissenting_views",
+    "outcome",
+    "review_what",
+    "shared_file_name",
+    "shared_file_sha256",
+]
+
+
+@transaction.atomic
+def record_disclosure(
+    *,
+    actor: Any,
+    incident: Incident,
+    decision: str,
+    decided_at: datetime,
+    purpose: str,
+    reasoning: str,
+    consent_position: str,
+    outcome: str,
+    review_date: date,
+    review_what: str,
+    what_shared: str = "",
+    what_withheld: str = "",
+    recipients: Iterable[Mapping[str, Any]] = (),
+    consultations: Iterable[Mapping[str, Any]] = (),
+    lawful_basis: str = "",
+    special_condition: str = "",
+    consent_reason: str = "",
+    consent_reason_detail: str = "",
+    consent_discussion: str = "",
+    understanding_checked: str = "",
+    override_authorised_by: str = "",
+    override_reason: str = "",
+    proportionality: str = "",
+    confidentiality_measures: str = "",
+    retaliation_risk: str = "",
+    safe_contact: str = "",
+    dissenting_views: str = "",
+    decided_by: Any = None,
+    shared_file_name: str = "",
+    shared_file_sha256: str = "",
+    quality_acknowledged: bool = False,
+) -> DisclosureDecision:
+    """Record one disclosure decision (including a decision *not* to share).
+
+    Keyword arguments (values from ``disclosures.models`` choices):
+
+    - ``decision``: ``Decision`` — share / share_part / do_not_share.
+    - ``decided_at``: aware datetime, not in the future; ``decided_by``: the
+      user who made the decision (defaults to ``actor``, must be a manager or
+      lead in the same organisation).
+    - ``what_shared`` (facts only) — required when sharing, empty when not;
+      ``what_withheld`` — required for share_part and do_not_share.
+    - ``recipients``: list of dicts with ``name``, ``role``, ``organisation``,
+      ``category`` (``RecipientCategory``), ``channel`` (``Channel``) and
+      ``shared_at`` (aware datetime; required when sharing, ``None`` for a
+      do_not_share decision, where rows name who was considered). At least one
+      when sharing.
+    - ``purpose`` (``Purpose``) and ``reasoning`` (prose) — always required.
+    - ``lawful_basis`` (``LawfulBasis``, UK GDPR Art. 6) and
+      ``special_condition`` (``SpecialCondition``; ``"none"`` when no
+      special-category data) — required when sharing.
+    - ``consent_position`` (``ConsentPosition``). not_sought / not_possible need
+      ``consent_reason`` (``ConsentReason``, see ``CONSENT_REASONS_FOR``) and
+      ``consent_reason_detail``. refused needs ``consent_discussion`` and
+      ``understanding_checked``; sharing despite a refusal also needs
+      ``override_authorised_by`` (name and role) and ``override_reason``.
+    - ``proportionality`` — required when sharing.
+    - harm minimisation: ``confidentiality_measures``, ``retaliation_risk``,
+      ``safe_contact`` (optional; a quality warning when sharing without any).
+    - ``consultations``: list of dicts with ``name``, ``role``, ``advice``;
+      ``dissenting_views``.
+    - ``outcome`` (actions agreed), ``review_date`` (date, not before the
+      decision) and ``review_what`` — always required.
+    - ``shared_file_name`` / ``shared_file_sha256``: when the thing shared is a
+      file (e.g. an exported PDF), its name and SHA-256 hex digest.
+    - ``quality_acknowledged``: when False and ``disclosures.quality.check``
+      finds weaknesses, ``QualityWarnings`` is raised and nothing is saved.
+      When True, the findings are saved with the decision for audits.
+
+    Raises ``PermissionDenied`` when the actor may not record on the incident,
+    ``ValidationError({field: [...]})`` for invalid input, ``QualityWarnings``
+    as above. Returns the saved ``DisclosureDecision``.
+    """
+    if not access.can_record_decision(actor, incident):
+        raise PermissionDenied("You cannot record disclosure decisions on this incident.")
+    if decided_by is None:
+        decided_by = actor
+    values: dict[str, Any] = {
+        "decision": decision,
+        "decided_at": decided_at,
+        "purpose": purpose,
+        "reasoning": reasoning,
+        "consent_position": consent_position,
+        "outcome": outcome,
+        "review_date": review_date,
+        "review_what": review_what,
+        "what_shared": what_shared,
+        "what_withheld": what_withheld,
+        "recipients": [dict(r) for r in recipients],
+        "consultations": [dict(c) for c in consultations],
+        "lawful_basis": lawful_basis,
+        "special_condition": special_condition,
+        "consent_reason": consent_reason,
+        "consent_reason_detail": consent_reason_detail,
+        "consent_discussion": consent_discussion,
+        "understanding_checked": understanding_checked,
+        "override_authorised_by": override_authorised_by,
+        "override_reason": override_reason,
+        "proportionality": proportionality,
+        "confidentiality_measures": confidentiality_measures,
+        "retaliation_risk": retaliation_risk,
+        "safe_contact": safe_contact,
+        "dissenting_views": dissenting_views,
+        "shared_file_name": shared_file_name,
+        "shared_file_sha256": shared_file_sha256,
+    }
+    validate_decision(values)
+    if not access.decision_deciders(actor).filter(user=decided_by).exists():
+        raise ValidationError(
+            {"decided_by": "Name a manager or safeguarding lead of your organisation."}
+        )
+
+    findings = quality.check(values, risk_level=incident.risk_level)
+    if findings and not quality_acknowledged:
+        raise QualityWarnings(findings)
+
+    # Serialise numbering per incident.
+    Incident.objects.select_for_update().filter(pk=incident.pk).first()
+    last = DisclosureDecision.objects.filter(incident=incident).aggregate(n=Max("number"))["n"]
+    org_id = incident.organisation_id
+    record = DisclosureDecision(
+        organisation_id=org_id,
+        incident=incident,
+        number=(last or 0) + 1,
+        decision=decision,
+        decided_by=decided_by,
+        decided_at=decided_at,
+        purpose=purpose,
+        lawful_basis=lawful_basis or "",
+        special_condition=special_condition or "",
+        consent_position=consent_position,
+        consent_reason=consent_reason or "",
+        review_date=review_date,
+        quality_acknowledged=bool(findings),
+        recorded_by=actor,
+        **{name: _clean(values[name]) for name in [*TEXT_FIELDS, "reasoning", "outcome"]},
+    )
+    record.shared_file_sha256 = record.shared_file_sha256.lower()
+    record.full_clean(exclude=["number"])
+    record.save()
+    for row in values["recipients"]:
+        Recipient.objects.create(
+            organisation_id=org_id,
+            decision=record,
+            name=row["name"],
+            role=row["role"],
+            recipient_organisation=row["organisation"],
+            category=row["category"],
+            channel=row["channel"],
+            shared_at=row.get("shared_at") or None,
+        )
+    for row in values["consultations"]:
+        Consultation.objects.create(
+            organisation_id=org_id,
+            decision=record,
+            name=row["name"],
+            role=row["role"],
+            advice=row["advice"],
+        )
+    for finding in findings:
+        QualityFinding.objects.create(
+            organisation_id=org_id,
+            decision=record,
+            code=finding.code,
+            field=finding.field,
+            message=finding.message,
+            excerpt=finding.excerpt[:200],
+        )
+    return record
+
+
+AMENDABLE = dict(AMENDABLE_FIELDS)
+
+
+@transaction.atomic
+def amend_decision(
+    *, actor: Any, decision: DisclosureDecision, field: str, reason: str, new_text: str
+) -> DecisionAmendment:
+    """Correct one field of a saved decision. The original stays visible."""
+    if not access.can_record_decision(actor, decision.incident):
+        raise PermissionDenied
+    e = _Errors()
+    if field not in AMENDABLE:
+        e.add("field", "Choose the part of the decision you are correcting.")
+    if not _clean(reason):
+        e.add("reason", "Say why the decision record is being corrected.")
+    if not _clean(new_text):
+        e.add("new_text", "Enter the corrected text.")
+    e.raise_if_any()
+    amendment = DecisionAmendment(
+        organisation_id=decision.organisation_id,
+        decision=decision,
+        field=field,
+        reason=_clean(reason),
+        new_text=_clean(new_text),
+        author=actor,
+    )
+    amendment.full_clean()
+    amendment.save()
+    return amendment
+
+
+@transaction.atomic
+def record_review(
+    *,
+    actor: Any,
+    decision: DisclosureDecision,
+    reviewed_at: datetime,
+    what_changed: str,
+    next_review_date: date | None = None,
+    next_review_what: str = "",
+    no_further_review_reason: str = "",
+) -> DecisionReview:
+    """Record a review against the decision's current review point and set the
+    next one — or end reviewing, with the reason."""
+    if not access.can_record_decision(actor, decision.incident):
+        raise PermissionDenied
+    # Lock the decision so two reviews of the same point queue up.
+    DisclosureDecision.objects.select_for_update().filter(pk=decision.pk).first()
+    current: Any = DisclosureDecision.objects.with_review_point().get(pk=decision.pk)
+    if current.current_review_date is None:
+        raise ValidationError("Reviewing of this decision has ended; there is no review point.")
+    e = _Errors()
+    now = timezone.now()
+    if not reviewed_at:
+        e.add("reviewed_at", "Enter when the review took place.")
+    elif reviewed_at > now + CLOCK_GRACE:
+        e.add("reviewed_at", "The review cannot have taken place in the future.")
+    elif reviewed_at < decision.decided_at:
+        e.add("reviewed_at", "The review cannot be before the decision was made.")
+    if not _clean(what_changed):
+        e.add("what_changed", "Record what has changed since the decision or last review.")
+    if next_review_date:
+        if not _clean(next_review_what):
+            e.add("next_review_what", "Say what will be reviewed at the next review point.")
+        if reviewed_at and next_review_date <= _local_date(reviewed_at):
+            e.add("next_review_date", "The next review point must be after this review.")
+        if _clean(no_further_review_reason):
+            e.add(
+                "no_further_review_reason",
+                "Either set a next review point or end reviewing, not both.",
+            )
+    elif not _clean(no_further_review_reason):
+        e.add(
+            "next_review_date",
+            "Set the next review point, or explain why no further review is needed.",
+        )
+    e.raise_if_any()
+    review = DecisionReview(
+        organisation_id=decision.organisation_id,
+        decision=decision,
+        review_point_date=current.current_review_date,
+        reviewed_by=actor,
+        reviewed_at=reviewed_at,
+        what_changed=_clean(what_changed),
+        next_review_date=next_review_date,
+        next_review_what=_clean(next_review_what) if next_review_date else "",
+        no_further_review_reason="" if next_review_date else _clean(no_further_review_reason),
+    )
+    review.full_clean()
+    review.save()
+    return review

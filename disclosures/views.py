@@ -1,0 +1,438 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from disclosures import services
+from disclosures.forms import (
+    CONSULTATION_HELPER,
+    RECIPIENT_HELPER,
+    AmendmentForm,
+    ConsultationFormSet,
+    DecisionForm,
+    RecipientFormSet,
+    RegisterFilterForm,
+    ReviewForm,
+    ReviewsDueFilterForm,
+    quiet,
+)
+from disclosures.models import AMENDABLE_FIELDS, DisclosureDecision
+from organisations import access
+from organisations.audit import log_access
+
+PAGE_SIZE = 25
+ROW_SETS = {"recipients": "add_recipient", "consultations": "add_consultation"}
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _require_reader(request: HttpRequest) -> None:
+    membership = access.require_membership(request.user)
+    if membership.role not in access.INCIDENT_READERS:
+        raise Http404
+
+
+# --- Registers ---------------------------------------------------------------
+
+
+def incident_log(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for(request.user, pk)
+    log_access(incident, view="disclosure_log")
+    decisions = (
+        access.visible_decisions(request.user)
+        .filter(incident=incident)
+        .with_review_point()
+        .select_related("decided_by")
+        .prefetch_related("recipients", "quality_findings")
+        .order_by("-decided_at", "-pk")
+    )
+    page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "disclosures/incident_log.html",
+        {
+            "incident": incident,
+            "page": page,
+            "query": "",
+            "today": timezone.localdate(),
+            "can_record": access.can_record_decision(request.user, incident),
+        },
+    )
+
+
+def person_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every decision about one adult at risk, across incidents: who received
+    what, when and why. The answer to a subject access request about disclosures."""
+    person = access.get_person_for(request.user, pk)
+    log_access(person, view="disclosure_register")
+    form = RegisterFilterForm(request.GET or None)
+    qs = access.visible_decisions(request.user).concerning(person)
+    if form.is_bound and form.is_valid():
+        qs = form.apply(qs)
+    qs = (
+        qs.select_related("incident", "decided_by")
+        .prefetch_related("recipients")
+        .order_by("-decided_at", "-pk")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "disclosures/person_register.html",
+        {
+            "person": person,
+            "form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+        },
+    )
+
+
+def reviews_due(request: HttpRequest) -> HttpResponse:
+    membership = access.require_membership(request.user)
+    if membership.role not in access.INCIDENT_WRITERS:
+        raise Http404
+    form = ReviewsDueFilterForm(request.GET or None)
+    today = timezone.localdate()
+    qs = access.decisions_for_review(request.user).review_open()
+    window = form.cleaned_data.get("window") if form.is_valid() else ""
+    if window == "overdue":
+        qs = qs.filter(Q(current_review_date__lt=today))
+    elif window == "14":
+        qs = qs.filter(Q(current_review_date__lte=today + timedelta(days=14)))
+    qs = qs.select_related("incident", "incident__service", "decided_by").order_by(
+        "current_review_date", "incident__reference", "number"
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    overdue_count = (
+        access.decisions_for_review(request.user)
+        .review_open()
+        .filter(Q(current_review_date__lt=today))
+        .count()
+    )
+    return render(
+        request,
+        "disclosures/reviews_due.html",
+        {
+            "form": form,
+            "page": page,
+            "today": today,
+            "overdue_count": overdue_count,
+            "query": _query_without_page(request),
+            "scope": "the whole organisation" if membership.is_lead else "your services",
+        },
+    )
+
+
+# --- Recording ---------------------------------------------------------------
+
+
+def _formsets(data: Any = None) -> dict[str, Any]:
+    return {
+        "recipients": RecipientFormSet(data, prefix="recipients"),
+        "consultations": ConsultationFormSet(data, prefix="consultations"),
+    }
+
+
+def _apply_errors(
+    exc: ValidationError, form: Any, formsets: dict[str, Any], rows: dict[str, list[int]]
+) -> None:
+    """Put the service's errors on the form, the right row, or the row set."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for key, errors in exc.message_dict.items():
+        prefix, _, rest = key.partition(".")
+        if prefix in formsets and rest:
+            index, _, field = rest.partition(".")
+            row_form = formsets[prefix].forms[rows[prefix][int(index)]]
+            row_form.add_error(field if field in row_form.fields else None, errors)
+        elif prefix in formsets:
+            formsets[prefix].non_form_errors().extend(errors)
+        else:
+            form.add_error(key if key in form.fields else None, errors)
+
+
+def _error_summary(form: Any, formsets: dict[str, Any]) -> list[tuple[str, str]]:
+    """(message, anchor) for the role=alert summary at the top of the form."""
+    summary: list[tuple[str, str]] = []
+    for name, errors in form.errors.items():
+        anchor = f"#id_{name}" if name in form.fields else "#decision-form"
+        if name in ("decision", "consent_position"):
+            anchor = f"#id_{name}_0"
+        label = form.fields[name].label if name in form.fields else ""
+        summary.extend((f"{label}: {e}" if label else str(e), anchor) for e in errors)
+    for prefix, formset in formsets.items():
+        noun = "Recipient" if prefix == "recipients" else "Person consulted"
+        summary.extend((str(e), f"#{prefix}") for e in formset.non_form_errors())
+        for i, row in enumerate(formset.forms):
+            for name, errors in row.errors.items():
+                anchor = f"#id_{prefix}-{i}-{name}" if name in row.fields else f"#{prefix}"
+                summary.extend((f"{noun} {i + 1}: {e}", anchor) for e in errors)
+    return summary
+
+
+def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for(request.user, pk)
+    if not access.can_record_decision(request.user, incident):
+        raise Http404
+    warnings: list[Any] = []
+    warnings_fingerprint = ""
+    focus_field = ""
+    if request.method != "POST":
+        form = DecisionForm(user=request.user)
+        formsets = _formsets()
+    else:
+        data = request.POST.copy()
+        added = next((p for p, button in ROW_SETS.items() if button in data), None)
+        if added:
+            # "Add another …": one more empty row, input kept, no validation yet.
+            key = f"{added}-TOTAL_FORMS"
+            try:
+                data[key] = str(min(int(data.get(key, "1")) + 1, 30))
+            except ValueError:
+                data[key] = "1"
+        form = DecisionForm(data, user=request.user)
+        formsets = _formsets(data)
+        if added:
+            quiet(form)
+            for formset in formsets.values():
+                quiet(formset)
+            focus_field = f"id_{added}-{len(formsets[added].forms) - 1}-name"
+        else:
+            valid = form.is_valid()
+            valid = all([fs.is_valid() for fs in formsets.values()]) and valid
+            if valid:
+                decision, warnings, warnings_fingerprint = _save(request, incident, form, formsets)
+                if decision is not None:
+                    messages.success(
+                        request,
+                        f"Decision {decision.number} recorded on {incident.reference}.",
+                    )
+                    return redirect("disclosures:detail", pk=decision.pk)
+    return render(
+        request,
+        "disclosures/form.html",
+        {
+            "incident": incident,
+            "form": form,
+            "recipients": formsets["recipients"],
+            "consultations": formsets["consultations"],
+            "recipient_helper": RECIPIENT_HELPER,
+            "consultation_helper": CONSULTATION_HELPER,
+            "errors": _error_summary(form, formsets) if form.is_bound and not warnings else [],
+            "warnings": warnings,
+            "warnings_fingerprint": warnings_fingerprint,
+            "focus_field": focus_field,
+        },
+    )
+
+
+def _save(
+    request: HttpRequest, incident: Any, form: Any, formsets: dict[str, Any]
+) -> tuple[DisclosureDecision | None, list[Any], str]:
+    rows = {prefix: fs.rows() for prefix, fs in formsets.items()}
+    kwargs = {
+        **form.service_kwargs(),
+        "recipients": [r for _, r in rows["recipients"]],
+        "consultations": [c for _, c in rows["consultations"]],
+    }
+    confirmed = request.POST.get("quality_fingerprint", "") if "confirm" in request.POST else ""
+    row_index = {prefix: [i for i, _ in r] for prefix, r in rows.items()}
+    try:
+        try:
+            return (
+                services.record_disclosure(actor=request.user, incident=incident, **kwargs),
+                [],
+                "",
+            )
+        except services.QualityWarnings as exc:
+            if not confirmed or confirmed != exc.fingerprint:
+                # Nothing saved: show the warnings; the author improves or confirms.
+                return None, exc.findings, exc.fingerprint
+        return (
+            services.record_disclosure(
+                actor=request.user, incident=incident, quality_acknowledged=True, **kwargs
+            ),
+            [],
+            "",
+        )
+    except ValidationError as exc:
+        _apply_errors(exc, form, formsets, row_index)
+        return None, [], ""
+
+
+def _amendments_by_field(decision: DisclosureDecision) -> dict[str, list[Any]]:
+    by_field: dict[str, list[Any]] = defaultdict(list)
+    for amendment in decision.amendments.select_related("author"):
+        by_field[amendment.field].append(amendment)
+    return dict(by_field)
+
+
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = access.get_decision_for(request.user, pk)
+    log_access(decision, view="disclosure_decision")
+    annotated: Any = DisclosureDecision.objects.with_review_point().get(pk=decision.pk)
+    amendments = _amendments_by_field(decision)
+    d = decision
+
+    def text(name: str, label: str, empty: str = "Not recorded.") -> dict[str, Any]:
+        return {
+            "name": name,
+            "label": label,
+            "value": getattr(d, name),
+            "empty": empty,
+            "amendments": amendments.get(name, []),
+        }
+
+    def choice(label: str, value: str, empty: str = "Not recorded.") -> dict[str, Any]:
+        return {"label": label, "value": value, "empty": empty, "amendments": []}
+
+    sections = [
+        (
+            "What was shared",
+            [
+                text("what_shared", "What was shared (facts only)", "Nothing was shared."),
+                text("what_withheld", "What was withheld, and why", "Nothing was withheld."),
+            ],
+        ),
+        (
+            "Why: reasoning and lawful basis",
+            [
+                choice("Purpose", d.get_purpose_display()),
+                text("reasoning", "Reasoning"),
+                choice("Lawful basis (UK GDPR Art. 6)", d.get_lawful_basis_display()),
+                choice(
+                    "Special-category condition (Art. 9 / DPA 2018 Sch. 1)",
+                    d.get_special_condition_display(),
+                ),
+                text("proportionality", "Why this is the minimum necessary"),
+            ],
+        ),
+        (
+            "Consent",
+            [
+                choice("Consent position", d.get_consent_position_display()),
+                choice("Reason", d.get_consent_reason_display(), "—"),
+                text("consent_reason_detail", "The reason, for this person now", "—"),
+                text("consent_discussion", "What was discussed with the person"),
+                text("understanding_checked", "How understanding was checked"),
+                text("override_authorised_by", "Who authorised overriding the refusal", "—"),
+                text("override_reason", "Why the refusal was overridden", "—"),
+            ],
+        ),
+        (
+            "Minimising harm",
+            [
+                text("confidentiality_measures", "How confidentiality was protected"),
+                text("retaliation_risk", "Retaliation risk and how it is managed"),
+                text("safe_contact", "Safe-contact arrangements"),
+            ],
+        ),
+        (
+            "Outcome and review point",
+            [
+                text("outcome", "Outcome: actions agreed"),
+                choice("Review point", d.review_date.strftime("%-d %b %Y")),
+                text("review_what", "What will be reviewed"),
+            ],
+        ),
+    ]
+    can_record = access.can_record_decision(request.user, decision.incident)
+    return render(
+        request,
+        "disclosures/detail.html",
+        {
+            "decision": decision,
+            "incident": decision.incident,
+            "sections": sections,
+            "recipients": decision.recipients.all(),
+            "consultations": decision.consultations.all(),
+            "dissent": text("dissenting_views", "Dissenting views", "None recorded."),
+            "recipient_amendments": amendments.get("recipients", []),
+            "consultation_amendments": amendments.get("consultations", []),
+            "reviews": decision.reviews.select_related("reviewed_by"),
+            "findings": decision.quality_findings.all(),
+            "current_review_date": annotated.current_review_date,
+            "current_review_what": annotated.current_review_what,
+            "today": timezone.localdate(),
+            "can_record": can_record,
+        },
+    )
+
+
+def decision_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = access.get_decision_for(request.user, pk)
+    if not access.can_record_decision(request.user, decision.incident):
+        raise Http404
+    field = request.GET.get("field", "")
+    initial: dict[str, Any] = {}
+    if field in dict(AMENDABLE_FIELDS):
+        latest = decision.amendments.filter(field=field).order_by("-created_at", "-pk").first()
+        initial = {
+            "field": field,
+            "new_text": latest.new_text if latest else getattr(decision, field, ""),
+        }
+    form = AmendmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amend_decision(actor=request.user, decision=decision, **form.cleaned_data)
+        except ValidationError as exc:
+            for key, errors in exc.message_dict.items():
+                form.add_error(key if key in form.fields else None, errors)
+        else:
+            messages.success(request, "Amendment saved. The original text remains visible.")
+            return redirect("disclosures:detail", pk=decision.pk)
+    return render(
+        request,
+        "disclosures/amend_form.html",
+        {"form": form, "decision": decision, "incident": decision.incident},
+    )
+
+
+def review_create(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = access.get_decision_for(request.user, pk)
+    if not access.can_record_decision(request.user, decision.incident):
+        raise Http404
+    annotated: Any = DisclosureDecision.objects.with_review_point().get(pk=decision.pk)
+    if annotated.current_review_date is None:
+        messages.info(request, "Reviewing of this decision has ended.")
+        return redirect("disclosures:detail", pk=decision.pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_review(actor=request.user, decision=decision, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for key, errors in exc.message_dict.items():
+                    form.add_error(key if key in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, "Review recorded.")
+            return redirect("disclosures:detail", pk=decision.pk)
+    return render(
+        request,
+        "disclosures/review_form.html",
+        {
+            "form": form,
+            "decision": decision,
+            "incident": decision.incident,
+            "current_review_date": annotated.current_review_date,
+            "current_review_what": annotated.current_review_what,
+            "today": timezone.localdate(),
+        },
+    )

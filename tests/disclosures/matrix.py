@@ -1,0 +1,73 @@
+"""Who may open each disclosure page. A decision is visible exactly when its
+incident is; recording is for managers of the service and leads."""
+
+from tests.matrix import NOT_FOUND, OK, Case, roles
+
+READERS = roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK)
+WRITERS = roles(NOT_FOUND, manager=OK, lead=OK)
+LEAD_ONLY = roles(NOT_FOUND, lead=OK)
+OUTSIDER_ONLY = roles(NOT_FOUND, outsider=OK)
+
+
+def _decision(w, key, actor):
+    from tests.disclosures.factories import make_decision
+
+    return make_decision(w.users[actor], w.objects[key])
+
+
+def incident(w):
+    return {"pk": w.objects["incident"].pk}
+
+
+def restricted(w):
+    return {"pk": w.objects["restricted"].pk}
+
+
+def other(w):
+    return {"pk": w.objects["other_incident"].pk}
+
+
+def decision(w):
+    return {"pk": _decision(w, "incident", "manager").pk}
+
+
+def restricted_decision(w):
+    return {"pk": _decision(w, "restricted", "lead").pk}
+
+
+def other_decision(w):
+    return {"pk": _decision(w, "other_incident", "outsider").pk}
+
+
+def person(w):
+    return {"pk": w.objects["incident"].people.first().pk}
+
+
+def other_person(w):
+    return {"pk": w.objects["other_incident"].people.first().pk}
+
+
+CASES = [
+    Case("disclosures:incident_log", incident, READERS),
+    Case("disclosures:incident_log", restricted, LEAD_ONLY, label="restricted"),
+    Case("disclosures:incident_log", other, OUTSIDER_ONLY, label="other organisation"),
+    Case("disclosures:create", incident, WRITERS),
+    Case("disclosures:create", incident, WRITERS, method="post", label="empty form"),
+    Case("disclosures:create", restricted, LEAD_ONLY, label="restricted"),
+    Case("disclosures:create", other, OUTSIDER_ONLY, label="other organisation"),
+    Case("disclosures:detail", decision, READERS),
+    Case("disclosures:detail", restricted_decision, LEAD_ONLY, label="restricted"),
+    Case("disclosures:detail", other_decision, OUTSIDER_ONLY, label="other organisation"),
+    Case("disclosures:amend", decision, WRITERS),
+    Case("disclosures:amend", other_decision, OUTSIDER_ONLY, label="other organisation"),
+    Case("disclosures:review", decision, WRITERS),
+    Case("disclosures:review", decision, WRITERS, method="post", label="empty form"),
+    Case("disclosures:review", other_decision, OUTSIDER_ONLY, label="other organisation"),
+    Case("disclosures:person_register", person, READERS),
+    Case("disclosures:person_register", other_person, OUTSIDER_ONLY, label="other organisation"),
+    # Managers see their services' review points, leads the organisation's.
+    Case(
+        "disclosures:reviews_due",
+        expect=roles(NOT_FOUND, manager=OK, manager_dom=OK, lead=OK, outsider=OK),
+    ),
+]
