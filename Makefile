@@ -66,3 +66,10 @@ backup: $(STAMP)
 restore: $(STAMP)
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/<name>.dump" >&2; exit 2; }
 	$(PY) manage.py restore_database "$(FILE)"
+
+## Benchmark at scale: builds (or reuses) its own database of BENCH_INCIDENTS incidents,
+## prints a table and writes bench/results/latest.json. BENCH_FAST=1: short smoke run.
+BENCH_INCIDENTS ?= 100000
+.PHONY: bench
+bench: $(STAMP)
+	$(PY) -m bench.run --incidents $(BENCH_INCIDENTS) $(if $(BENCH_FAST),--fast,)

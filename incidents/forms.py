@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -147,6 +147,10 @@ class IncidentForm(forms.Form):
         return data
 
 
+def _start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 class IncidentFilterForm(forms.Form):
     q = forms.CharField(label="Reference or person", required=False, max_length=100)
     service = forms.ModelChoiceField(
@@ -184,10 +188,12 @@ class IncidentFilterForm(forms.Form):
             qs = qs.filter(categories__contains=[data["category"]])
         if data.get("risk"):
             qs = qs.filter(risk_level=data["risk"])
+        # Whole local days as a timestamp range, so the index on
+        # (organisation, became_aware_at) serves it (``__date`` would not).
         if data.get("date_from"):
-            qs = qs.filter(became_aware_at__date__gte=data["date_from"])
+            qs = qs.filter(became_aware_at__gte=_start_of_day(data["date_from"]))
         if data.get("date_to"):
-            qs = qs.filter(became_aware_at__date__lte=data["date_to"])
+            qs = qs.filter(became_aware_at__lt=_start_of_day(data["date_to"] + timedelta(days=1)))
         if data.get("q"):
             qs = qs.search(data["q"])
         return qs

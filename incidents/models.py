@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 
+from incidents import lookups  # noqa: F401  (registers __ilike_contains, __any_of)
 from organisations.models import Organisation, Service
 
 
@@ -94,14 +97,28 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         return self.exclude(status=Status.CLOSED)
 
     def search(self, term: str) -> IncidentQuerySet:
+        """Reference or an adult's name containing ``term``, case-insensitively.
+
+        No join and no DISTINCT: ``reference ILIKE … OR id = ANY(ARRAY(incidents
+        naming a matching adult))``. The array is computed once, from the
+        trigram indexes of migration 0002 where pg_trgm is available, and then
+        probes the primary key; the organisation and visibility filters of the
+        caller's queryset do the rest. (An ``IN (subquery)`` here is planned as
+        a hash join over every person-incident link.)
+        """
         term = term.strip()
         if not term:
             return self
+        named = Person.objects.filter(
+            models.Q(given_name__ilike_contains=term) | models.Q(family_name__ilike_contains=term)
+        ).values("pk")
+        through = self.model.people.through
+        linked = through.objects.filter(person_id__any_of=ArraySubquery(named)).values(
+            "incident_id"
+        )
         return self.filter(
-            models.Q(reference__icontains=term)
-            | models.Q(people__given_name__icontains=term)
-            | models.Q(people__family_name__icontains=term)
-        ).distinct()
+            models.Q(reference__ilike_contains=term) | models.Q(pk__any_of=ArraySubquery(linked))
+        )
 
 
 class Incident(models.Model):
@@ -156,8 +173,16 @@ class Incident(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["organisation", "-became_aware_at", "-id"]),
+            # The list's order, covering what its visibility and filters read,
+            # so counting a page window is an index-only scan.
+            models.Index(
+                fields=["organisation", "-became_aware_at", "-id"],
+                include=["service", "restricted", "status", "risk_level"],
+                name="incident_list_order_idx",
+            ),
             models.Index(fields=["service", "status"]),
+            # The list filter "category" (array containment).
+            GinIndex(fields=["categories"], name="incident_categories_gin"),
         ]
         triggers = [
             pgtrigger.Protect(name="incident_no_delete", operation=pgtrigger.Delete),

@@ -4,9 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -23,7 +21,9 @@ from incidents.forms import (
     RevokeForm,
     StatusForm,
 )
-from incidents.models import ChronologyAmendment, ChronologyEntry, Incident, NeedToKnowGrant
+from incidents.models import ChronologyEntry, NeedToKnowGrant
+from incidents.pagination import capped_page
+from incidents.queries import chronology_entries
 from organisations import access
 from organisations.audit import log_access
 from organisations.reauth import reauthentication_required
@@ -53,7 +53,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         qs = form.apply(qs)
     qs = qs.prefetch_related("people").order_by("-became_aware_at", "-pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = capped_page(qs, PAGE_SIZE, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -114,20 +114,6 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/form.html", {"form": form})
 
 
-def _entries_with_amendments(incident: Incident) -> Any:
-    return (
-        ChronologyEntry.objects.filter(incident=incident)
-        .select_related("recorded_by")
-        .prefetch_related(
-            Prefetch(
-                "amendments",
-                queryset=ChronologyAmendment.objects.select_related("author"),
-            )
-        )
-        .order_by("occurred_at", "pk")
-    )
-
-
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     log_access(incident, view="incident")
@@ -138,7 +124,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "incident": incident,
             "people": incident.people.all(),
-            "entries": _entries_with_amendments(incident),
+            "entries": chronology_entries(incident),
             "transitions": incident.transitions.select_related("changed_by"),
             "can_record": can_record,
             "can_manage_need_to_know": access.can_manage_need_to_know(request.user, incident),
@@ -371,8 +357,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
         from django.db.models import Q
 
         qs = qs.filter(Q(given_name__icontains=q) | Q(family_name__icontains=q))
-    page = Paginator(qs.order_by("family_name", "given_name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = capped_page(
+        qs.order_by("family_name", "given_name", "pk"), PAGE_SIZE, request.GET.get("page")
     )
     return render(request, "incidents/person_list.html", {"page": page, "q": q})
 
