@@ -163,10 +163,12 @@ class ExportForm(_RangeAndKinds):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         if not self.is_bound:
+            import datetime
+
             from django.utils import timezone
 
             self.initial.setdefault(
-                "review_date", timezone.localdate() + timezone.timedelta(days=28)
+                "review_date", timezone.localdate() + datetime.timedelta(days=28)
             )
         self.helper.layout = Layout(
             Fieldset("Audience", "profile"),

@@ -74,7 +74,7 @@ def _allegation_decisions(user: Any) -> QuerySet[Any]:
         return SafeguardingDecision.objects.none()
     return SafeguardingDecision.objects.filter(
         organisation_id=membership.organisation_id,
-        record__allegation__in=access.visible_allegations(user),  # type: ignore[attr-defined]
+        record__allegation__in=access.visible_allegations(user),
     )
 
 

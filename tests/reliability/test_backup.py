@@ -40,11 +40,8 @@ def snapshot(url: str) -> dict[str, Any]:
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
             )
         ]
-        counts = {
-            t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]  # type: ignore[index]
-            for t in tables
-        }
-        digest = conn.execute(AUDIT_DIGEST).fetchone()[0]  # type: ignore[index]
+        counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        digest = conn.execute(AUDIT_DIGEST).fetchone()[0]
     return {"counts": counts, "audit": digest}
 
 
@@ -95,7 +92,7 @@ def test_round_trip_on_the_embedded_postgresql_16(
     out = manage(source, "backup_database", "--output-dir", str(tmp_path))
     (dump,) = tmp_path.glob("safeguard-*.dump")
     # The machine may have older client tools; the one matching the server is used.
-    used = Path(re.search(r" with (\S+) to ", out).group(1))  # type: ignore[union-attr]
+    used = Path(re.search(r" with (\S+) to ", out).group(1))
     assert backup.tool_versions("pg_dump")[used] == 16
 
     restored_url = private_postgres.create_database("sg_backup_restored")
