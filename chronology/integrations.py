@@ -43,8 +43,35 @@ def load() -> None:
     _loaded = True
     register(Provider("decision", "Disclosure decisions", _decision_count, _decision_items))
     register(Provider("review", "Reviews of decisions", _review_count, _review_items))
-    # Allegation safeguarding records and key decisions (and HR records, with
-    # hr=True) register here once the allegations app lands.
+    # Allegations against staff: the safeguarding side only. HR records never
+    # enter a timeline (HR cannot open incidents; exports carry no HR detail).
+    register(
+        Provider(
+            "allegation",
+            "Allegations against staff",
+            _allegation_count,
+            _allegation_items,
+            allegation=True,
+        )
+    )
+    register(
+        Provider(
+            "allegation_entry",
+            "Allegation: safeguarding record entries",
+            _sg_entry_count,
+            _sg_entry_items,
+            allegation=True,
+        )
+    )
+    register(
+        Provider(
+            "allegation_decision",
+            "Allegation: safeguarding key decisions",
+            _sg_decision_count,
+            _sg_decision_items,
+            allegation=True,
+        )
+    )
 
 
 # --- Disclosure decisions ----------------------------------------------------
@@ -297,3 +324,147 @@ def disclosure_values(export_fields: dict[str, Any]) -> dict[str, Any]:
         "consultations": [],
         **details,
     }
+
+
+# --- Allegations against staff: the safeguarding side ------------------------
+
+
+def _allegations(q: TimelineQuery) -> QuerySet[Any]:
+    from allegations.models import Allegation
+
+    return q.in_range(Allegation.objects.filter(incident=q.incident), "raised_at")
+
+
+def _allegation_count(q: TimelineQuery) -> int:
+    return _allegations(q).count()
+
+
+def _allegation_items(q: TimelineQuery) -> Iterator[TimelineItem]:
+    for a in (
+        _allegations(q).select_related("staff_member", "created_by").order_by("raised_at", "pk")
+    ):
+        yield TimelineItem(
+            kind="allegation",
+            kind_label="Allegation against staff",
+            at=a.raised_at,
+            pk=a.pk,
+            title=f"{a.staff_member.name}, {a.staff_member.job_title}",
+            byline=(
+                f"Raised by {a.raised_by} · recorded {when(a.created_at)} "
+                f"by {name_of(a.created_by)}"
+            ),
+            text=a.what_is_alleged,
+            text_label="What is alleged",
+            fields=[Field("Status", a.get_status_display())]
+            + ([Field("Outcome", a.get_outcome_display())] if a.outcome else []),
+            order=35,
+        )
+
+
+def _sg_entries(q: TimelineQuery) -> QuerySet[Any]:
+    from allegations.models import SafeguardingEntry
+
+    return q.in_range(
+        SafeguardingEntry.objects.filter(record__allegation__incident=q.incident), "occurred_at"
+    )
+
+
+def _sg_entry_count(q: TimelineQuery) -> int:
+    return _sg_entries(q).count()
+
+
+def _sg_entry_items(q: TimelineQuery) -> Iterator[TimelineItem]:
+    from allegations.models import SafeguardingAmendment
+
+    qs = (
+        _sg_entries(q)
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "amendments",
+                queryset=SafeguardingAmendment.objects.select_related("author").order_by(
+                    "created_at", "pk"
+                ),
+            )
+        )
+        .order_by("occurred_at", "pk")
+    )
+    for e in qs:
+        yield TimelineItem(
+            kind="allegation_entry",
+            kind_label=f"Allegation · safeguarding record · {e.get_kind_display()}",
+            at=e.occurred_at,
+            pk=e.pk,
+            title="",
+            byline=f"Recorded {when(e.recorded_at)} by {name_of(e.recorded_by)}",
+            text=e.text,
+            amendments=[
+                Amendment(
+                    at=a.created_at, author=name_of(a.author), reason=a.reason, new_text=a.new_text
+                )
+                for a in e.amendments.all()
+            ],
+            order=36,
+        )
+
+
+def _sg_decisions(q: TimelineQuery) -> QuerySet[Any]:
+    from allegations.models import SafeguardingDecision
+
+    return q.in_range(
+        SafeguardingDecision.objects.filter(record__allegation__incident=q.incident), "decided_at"
+    )
+
+
+def _sg_decision_count(q: TimelineQuery) -> int:
+    return _sg_decisions(q).count()
+
+
+def _sg_decision_items(q: TimelineQuery) -> Iterator[TimelineItem]:
+    from allegations.models import AMENDABLE_FIELDS, SafeguardingAmendment
+
+    labels = dict(AMENDABLE_FIELDS["decision"])
+    qs = (
+        _sg_decisions(q)
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "amendments",
+                queryset=SafeguardingAmendment.objects.select_related("author").order_by(
+                    "created_at", "pk"
+                ),
+            )
+        )
+        .order_by("decided_at", "pk")
+    )
+    for d in qs:
+        fields = [
+            *_prose("The decision", d.decision),
+            *_prose("Information considered", d.information_considered),
+            *_prose("Who was consulted", d.consulted),
+            *_prose("Rationale", d.rationale),
+            *_prose("Dissenting views", d.dissenting_views, empty="None recorded"),
+        ]
+        yield TimelineItem(
+            kind="allegation_decision",
+            kind_label="Allegation · safeguarding key decision",
+            at=d.decided_at,
+            pk=d.pk,
+            title="",
+            byline=(
+                f"Decided by {d.decided_by} · recorded {when(d.recorded_at)} "
+                f"by {name_of(d.recorded_by)}"
+            ),
+            sections=[Section("Key decision", fields)],
+            amendments=[
+                Amendment(
+                    at=a.created_at,
+                    author=name_of(a.author),
+                    reason=a.reason,
+                    new_text=a.new_text,
+                    field_label=labels.get(a.field, a.field),
+                )
+                for a in d.amendments.all()
+            ],
+            order=37,
+        )

@@ -91,6 +91,9 @@ def query_for(export: ChronologyExport) -> timeline.TimelineQuery:
         date_from=export.date_from,
         date_to=export.date_to,
         include_hr=include_hr,
+        include_allegations=access.can_see_allegation_safeguarding(
+            export.requested_by, export.incident
+        ),
     )
 
 
@@ -197,6 +200,7 @@ def request_export(
         date_from=date_from,
         date_to=date_to,
         include_hr=include_hr,
+        include_allegations=access.can_see_allegation_safeguarding(actor, incident),
     )
     item_count = timeline.count(q)
     if item_count == 0:

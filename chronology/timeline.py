@@ -91,6 +91,9 @@ class TimelineQuery:
     date_to: date | None = None
     # HR detail only when both the audience and the user's role allow it.
     include_hr: bool = False
+    # The safeguarding side of allegations against staff: only for users who
+    # may read that side (organisations.access.can_see_allegation_safeguarding).
+    include_allegations: bool = False
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         """The date range as aware datetimes in local time (inclusive of date_to)."""
@@ -119,6 +122,7 @@ class Provider:
     count: Callable[[TimelineQuery], int]
     items: Callable[[TimelineQuery], Iterable[TimelineItem]]
     hr: bool = False
+    allegation: bool = False
 
 
 def name_of(user: Any) -> str:
@@ -285,7 +289,13 @@ def kind_choices(*, include_hr: bool) -> list[tuple[str, str]]:
 
 
 def _active(q: TimelineQuery) -> list[Provider]:
-    return [p for p in providers() if p.kind in q.kinds and (q.include_hr or not p.hr)]
+    return [
+        p
+        for p in providers()
+        if p.kind in q.kinds
+        and (q.include_hr or not p.hr)
+        and (q.include_allegations or not p.allegation)
+    ]
 
 
 def count(q: TimelineQuery) -> int:

@@ -38,6 +38,7 @@ def timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
         date_from=date_from,
         date_to=date_to,
         include_hr=include_hr,
+        include_allegations=access.can_see_allegation_safeguarding(request.user, incident),
     )
     items = timeline.build(q)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))

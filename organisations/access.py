@@ -572,3 +572,13 @@ def get_export_for(user: Any, pk: Any) -> ChronologyExport:
 
 def can_verify_exports(user: Any) -> bool:
     return has_role(user, Role.LEAD)
+
+
+def can_see_allegation_safeguarding(user: Any, incident: Incident) -> bool:
+    """Whether an incident's timeline (and the user's exports of it) may carry the
+    safeguarding side of its allegations: only for a user who may read that side
+    of every allegation on the incident (never HR, auditors or the subject)."""
+    allegations = list(visible_allegations(user).filter(incident_id=incident.pk))
+    if not allegations:
+        return False
+    return all(can_read_side(user, a, "safeguarding") for a in allegations)

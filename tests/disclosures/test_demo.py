@@ -29,7 +29,9 @@ def test_demo_records_the_three_operational_examples(db: Any) -> None:
     assert financial[1].overrides_refusal and financial[1].override_authorised_by
     allegation = decisions.filter(incident__summary__startswith="Resident alleges")
     categories = set(allegation.values_list("recipients__category", flat=True))
-    assert categories == {"internal_lead", "internal_hr", "la_safeguarding", "cqc"}
+    # Controlled internal sharing, timely external sharing, and (from the
+    # allegations demo, seed 003) the family told of protection measures.
+    assert categories == {"internal_lead", "internal_hr", "la_safeguarding", "cqc", "family"}
     # Written to pass the quality checks; reviews recorded; some points overdue.
     assert not decisions.filter(quality_findings__isnull=False).exists()
     assert DecisionReview.objects.count() == 2
