@@ -8,7 +8,7 @@ import re
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "safeguard_request_id", default=None
@@ -64,3 +64,35 @@ class NoStoreMiddleware:
             response["Cache-Control"] = "no-store, private"
             response["Pragma"] = "no-cache"
         return response
+
+
+class StripNulMiddleware:
+    """PostgreSQL text cannot hold NUL (0x00); a NUL in any query or form value
+    would surface as a database error (a 500) wherever it reached a query. No
+    legitimate input contains one, so it is removed before any view runs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    @staticmethod
+    def _clean(data: QueryDict) -> QueryDict | None:
+        if not any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data):
+            return None
+        cleaned = QueryDict(mutable=True)
+        for key in data:
+            cleaned.setlist(
+                key.replace("\x00", ""), [v.replace("\x00", "") for v in data.getlist(key)]
+            )
+        cleaned._mutable = False
+        return cleaned
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            cleaned = self._clean(request.GET)
+            if cleaned is not None:
+                request.GET = cleaned  # type: ignore[assignment]
+        if request.method == "POST":
+            cleaned = self._clean(request.POST)
+            if cleaned is not None:
+                request.POST = cleaned  # type: ignore[assignment]
+        return self.get_response(request)

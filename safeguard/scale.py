@@ -945,27 +945,46 @@ def _part_disclosures(b: Build) -> bool:
 
 
 def _part_audit(b: Build) -> None:
-    """One 'create' entry per incident and one 'access' for the fixtures."""
+    """One 'create' entry per incident and one 'access' for the fixtures.
+
+    Rows carry the content hash the audit model computes, and are loaded with
+    row triggers on so the commit-time trigger chains them exactly as it chains
+    entries written by the app: ``verify_audit_chain`` must pass on the bench
+    database (and the benchmark times it)."""
     from django.contrib.contenttypes.models import ContentType
 
+    from audits.models import AuditEntry
     from incidents.models import Incident
 
     ct = ContentType.objects.get_for_model(Incident).pk
-    rows: list[tuple[Any, ...]] = []
-    a0 = b.ids.take("audits_auditentry", len(b.incident_rows) + 2)
-    aid = a0
+    specs: list[tuple[int, int, str, int, dict[str, Any] | None, datetime, int, int]] = []
     for iid, oid, _s, when, ref, author in b.incident_rows:
-        changes = json.dumps({"reference": ["None", ref]})
-        rows.append((aid, str(iid), iid, ref, 0, "", changes, _ts(when), oid, ct, author))
-        aid += 1
+        specs.append((iid, oid, ref, 0, {"reference": ["None", ref]}, when, author, 0))
     for key in ("detail_incident", "pdf_incident"):
         iid = b.fixtures[key]
         ref = next(r[4] for r in b.incident_rows if r[0] == iid)
+        specs.append(
+            (iid, b.fixtures["organisation"], ref, 3, None, b.now, b.fixtures["manager"], 0)
+        )
+    aid = b.ids.take("audits_auditentry", len(specs))
+    rows: list[tuple[Any, ...]] = []
+    for iid, oid, ref, action, changes, when, actor, _ in specs:
+        entry = AuditEntry(
+            object_pk=str(iid), object_id=iid, object_repr=f"Incident #{iid} ({ref})",
+            action=action, changes_text="", changes=changes, timestamp=when,
+            organisation_id=oid, content_type_id=ct, actor_id=actor, incident_id=iid,
+            view="command:seed_scale",
+        )  # fmt: skip
         rows.append(
-            (aid, str(iid), iid, ref, 3, "", None, _ts(b.now), b.fixtures["organisation"], ct,
-             b.fixtures["manager"])
+            (aid, entry.object_pk, iid, entry.object_repr, action, "",
+             json.dumps(changes) if changes is not None else None, _ts(when), oid, ct, actor,
+             iid, entry.view, entry.compute_content_hash())
         )  # fmt: skip
         aid += 1
+    with connection.cursor() as cur:
+        cur.execute("SHOW session_replication_role")
+        (previous,) = cur.fetchone() or ("origin",)
+        cur.execute("SET LOCAL session_replication_role = origin")
     _add(
         b,
         "audits_auditentry",
@@ -974,10 +993,18 @@ def _part_audit(b: Build) -> None:
             [
                 "id", "object_pk", "object_id", "object_repr", "action", "changes_text",
                 "changes", "timestamp", "organisation_id", "content_type_id", "actor_id",
+                "incident_id", "view", "content_hash",
             ],
             rows,
         ),
     )  # fmt: skip
+    # Chain them (and check their deferred foreign keys) now: indexes are
+    # rebuilt on this table later in the same transaction, which PostgreSQL
+    # refuses while trigger events are pending.
+    with connection.cursor() as cur:
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+        cur.execute(f"SET LOCAL session_replication_role = {previous}")
 
 
 PARTS: list[tuple[str, Callable[[Build], Any]]] = [

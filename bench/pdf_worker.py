@@ -1,0 +1,56 @@
+"""Render an N-entry chronology to PDF in a fresh process, so its peak memory
+is the export's own: ``python -m bench.pdf_worker N OUTDIR`` prints JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    entries, outdir = int(sys.argv[1]), Path(sys.argv[2])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings")
+    import django
+
+    django.setup()
+    from chronology.pdf import STATIC_SCHEME, build_export_html, render_pdf
+    from chronology.sample import sample_document
+
+    document = sample_document(entries)
+    started = time.perf_counter()
+    html, _fingerprint = build_export_html(document)
+    rendered = render_pdf(html)
+    seconds = time.perf_counter() - started
+    (outdir / "export.pdf").write_bytes(rendered.data)
+    # The same HTML for Chromium: our static scheme becomes plain file paths.
+    from django.contrib.staticfiles import finders
+
+    def to_file(match: str) -> str:
+        found = finders.find(match)
+        return Path(str(found)).as_uri() if found else match
+
+    import re
+
+    chromium_html = re.sub(
+        re.escape(STATIC_SCHEME) + r"([A-Za-z0-9_./-]+)", lambda m: to_file(m.group(1)), html
+    )
+    (outdir / "export.html").write_text(chromium_html)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "entries": entries,
+                "pages": rendered.page_count,
+                "seconds": round(seconds, 2),
+                "peak_rss_mb": round(peak_kb / 1024, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
