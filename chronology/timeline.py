@@ -2,10 +2,10 @@
 
 Each kind of event comes from a small *provider*: a function that, given a
 ``TimelineQuery``, counts and yields ``TimelineItem``s of its kind. The web page
-and the PDF render the same items through the same partial, so whatever a
-provider describes appears identically in both. Adding a kind (disclosure
-decisions, reviews, allegation records, key decisions) is adding a provider to
-``PROVIDERS``; nothing else changes.
+and the PDF render the same items (through a partial each: the PDF's markup is
+kept lean for the renderer), so whatever a provider describes appears in both.
+Adding a kind (disclosure decisions, reviews, allegation records, key decisions)
+is adding a provider to ``PROVIDERS``; nothing else changes.
 
 Items carry their content as labelled fields grouped in sections rather than
 as model objects, so templates never reach back into the database and every
@@ -239,20 +239,19 @@ def _entry_items(q: TimelineQuery) -> Iterator[TimelineItem]:
     # Chunked so that a 10,000-entry chronology is not one giant result set.
     for e in qs.iterator(chunk_size=1000):
         # The heading carries when it happened; when it was recorded differs
-        # and both matter.
-        fields = []
+        # and both matter. One byline, as for other records' authorship.
+        byline = f"Recorded {when(e.recorded_at)} by {name_of(e.recorded_by)}"
         if e.present:
-            fields.append(Field("Who was present", e.present))
-        fields.append(Field("Recorded", f"{when(e.recorded_at)} by {name_of(e.recorded_by)}"))
+            byline += f" · Present: {e.present}"
         yield TimelineItem(
             kind="entry",
             kind_label=f"Chronology · {e.get_kind_display()}",
             at=e.occurred_at,
             pk=e.pk,
             title="",
+            byline=byline,
             text=e.facts,
             text_label="As first recorded" if e.amendments.all() else "",
-            fields=fields,
             amendments=[
                 Amendment(
                     at=a.created_at, author=name_of(a.author), reason=a.reason, new_text=a.new_text
