@@ -303,9 +303,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     if corrects_pk:
         if not corrects_pk.isdigit():
             raise Http404
-        corrects = Referral.objects.filter(allegation=allegation, pk=int(corrects_pk)).first()
-        if corrects is None:
-            raise Http404
+        corrects = access.get_referral_of(allegation, int(corrects_pk))
     form = ReferralForm(
         request.POST or None,
         correcting=corrects is not None,
@@ -543,9 +541,7 @@ def amend(
 ) -> HttpResponse:
     allegation, side = _side_or_404(request, pk, side_name)
     model = side.entry if target_kind == "entry" else side.decision
-    target = model.objects.filter(record__allegation=allegation, pk=item_pk).first()
-    if target is None:
-        raise Http404
+    target = access.get_side_item_of(allegation, model, item_pk)
     form = AmendmentForm(request.POST or None, target_kind=target_kind)
     if request.method == "POST" and form.is_valid():
         try:

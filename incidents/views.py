@@ -21,7 +21,7 @@ from incidents.forms import (
     RevokeForm,
     StatusForm,
 )
-from incidents.models import ChronologyEntry, NeedToKnowGrant
+from incidents.models import NeedToKnowGrant
 from incidents.pagination import capped_page
 from incidents.queries import chronology_entries
 from organisations import access
@@ -164,9 +164,7 @@ def entry_amend(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_record_on(request.user, incident):
         raise Http404
-    entry = ChronologyEntry.objects.filter(incident=incident, pk=entry_pk).first()
-    if entry is None:
-        raise Http404
+    entry = access.get_entry_of(incident, entry_pk)
     latest = entry.amendments.order_by("-created_at", "-pk").first()
     form = AmendmentForm(
         request.POST or None, initial={"new_text": latest.new_text if latest else entry.facts}
@@ -294,9 +292,7 @@ def need_to_know_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpRes
     incident = access.get_incident_for(request.user, pk)
     if not access.can_manage_need_to_know(request.user, incident):
         raise Http404
-    grant = NeedToKnowGrant.objects.filter(incident=incident, pk=grant_pk).first()
-    if grant is None:
-        raise Http404
+    grant = access.get_grant_of(incident, grant_pk)
     form = RevokeForm(request.POST)
     if form.is_valid():
         try:

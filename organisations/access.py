@@ -126,6 +126,29 @@ def get_incident_for(user: Any, pk: Any) -> Incident:
         raise Http404("No such incident.") from exc
 
 
+def _child_of(qs: QuerySet[Any], pk: Any, what: str) -> Any:
+    """One row of ``qs`` (already narrowed to an authorised parent) or a 404."""
+    try:
+        return qs.get(pk=pk)
+    except (ValueError, TypeError, qs.model.DoesNotExist) as exc:
+        raise Http404(f"No such {what}.") from exc
+
+
+def get_entry_of(incident: Incident, pk: Any) -> Any:
+    """A chronology entry of an incident the caller obtained through this module
+    (``get_incident_for``); an entry of any other incident is a 404."""
+    from incidents.models import ChronologyEntry
+
+    return _child_of(ChronologyEntry.objects.filter(incident=incident), pk, "entry")
+
+
+def get_grant_of(incident: Incident, pk: Any) -> Any:
+    """A need-to-know grant on an incident obtained through this module."""
+    from incidents.models import NeedToKnowGrant
+
+    return _child_of(NeedToKnowGrant.objects.filter(incident=incident), pk, "grant")
+
+
 def can_create_incident(user: Any) -> bool:
     return has_role(user, *INCIDENT_WRITERS)
 
@@ -384,6 +407,19 @@ def get_allegation_for(user: Any, pk: Any) -> Any:
         raise Http404("No such allegation.") from exc
     except qs.model.DoesNotExist as exc:
         raise Http404("No such allegation.") from exc
+
+
+def get_referral_of(allegation: Any, pk: Any) -> Any:
+    """A referral of an allegation the caller obtained through ``get_allegation_for``."""
+    from allegations.models import Referral
+
+    return _child_of(Referral.objects.filter(allegation=allegation), pk, "referral")
+
+
+def get_side_item_of(allegation: Any, model: Any, pk: Any) -> Any:
+    """An entry or key decision (``model``) of one side of an allegation obtained
+    through ``get_allegation_for``; the caller has checked it may read that side."""
+    return _child_of(model.objects.filter(record__allegation=allegation), pk, "record")
 
 
 def can_read_safeguarding_side(user: Any, allegation: Any) -> bool:
