@@ -1,10 +1,12 @@
-"""Request ids (for logs and the audit trail) and no-store caching of pages."""
+"""Request ids (for logs and the audit trail), no-store caching of pages, NUL
+stripping and the sliding idle timeout."""
 
 from __future__ import annotations
 
 import contextvars
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 
@@ -96,3 +98,35 @@ class StripNulMiddleware:
             if cleaned is not None:
                 request.POST = cleaned  # type: ignore[assignment]
         return self.get_response(request)
+
+
+class IdleTimeoutMiddleware:
+    """Slide the 30-minute idle timeout without writing the session on every request.
+
+    ``SESSION_SAVE_EVERY_REQUEST`` would UPDATE the session row on each page
+    view. Instead a signed-in session is saved (which sets its expiry to
+    ``SESSION_COOKIE_AGE`` from now) only when its last save is at least
+    ``REFRESH_AFTER`` seconds old, so a session ends between 29 and 30 minutes
+    after the last request. Sits just inside ``SessionMiddleware``, which does
+    the saving on the way out.
+    """
+
+    REFRESH_AFTER = 60
+    STAMP = "_sg_refreshed"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = int(time.time())
+            try:
+                last = int(session.get(self.STAMP, 0))
+            except (TypeError, ValueError):
+                last = 0
+            if now - last >= self.REFRESH_AFTER:
+                session[self.STAMP] = now  # marks the session modified: saved, expiry slid
+        return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -10,12 +11,16 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguard.middleware import IdleTimeoutMiddleware
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -102,18 +107,28 @@ def test_a_successful_sign_in_resets_the_count(world: Any) -> None:
 # --- Sessions ---------------------------------------------------------------------------
 
 
+def _age_session(key: str, minutes: int) -> None:
+    """Make the stored session look ``minutes`` old: expiry and refresh stamp both."""
+    store = SessionStore(session_key=key)
+    store[IdleTimeoutMiddleware.STAMP] = int(time.time()) - minutes * 60
+    store.save()
+    Session.objects.filter(pk=key).update(
+        expire_date=timezone.now() + timedelta(minutes=30 - minutes)
+    )
+
+
 def test_sessions_end_after_30_idle_minutes(world: Any) -> None:
     assert django_settings.SESSION_COOKIE_AGE == 30 * 60
-    assert django_settings.SESSION_SAVE_EVERY_REQUEST
     client, response = attempt("manager", PASSWORD)
     assert response.status_code == 302
     url = reverse("incidents:list")
     assert client.get(url).status_code == 200
-    session = Session.objects.get(session_key=client.session.session_key)
+    key = client.session.session_key
+    session = Session.objects.get(session_key=key)
     remaining = session.expire_date - timezone.now()
     assert timedelta(minutes=29) < remaining <= timedelta(minutes=30)
-    # Each request pushes the expiry on: activity keeps the session alive ...
-    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=1))
+    # Activity keeps the session alive: a request 29 minutes on pushes the expiry on ...
+    _age_session(key, 29)
     assert client.get(url).status_code == 200
     session.refresh_from_db()
     assert session.expire_date - timezone.now() > timedelta(minutes=29)
@@ -122,6 +137,25 @@ def test_sessions_end_after_30_idle_minutes(world: Any) -> None:
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def test_the_idle_timeout_is_not_written_on_every_request(world: Any) -> None:
+    """A request within a minute of the last refresh does not write the session;
+    one after it does (and slides the expiry)."""
+    client, _ = attempt("manager", PASSWORD)
+    url = reverse("incidents:list")
+    assert client.get(url).status_code == 200
+    key = client.session.session_key
+    before = Session.objects.get(pk=key).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert not [q for q in queries if 'UPDATE "django_session"' in q["sql"]]
+    assert Session.objects.get(pk=key).expire_date == before
+    _age_session(key, 2)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert [q for q in queries if 'UPDATE "django_session"' in q["sql"]]
+    assert Session.objects.get(pk=key).expire_date > before
 
 
 def test_cookies_are_http_only_and_same_site(world: Any) -> None:
