@@ -36,18 +36,19 @@ def reviews_due(user: Any, today: date | None = None) -> dict[str, Any]:
     the next fortnight. Counts plus the first few of each, soonest first."""
     today = today or timezone.localdate()
     # Annotated by the disclosures queryset (current_review_date), which the
-    # type checker cannot see.
-    open_points: Any = access.decisions_for_review(user).review_open()
-    overdue = open_points.filter(current_review_date__lt=today)
+    # type checker cannot see. Filtered and ordered on the review-point
+    # projection's own column, which its (organisation, due date) index serves.
+    open_points: Any = access.open_review_points(user)
+    overdue = open_points.filter(review_point__due_date__lt=today)
     due = open_points.filter(
-        current_review_date__gte=today,
-        current_review_date__lte=today + timedelta(days=DUE_WINDOW_DAYS),
+        review_point__due_date__gte=today,
+        review_point__due_date__lte=today + timedelta(days=DUE_WINDOW_DAYS),
     )
 
     def first(qs: QuerySet[Any]) -> list[Any]:
         return list(
             qs.select_related("incident", "incident__service").order_by(
-                "current_review_date", "pk"
+                "review_point__due_date", "pk"
             )[:LIST_LIMIT]
         )
 
@@ -270,10 +271,10 @@ def review_timeliness_chart(user: Any, months: list[date], today: date) -> Chart
             late=Count("pk", filter=Q(reviewed_at__date__gt=F("review_point_date"))),
         )
     )
-    open_points: Any = access.decisions_for_review(user).review_open()
+    open_points: Any = access.open_review_points(user)
     overdue = (
-        open_points.filter(current_review_date__lt=today, current_review_date__gte=months[0])
-        .annotate(month=TruncMonth("current_review_date", output_field=DateField()))
+        open_points.filter(review_point__due_date__lt=today, review_point__due_date__gte=months[0])
+        .annotate(month=TruncMonth("review_point__due_date", output_field=DateField()))
         .values("month")
         .annotate(overdue=Count("pk"))
     )

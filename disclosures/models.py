@@ -16,10 +16,11 @@ from typing import Any
 import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from disclosures import review_points
 from incidents.models import Incident
 from organisations.models import Organisation
 
@@ -145,28 +146,17 @@ class DecisionQuerySet(models.QuerySet["DisclosureDecision"]):
     def with_review_point(self) -> DecisionQuerySet:
         """Annotate ``current_review_date`` / ``current_review_what``: the latest
         review's next point, or the decision's own when it has no review yet.
-        A review that ends reviewing leaves the date empty."""
-        latest = DecisionReview.objects.filter(decision=OuterRef("pk")).order_by(
-            "-reviewed_at", "-pk"
-        )
+        A review that ends reviewing leaves the date empty. Read from the
+        ``ReviewPoint`` projection (one indexed row per decision)."""
         return self.annotate(
-            last_review_id=Subquery(latest.values("pk")[:1]),
-            last_reviewed_at=Subquery(latest.values("reviewed_at")[:1]),
-        ).annotate(
-            current_review_date=models.Case(
-                models.When(
-                    last_review_id__isnull=False,
-                    then=Subquery(latest.values("next_review_date")[:1]),
-                ),
-                default=F("review_date"),
-            ),
+            current_review_date=F("review_point__due_date"),
             current_review_what=Coalesce(
-                Subquery(latest.values("next_review_what")[:1]), F("review_what")
+                F("review_point__what"), Value(""), output_field=models.TextField()
             ),
         )
 
     def review_open(self) -> DecisionQuerySet:
-        return self.with_review_point().filter(Q(current_review_date__isnull=False))
+        return self.with_review_point().filter(review_point__due_date__isnull=False)
 
     def concerning(self, person: Any) -> DecisionQuerySet:
         return self.filter(incident__people=person)
@@ -262,7 +252,16 @@ class DisclosureDecision(models.Model):
             models.Index(fields=["incident", "number"]),
             models.Index(fields=["organisation", "review_date"]),
         ]
-        triggers = _append_only("decision_append_only")
+        triggers = [
+            *_append_only("decision_append_only"),
+            # Its review point, in the same transaction (review_points.py).
+            pgtrigger.Trigger(
+                name="decision_review_point",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                func=review_points.ON_DECISION,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Decision {self.number} on {self.incident.reference}"
@@ -385,7 +384,16 @@ class DecisionReview(models.Model):
                 name="review_next_point_or_reason",
             )
         ]
-        triggers = _append_only("decision_review_append_only")
+        triggers = [
+            *_append_only("decision_review_append_only"),
+            # Moves the decision's review point on (review_points.py).
+            pgtrigger.Trigger(
+                name="review_moves_review_point",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                func=review_points.ON_REVIEW,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Review of decision {self.decision_id} at {self.reviewed_at:%Y-%m-%d}"
@@ -393,6 +401,42 @@ class DecisionReview(models.Model):
     @property
     def ends_reviewing(self) -> bool:
         return self.next_review_date is None
+
+
+class ReviewPoint(models.Model):
+    """Where each decision's reviewing stands: its current review point (the
+    latest review's next point, or the decision's own), or none once reviewing
+    has ended. Derived data, written only by the database triggers above and
+    by ``review_points.rebuild()``; never by application code."""
+
+    decision = models.OneToOneField(
+        DisclosureDecision,
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="review_point",
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField(null=True)
+    what = models.TextField(blank=True)
+    last_review = models.ForeignKey(
+        DecisionReview, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    last_reviewed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        db_table = review_points.TABLE
+        indexes = [
+            # Open points only, soonest first: reviews due, dashboards, reminders.
+            models.Index(
+                fields=["organisation", "due_date"],
+                condition=Q(due_date__isnull=False),
+                name="review_point_open_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review point of decision {self.decision_id}: {self.due_date or 'ended'}"
 
 
 class QualityFinding(models.Model):

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,10 +25,14 @@ from disclosures.forms import (
     quiet,
 )
 from disclosures.models import AMENDABLE_FIELDS, DisclosureDecision
+from incidents.pagination import capped_count, capped_page
 from organisations import access
 from organisations.audit import log_access
 
 PAGE_SIZE = 25
+# Beyond this many overdue review points the page says "1,000+": the exact
+# figure would cost a count over all of them on every visit.
+OVERDUE_CAP = 1000
 ROW_SETS = {"recipients": "add_recipient", "consultations": "add_consultation"}
 
 
@@ -107,22 +110,18 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = ReviewsDueFilterForm(request.GET or None)
     today = timezone.localdate()
-    qs = access.decisions_for_review(request.user).review_open()
+    open_points = access.open_review_points(request.user)
     window = form.cleaned_data.get("window") if form.is_valid() else ""
+    qs = open_points
     if window == "overdue":
-        qs = qs.filter(Q(current_review_date__lt=today))
+        qs = qs.filter(review_point__due_date__lt=today)
     elif window == "14":
-        qs = qs.filter(Q(current_review_date__lte=today + timedelta(days=14)))
+        qs = qs.filter(review_point__due_date__lte=today + timedelta(days=14))
     qs = qs.select_related("incident", "incident__service", "decided_by").order_by(
-        "current_review_date", "incident__reference", "number"
+        "review_point__due_date", "incident__reference", "number"
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    overdue_count = (
-        access.decisions_for_review(request.user)
-        .review_open()
-        .filter(Q(current_review_date__lt=today))
-        .count()
-    )
+    page = capped_page(qs, PAGE_SIZE, request.GET.get("page"))
+    overdue = capped_count(open_points.filter(review_point__due_date__lt=today), OVERDUE_CAP)
     return render(
         request,
         "disclosures/reviews_due.html",
@@ -130,7 +129,8 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "today": today,
-            "overdue_count": overdue_count,
+            "overdue_count": overdue.count,
+            "overdue_more": overdue.more,
             "query": _query_without_page(request),
             "scope": "the whole organisation" if membership.is_lead else "your services",
         },

@@ -80,23 +80,35 @@ def visible_incidents(user: Any) -> QuerySet[Incident]:
     membership = membership_of(user)
     if membership is None or membership.role not in INCIDENT_READERS:
         return Incident.objects.none()
-    # The subject of an allegation never sees its incident, whatever their role.
-    qs = Incident.objects.filter(organisation_id=membership.organisation_id).exclude(
-        _subject_of_incident(user)
+    return Incident.objects.filter(organisation_id=membership.organisation_id).filter(
+        _incident_rule(user, membership)
     )
+
+
+def _incident_rule(user: Any, membership: Membership, via: str = "") -> Q:
+    """The rule of ``visible_incidents`` (within the organisation) as a condition
+    on the incident reached through ``via`` ("" for incidents themselves,
+    "incident__" for records of an incident), so that records of an incident
+    are filtered by a join on their own incident rather than by
+    ``incident IN (every visible incident)``, which the planner can only
+    answer by building that whole set first (docs/performance.md). The caller
+    scopes its own rows to the organisation."""
+    # The subject of an allegation never sees its incident, whatever their role.
+    rule = Q(~_subject_of_incident(user, ref=f"{via}pk"))
     if membership.role == Role.LEAD:
-        return qs
+        return rule
     # The user's live grants and (for managers) services are read first, as
     # two small queries, so the incident query carries plain id lists: the
     # planner can then use the (service, status) and primary-key indexes, where
     # an OR over correlated subqueries forces it to test every incident of the
     # organisation (performance at scale, docs/performance.md).
-    granted = Q(pk__in=_granted_incident_ids(user))
+    granted = Q(**{f"{via}pk__in": _granted_incident_ids(user)})
+    unrestricted = Q(**{f"{via}restricted": False})
     if membership.role == Role.MANAGER:
-        own_services = Q(service_id__in=_service_ids(membership))
-        return qs.filter((Q(restricted=False) & own_services) | granted)
+        own_services = Q(**{f"{via}service_id__in": _service_ids(membership)})
+        return rule & ((unrestricted & own_services) | granted)
     # Auditor: the organisation's unrestricted incidents, plus named grants.
-    return qs.filter(Q(restricted=False) | granted)
+    return rule & (unrestricted | granted)
 
 
 def _granted_incident_ids(user: Any) -> list[int]:
@@ -266,8 +278,8 @@ def visible_decisions(user: Any) -> DecisionQuerySet:
     membership = membership_of(user)
     if membership is None or membership.role not in INCIDENT_READERS:
         return DisclosureDecision.objects.none()
-    return DisclosureDecision.objects.filter(
-        organisation_id=membership.organisation_id, incident__in=visible_incidents(user)
+    return DisclosureDecision.objects.filter(organisation_id=membership.organisation_id).filter(
+        _incident_rule(user, membership, via="incident__")
     )
 
 
@@ -298,8 +310,20 @@ def decisions_for_review(user: Any) -> DecisionQuerySet:
         return visible_decisions(None)
     qs = visible_decisions(user)
     if membership.role == Role.MANAGER:
-        qs = qs.filter(incident__service_id__in=membership.services.values("pk"))
+        qs = qs.filter(incident__service_id__in=_service_ids(membership))
     return qs
+
+
+def open_review_points(user: Any) -> DecisionQuerySet:
+    """``decisions_for_review`` whose review point is open, annotated with it
+    (``current_review_date``, ``current_review_what``). Read through the
+    review-point projection's (organisation, due date) index, so the soonest
+    come first without looking at every decision of the organisation."""
+    membership = membership_of(user)
+    qs = decisions_for_review(user)
+    if membership is None:
+        return qs
+    return qs.filter(review_point__organisation_id=membership.organisation_id).review_open()
 
 
 def decision_deciders(user: Any) -> QuerySet[Membership]:
@@ -365,10 +389,11 @@ def incident_history_for(user: Any, pk: Any) -> tuple[Incident, QuerySet[Any]]:
 ALLEGATION_ROLES = (Role.MANAGER, Role.LEAD, Role.HR)
 
 
-def _subject_of_incident(user: Any) -> Exists:
+def _subject_of_incident(user: Any, ref: str = "pk") -> Exists:
+    """The user is the subject of an allegation on the incident ``ref`` names."""
     from allegations.models import Allegation
 
-    return Exists(Allegation.objects.filter(incident=OuterRef("pk"), staff_member__user=user))
+    return Exists(Allegation.objects.filter(incident=OuterRef(ref), staff_member__user=user))
 
 
 def visible_allegations(user: Any) -> QuerySet[Any]:
