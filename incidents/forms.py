@@ -165,6 +165,7 @@ class IncidentFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         membership = access.membership_of(user)
+        self.organisation_id = membership.organisation_id if membership else None
         services = Service.objects.none()
         if membership is not None:
             services = Service.objects.filter(organisation_id=membership.organisation_id)
@@ -195,7 +196,7 @@ class IncidentFilterForm(forms.Form):
         if data.get("date_to"):
             qs = qs.filter(became_aware_at__lt=_start_of_day(data["date_to"] + timedelta(days=1)))
         if data.get("q"):
-            qs = qs.search(data["q"])
+            qs = qs.search(data["q"], organisation_id=self.organisation_id)
         return qs
 
 

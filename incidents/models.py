@@ -96,7 +96,7 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
     def open(self) -> IncidentQuerySet:
         return self.exclude(status=Status.CLOSED)
 
-    def search(self, term: str) -> IncidentQuerySet:
+    def search(self, term: str, *, organisation_id: int | None = None) -> IncidentQuerySet:
         """Reference or an adult's name containing ``term``, case-insensitively.
 
         No join and no DISTINCT: ``reference ILIKE … OR id = ANY(ARRAY(incidents
@@ -104,12 +104,17 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         trigram indexes of migration 0002 where pg_trgm is available, and then
         probes the primary key; the organisation and visibility filters of the
         caller's queryset do the rest. (An ``IN (subquery)`` here is planned as
-        a hash join over every person-incident link.)
+        a hash join over every person-incident link.) ``organisation_id`` keeps
+        the adults searched to the caller's organisation, so the array holds
+        only incidents the caller could be shown.
         """
         term = term.strip()
         if not term:
             return self
-        named = Person.objects.filter(
+        people = Person.objects.order_by()  # no ORDER BY inside the array
+        if organisation_id is not None:
+            people = people.filter(organisation_id=organisation_id)
+        named = people.filter(
             models.Q(given_name__ilike_contains=term) | models.Q(family_name__ilike_contains=term)
         ).values("pk")
         through = self.model.people.through

@@ -1,16 +1,20 @@
 """Pagination whose cost does not grow with the table.
 
 Django's ``Paginator`` runs ``SELECT COUNT(*)`` over every matching row to say
-"page 1 of 4,000". On a large organisation that count costs more than the page
-itself. ``CappedPaginator`` counts at most a window of rows beyond the page
-asked for (``SELECT COUNT(*) FROM (... LIMIT n)``), so the work is bounded by
-how deep the reader has gone, not by how many records exist. When there are
-more rows than it counted, ``paginator.more`` is true, the last counted page
-still offers "Next", and the template says "of 40+" instead of a number.
+"page 1 of 4,000", then a second query for the page. On a large organisation
+that count costs more than the page itself, and with a filter both queries pay
+for finding and sorting the matching rows. ``CappedPaginator`` reads, in one
+ordered query, the keys of the rows up to a window beyond the page asked for
+(``SELECT id ... LIMIT n``): their number is the count, and the page is then
+fetched by primary key. The work is bounded by how deep the reader has gone,
+not by how many records exist. When there are more rows than the window holds,
+``paginator.more`` is true, the last counted page still offers "Next", and the
+template says "of 40+" instead of a number.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -30,21 +34,48 @@ class CappedPage(Page):
 
 
 class CappedPaginator(Paginator):
+    """For ordered querysets: pages are cut from the keys of one ordered scan."""
+
     def __init__(self, object_list: Any, per_page: int, *, number: Any = 1) -> None:
         super().__init__(object_list, per_page)
         try:
             requested = max(1, int(number))
         except (TypeError, ValueError):
             requested = 1
+        # The window read: from the requested page to LOOKAHEAD_PAGES beyond it.
+        self.start = (requested - 1) * self.per_page
         self.cap = (requested + LOOKAHEAD_PAGES) * self.per_page
         self.more = False
 
     @cached_property
-    def count(self) -> int:
+    def _keys(self) -> list[Any]:
+        """Primary keys of the rows in the window, in the list's order."""
         rows: Any = self.object_list
-        counted = int(rows[: self.cap + 1].count())
+        keys = rows.prefetch_related(None).values_list("pk", flat=True)
+        return list(keys[self.start : self.cap + 1])
+
+    @cached_property
+    def count(self) -> int:
+        if self._keys or not self.start:
+            counted = self.start + len(self._keys)
+        else:
+            # Asked for a page past the end: count (up to the cap) to find the last.
+            rows: Any = self.object_list
+            counted = int(rows.order_by()[: self.cap + 1].count())
         self.more = counted > self.cap
         return min(counted, self.cap)
+
+    def page(self, number: Any) -> CappedPage:
+        number = self.validate_number(number)
+        offset = (number - 1) * self.per_page - self.start
+        if offset < 0 or not self._keys:
+            # Not a page of the window (the clamped last page): read it as usual.
+            return super().page(number)  # type: ignore[return-value]
+        keys = self._keys[offset : offset + self.per_page]
+        # The same queryset (ordering, select_related, prefetches), narrowed to
+        # this page's keys: a primary-key lookup rather than a second scan.
+        rows: Any = self.object_list
+        return self._get_page(rows.filter(pk__in=keys), number, self)
 
     def _get_page(self, *args: Any, **kwargs: Any) -> CappedPage:
         return CappedPage(*args, **kwargs)
@@ -57,7 +88,7 @@ def capped_page(object_list: Any, per_page: int, number: Any) -> CappedPage:
         page = paginator.page(number)
     except (PageNotAnInteger, EmptyPage):
         page = paginator.page(1 if not _is_int(number) else paginator.num_pages)
-    return page  # type: ignore[return-value]
+    return page
 
 
 def _is_int(value: Any) -> bool:
@@ -66,3 +97,17 @@ def _is_int(value: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return True
+
+
+@dataclass(frozen=True)
+class CappedCount:
+    """``count`` rows, or ``cap`` and ``more`` when there are more than that."""
+
+    count: int
+    more: bool
+
+
+def capped_count(object_list: Any, cap: int) -> CappedCount:
+    """How many rows, counting no further than ``cap`` (shown as "cap+")."""
+    counted = int(object_list.order_by()[: cap + 1].count())
+    return CappedCount(count=min(counted, cap), more=counted > cap)

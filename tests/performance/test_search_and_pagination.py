@@ -77,3 +77,40 @@ def test_capped_paginator_counts_a_window_and_still_offers_next(world: Any) -> N
     assert capped_page(qs, 2, "not a number").number == 1
     exact = CappedPaginator(qs, 100, number=1)
     assert exact.count == total and not exact.more
+
+
+@pytest.mark.django_db
+def test_search_of_adults_keeps_to_the_organisation_given(world: Any) -> None:
+    """The adults searched are the caller's organisation's: another
+    organisation's incident naming a matching adult is not in the id array."""
+    other = world.objects["other_incident"]
+    name = other.people.first().family_name
+    everywhere = Incident.objects.search(name)
+    assert other in everywhere
+    assert other not in Incident.objects.search(name, organisation_id=world.org.pk)
+    assert other in Incident.objects.search(name, organisation_id=world.other_org.pk)
+
+
+@pytest.mark.django_db
+def test_capped_pages_are_cut_from_one_ordered_read_of_keys(world: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    manager = world.users["manager"]
+    for n in range(7):
+        make_incident(manager, world.home, summary=f"Number {n}")
+    qs = Incident.objects.order_by("-pk")
+    everything = list(qs.values_list("pk", flat=True))
+    for number in (1, 2, 3):
+        with CaptureQueriesContext(connection) as ctx:
+            page = capped_page(qs, 3, number)
+            shown = [i.pk for i in page.object_list]
+        assert shown == everything[(number - 1) * 3 : number * 3]
+        assert len(ctx.captured_queries) == 2  # the window's keys, then the page's rows
+    # Past the end: the last page, found by a count, read as usual.
+    last = capped_page(qs, 3, 50)
+    assert last.number == -(-len(everything) // 3)
+    assert [i.pk for i in last.object_list] == everything[(last.number - 1) * 3 :]
+    assert not last.has_next() and last.has_previous()
+    empty = capped_page(Incident.objects.none(), 3, 1)
+    assert empty.number == 1 and list(empty.object_list) == []
