@@ -1,16 +1,20 @@
 """Read helpers for record pages that must stay fast however long the record.
 
-``chronology_entries`` is what ``templates/incidents/_chronology.html`` expects:
-a list of entries, each carrying its amendments (``amendment_list``), its kind's
-label (``kind_label``), its author's display name (``author_name``) and its times
-formatted once (``occurred_iso``/``occurred_label``, ``recorded_iso``/``recorded_label``). Two
-queries, whatever the number of entries, and no per-entry queryset: Django's
-``prefetch_related`` builds a filtered queryset for every entry, which costs
-more than the entry's own HTML on a 200-entry chronology.
+``chronology_window`` is what ``templates/incidents/_chronology.html`` expects:
+one window of an incident's chronology (the latest ``CHRONOLOGY_WINDOW`` entries
+by default, earlier ones a page at a time, always shown oldest first), each
+entry carrying its amendments (``amendment_list``), its kind's label
+(``kind_label``), its author's display name (``author_name``) and its times
+formatted once (``occurred_iso``/``occurred_label``,
+``recorded_iso``/``recorded_label``). Three queries, whatever the length of
+the chronology, and no per-entry queryset: Django's ``prefetch_related`` builds
+a filtered queryset for every entry, which costs more than the entry's own HTML.
+The whole chronology in one list is the incident's timeline (chronology app).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Value
@@ -28,16 +32,53 @@ def _display_name(prefix: str) -> Any:
     return Coalesce(NullIf(full, Value("")), F(f"{prefix}__username"))
 
 
-def chronology_entries(incident: Incident) -> list[ChronologyEntry]:
-    entries: list[ChronologyEntry] = list(
+# Entries shown at once on the incident page; a manager on shift needs the
+# latest, and the page's cost must not follow the chronology's length.
+CHRONOLOGY_WINDOW = 50
+
+
+@dataclass
+class ChronologyWindow:
+    """Entries ``first``–``last`` (1-based, oldest first) of ``total``. Window 1
+    holds the latest entries; window ``number + 1`` the ones before them."""
+
+    entries: list[ChronologyEntry]
+    number: int
+    num_windows: int
+    total: int
+    first: int
+    last: int
+
+    @property
+    def has_earlier(self) -> bool:
+        return self.number < self.num_windows
+
+    @property
+    def has_later(self) -> bool:
+        return self.number > 1
+
+
+def chronology_window(
+    incident: Incident, number: Any = 1, size: int = CHRONOLOGY_WINDOW
+) -> ChronologyWindow:
+    total = ChronologyEntry.objects.filter(incident=incident).count()
+    num_windows = max(1, -(-total // size))
+    try:
+        number = min(max(1, int(number)), num_windows)
+    except (TypeError, ValueError):
+        number = 1
+    # Newest first to cut the window, then shown oldest first.
+    newest_first = (
         ChronologyEntry.objects.filter(incident=incident)
         .annotate(author_name=_display_name("recorded_by"))
-        .order_by("occurred_at", "pk")
+        .order_by("-occurred_at", "-pk")
     )
+    entries: list[ChronologyEntry] = list(newest_first[(number - 1) * size : number * size])
+    entries.reverse()
     by_entry: dict[int, list[ChronologyAmendment]] = {}
     if entries:
         amendments = (
-            ChronologyAmendment.objects.filter(entry__incident=incident)
+            ChronologyAmendment.objects.filter(entry__in=[e.pk for e in entries])
             .annotate(author_name=_display_name("author"))
             .order_by("created_at", "pk")
         )
@@ -51,4 +92,12 @@ def chronology_entries(incident: Incident) -> list[ChronologyEntry]:
         entry.occurred_label = when(entry.occurred_at)  # type: ignore[attr-defined]
         entry.recorded_iso = iso(entry.recorded_at)  # type: ignore[attr-defined]
         entry.recorded_label = when(entry.recorded_at)  # type: ignore[attr-defined]
-    return entries
+    last = total - (number - 1) * size
+    return ChronologyWindow(
+        entries=entries,
+        number=number,
+        num_windows=num_windows,
+        total=total,
+        first=last - len(entries) + 1 if entries else 0,
+        last=last if entries else 0,
+    )

@@ -23,7 +23,7 @@ from incidents.forms import (
 )
 from incidents.models import NeedToKnowGrant
 from incidents.pagination import capped_page
-from incidents.queries import chronology_entries
+from incidents.queries import chronology_window
 from organisations import access
 from organisations.audit import log_access
 from organisations.reauth import reauthentication_required
@@ -124,7 +124,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "incident": incident,
             "people": incident.people.all(),
-            "entries": chronology_entries(incident),
+            "chronology": chronology_window(incident, request.GET.get("entries")),
             "transitions": incident.transitions.select_related("changed_by"),
             "can_record": can_record,
             "can_manage_need_to_know": access.can_manage_need_to_know(request.user, incident),
