@@ -168,7 +168,8 @@ def floor_search(cur: Any, m: dict[str, Any]) -> str:
         SELECT ip.incident_id FROM incidents_incident_people ip
          WHERE ip.person_id = ANY(ARRAY(
                SELECT p.id FROM incidents_person p
-                WHERE p.given_name ILIKE %(like)s OR p.family_name ILIKE %(like)s)))))"""
+                WHERE p.organisation_id = %(org)s
+                  AND (p.given_name ILIKE %(like)s OR p.family_name ILIKE %(like)s))))))"""
     cur.execute(
         LIST_SQL.format(extra=extra),
         {**_list_params(m), "like": "%" + m["fixtures"]["search_term"] + "%"},
@@ -185,7 +186,9 @@ def floor_detail(cur: Any, m: dict[str, Any]) -> str:
                u.first_name || ' ' || u.last_name, a.reason, a.new_text, a.created_at
           FROM incidents_incident i
           JOIN organisations_service s ON s.id = i.service_id
-          LEFT JOIN incidents_chronologyentry e ON e.incident_id = i.id
+          LEFT JOIN LATERAL (SELECT * FROM incidents_chronologyentry e
+                              WHERE e.incident_id = i.id
+                              ORDER BY e.occurred_at DESC, e.id DESC LIMIT 50) e ON true
           LEFT JOIN auth_user u ON u.id = e.recorded_by_id
           LEFT JOIN incidents_chronologyamendment a ON a.entry_id = e.id
          WHERE i.id = %(incident)s AND i.organisation_id = %(org)s
@@ -214,18 +217,14 @@ SELECT d.id, d.number, i.reference, d.decision, d.decided_at,
 
 REVIEWS_SQL = """
 SELECT d.id, d.number, i.reference, s.name, u.first_name || ' ' || u.last_name,
-       CASE WHEN lr.id IS NOT NULL THEN lr.next_review_date ELSE d.review_date END AS due,
-       COALESCE(lr.next_review_what, d.review_what)
-  FROM disclosures_disclosuredecision d
+       rp.due_date, rp.what, i.summary
+  FROM disclosures_reviewpoint rp
+  JOIN disclosures_disclosuredecision d ON d.id = rp.decision_id
   JOIN incidents_incident i ON i.id = d.incident_id
   JOIN organisations_service s ON s.id = i.service_id
   JOIN auth_user u ON u.id = d.decided_by_id
-  LEFT JOIN LATERAL (SELECT r.id, r.next_review_date, r.next_review_what
-                       FROM disclosures_decisionreview r WHERE r.decision_id = d.id
-                      ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) lr ON true
- WHERE d.organisation_id = %(org)s
-   AND (CASE WHEN lr.id IS NOT NULL THEN lr.next_review_date ELSE d.review_date END) IS NOT NULL
- ORDER BY due, i.reference, d.number
+ WHERE rp.organisation_id = %(org)s AND rp.due_date IS NOT NULL
+ ORDER BY rp.due_date, i.reference, d.number
  LIMIT 25
 """
 

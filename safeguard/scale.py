@@ -23,14 +23,14 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
 
 # Bumped whenever the shape of the generated data changes; a stored data set
 # built by another version is rebuilt by the benchmark.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 
 SERVICES_PER_ORG = 8
 ROLES_PER_ORG = ("lead", "auditor", "hr", "admin")  # plus one manager per service
@@ -272,6 +272,7 @@ class Build:
     incident_rows: list[tuple[int, int, int, datetime, str, int]] = field(default_factory=list)
     # (incident id, org id, service id, became aware, reference, author)
     incident_people: dict[int, list[int]] = field(default_factory=dict)
+    closed_at: dict[int, datetime] = field(default_factory=dict)  # closed incidents
     people_by_org: dict[int, list[int]] = field(default_factory=dict)
 
 
@@ -358,6 +359,16 @@ def build(
         _reset_sequences(b)
         with connection.cursor() as cur:
             cur.execute("SET LOCAL session_replication_role = origin")
+        if "disclosures" in b.parts:
+            # Row triggers were off for the load: derive the review points now.
+            from disclosures import review_points
+
+            started = time.monotonic()
+            review_points.rebuild()
+            with connection.cursor() as cur:
+                cur.execute("SELECT count(*) FROM disclosures_reviewpoint")
+                _add(b, review_points.TABLE, cur.fetchone()[0])
+            say(f"  review points derived ({time.monotonic() - started:.1f} s)")
     # Fresh statistics; outside a transaction (the benchmark, not the tests)
     # also the visibility map, as autovacuum would soon set it, so index-only
     # scans work from the first request.
@@ -632,6 +643,8 @@ def _part_incidents(b: Build) -> None:
             transitions.append(
                 (oid, iid, "open", status, outcome, reason, b.users[o]["lead"], _ts(later))
             )
+            if status == "closed":
+                b.closed_at[iid] = later
         b.incident_rows.append((iid, oid, s, when, reference, author))
     _add(
         b,
@@ -835,7 +848,8 @@ def _part_disclosures(b: Build) -> bool:
     100 decisions about the fixture person (on the two fixture incidents)."""
     decision_model = _model("disclosures.DisclosureDecision")
     recipient_model = _model("disclosures.Recipient")
-    if decision_model is None or recipient_model is None:
+    review_model = _model("disclosures.DecisionReview")
+    if decision_model is None or recipient_model is None or review_model is None:
         return False
     rng = b.rng
     per_incident = {iid: rng.randrange(1, 6) for iid, *_ in b.incident_rows}  # mean 3
@@ -856,8 +870,29 @@ def _part_disclosures(b: Build) -> bool:
     total = sum(per_incident.values())
     d0 = b.ids.take(decision_model._meta.db_table, total)
     recipients: list[dict[str, Any]] = []
+    reviews: list[dict[str, Any]] = []
     lead_of = {b.orgs[o]: b.users[o]["lead"] for o in range(len(b.orgs))}
     today = b.now.date()
+
+    def review(did: int, oid: int, point: date, at: datetime, next_point: date | None) -> None:
+        reviews.append(
+            {
+                "organisation_id": oid,
+                "decision_id": did,
+                "review_point_date": point.isoformat(),
+                "reviewed_by_id": lead_of[oid],
+                "reviewed_at": _ts(at),
+                "what_changed": "Protection plan reviewed with the social worker."
+                if next_point
+                else "Enquiry closed; the protection plan is working.",
+                "next_review_date": next_point.isoformat() if next_point else None,
+                "next_review_what": "Whether the protection plan is working." if next_point else "",
+                "no_further_review_reason": ""
+                if next_point
+                else "The enquiry is closed and the risk has been addressed.",
+                "recorded_at": _ts(at + timedelta(minutes=20)),
+            }
+        )
 
     def decisions() -> Iterable[dict[str, Any]]:
         did = d0
@@ -870,8 +905,21 @@ def _part_disclosures(b: Build) -> bool:
                     "not_sought": "would_prejudice_protection",
                     "not_possible": "cannot_be_given",
                 }.get(consent, "")
-                # Review points spread around today: some overdue, some due soon.
-                review = today + timedelta(days=rng.randrange(-60, 120))
+                # Live enquiries keep an open review point spread around today
+                # (some overdue, some due soon), a third of them moved on by an
+                # earlier review; a closed incident's decisions had a final
+                # review that ended reviewing, as they would in practice.
+                point = today + timedelta(days=rng.randrange(-60, 120))
+                own_point = point
+                closed = b.closed_at.get(iid)
+                if closed is not None:
+                    own_point = decided.date() + timedelta(days=rng.randrange(7, 60))
+                    review(did, oid, own_point, max(closed, decided + timedelta(days=1)), None)
+                elif rng.random() < 0.33:
+                    at = min(decided + timedelta(days=7), b.now - timedelta(hours=1))
+                    if at > decided and point > at.date():
+                        own_point = at.date()
+                        review(did, oid, own_point, at, point)
                 yield {
                     "id": did,
                     "organisation_id": oid,
@@ -893,7 +941,7 @@ def _part_disclosures(b: Build) -> bool:
                     "consent_reason_detail": "Asking her son would alert him." if reason else "",
                     "proportionality": "Only the two incidents, not her whole history.",
                     "outcome": "Strategy discussion booked; protection plan in place.",
-                    "review_date": review.isoformat(),
+                    "review_date": own_point.isoformat(),
                     "review_what": "Whether the protection plan is working.",
                     "recorded_by_id": author,
                     "recorded_at": _ts(decided + timedelta(minutes=30)),
@@ -938,6 +986,15 @@ def _part_disclosures(b: Build) -> bool:
         recipient_model._meta.db_table,
         copy_model(recipient_model, recipients, recipient_columns),
     )
+    v0 = b.ids.take(review_model._meta.db_table, len(reviews))
+    for n, row in enumerate(reviews):
+        row["id"] = v0 + n
+    review_columns = [
+        "id", "organisation_id", "decision_id", "review_point_date", "reviewed_by_id",
+        "reviewed_at", "what_changed", "next_review_date", "next_review_what",
+        "no_further_review_reason", "recorded_at",
+    ]  # fmt: skip
+    _add(b, review_model._meta.db_table, copy_model(review_model, reviews, review_columns))
     return True
 
 
