@@ -188,13 +188,15 @@ def local_minutes_ago(minutes: int) -> str:
 class Action:
     """One kind of write a manager makes. ``form`` builds the POST for a unique
     marker; ``acknowledged`` says whether the reply told the user it was saved.
-    To add disclosure decisions: an Action posting the decision form with the
-    marker in the reasoning, plus a lookup for its kind in world.verify."""
+    ``confirm``, when set, turns a reply that asks the user to confirm (the
+    decision form's record-quality warnings) into the second POST, or None.
+    Each kind has a lookup in ``world.verify``."""
 
     kind: str
     path: Callable[[dict[str, Any], int], str]
     form: Callable[[dict[str, Any], int, str], dict[str, Any]]
     acknowledged: Callable[[Reply, dict[str, Any], int], bool]
+    confirm: Callable[[Reply, dict[str, Any]], dict[str, Any] | None] | None = None
 
 
 ENTRY = Action(
@@ -228,8 +230,156 @@ INCIDENT = Action(
         reply.status == 302 and re.fullmatch(r"/incidents/\d+/", reply.location) is not None
     ),
 )
-# Four chronology entries for every new incident, as on a real shift.
-ACTIONS = [ENTRY, ENTRY, ENTRY, ENTRY, INCIDENT]
+
+
+def local_date_in(days: int) -> str:
+    return (datetime.now(ZoneInfo(settings.TIME_ZONE)).date() + timedelta(days=days)).isoformat()
+
+
+def formset(prefix: str, *rows: dict[str, str]) -> dict[str, str]:
+    """A formset as the browser posts it: management form plus one row each."""
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{key}": value for key, value in row.items()})
+    return data
+
+
+def posted_rows(form: dict[str, Any], prefix: str) -> int:
+    return int(form.get(f"{prefix}-TOTAL_FORMS", 0))
+
+
+# Every manager records decisions on the first incident, so the per-incident
+# decision numbering is contended the whole time.
+def _decision_path(world: dict[str, Any], me: int) -> str:
+    return f"/disclosures/incident/{world['incidents'][0]}/new/"
+
+
+def _share_decision(world: dict[str, Any], me: int, marker: str) -> dict[str, Any]:
+    """A complete "share" decision with two recipients: no quality warnings."""
+    return {
+        "save": "1",
+        "decision": "share",
+        "decided_by": world["users"][me],
+        "decided_at": local_minutes_ago(20),
+        "purpose": "protection_planning",
+        "what_shared": (
+            "Bruising about 3 cm across the left wrist seen at the 08:00 call; her son "
+            "stays in the room during personal care."
+        ),
+        "what_withheld": "",
+        **formset(
+            "recipients",
+            {
+                "name": "Sam Ellis",
+                "role": "Safeguarding duty social worker",
+                "organisation": "Riverside Council Adult Safeguarding",
+                "category": "la_safeguarding",
+                "channel": "secure_email",
+                "shared_at": local_minutes_ago(15),
+            },
+            {
+                "name": "Dr Priya Shah",
+                "role": "GP",
+                "organisation": "Riverside Medical Practice",
+                "category": "gp_clinical",
+                "channel": "phone",
+                "shared_at": local_minutes_ago(12),
+            },
+        ),
+        "reasoning": (
+            f"Decision {marker}: the injury, her fear when her son is present and her quiet "
+            "request point to coercive control with a risk of serious harm. Partner agencies "
+            "must plan her protection now; waiting for a private moment could take weeks."
+        ),
+        "lawful_basis": "public_task",
+        "special_condition": "sch1_para18",
+        "proportionality": (
+            "Only the injury and the access barrier were shared; her medical history and "
+            "finances were left out as not needed for planning."
+        ),
+        "consent_position": "not_sought",
+        "consent_reason": "would_prejudice_protection",
+        "consent_reason_detail": (
+            "Her son is present at every visit; asking openly could alert him and trigger "
+            "retaliation."
+        ),
+        "confidentiality_measures": "Secure email only; the incident is restricted internally.",
+        **formset("consultations", {"name": "", "role": "", "advice": ""}),
+        "outcome": "Social worker to arrange a joint visit; advocacy referral made.",
+        "review_date": local_date_in(7),
+        "review_what": "Whether private contact has been achieved and consent can be sought.",
+    }
+
+
+def _withhold_decision(world: dict[str, Any], me: int, marker: str) -> dict[str, Any]:
+    """A hurried "do not share" decision (one recipient considered, one person
+    consulted) whose thin reasoning draws a record-quality warning that the
+    manager then confirms: the form's two-step save."""
+    return {
+        "save": "1",
+        "decision": "do_not_share",
+        "decided_by": world["users"][me],
+        "decided_at": local_minutes_ago(20),
+        "purpose": "other",
+        "what_shared": "",
+        "what_withheld": "Details of the injury and of the night staff's concerns.",
+        **formset(
+            "recipients",
+            {
+                "name": "Jo Price",
+                "role": "Daughter",
+                "organisation": "Family",
+                "category": "family",
+                "channel": "phone",
+                "shared_at": "",
+            },
+        ),
+        "reasoning": f"Daughter asked for details ({marker}); the person has capacity and said no.",
+        "consent_position": "refused",
+        "consent_discussion": "Explained what her daughter asked for and what we would say.",
+        "understanding_checked": "She explained back in her own words and repeated her answer.",
+        **formset(
+            "consultations",
+            {"name": "Daniel Reyes", "role": "Safeguarding lead", "advice": "Respect the refusal."},
+        ),
+        "outcome": "Told the daughter we cannot share details without her mother's agreement.",
+        "review_date": local_date_in(14),
+        "review_what": "Whether she wants her daughter told anything at the next visit.",
+    }
+
+
+def _confirm_warnings(reply: Reply, form: dict[str, Any]) -> dict[str, Any] | None:
+    """The "Save with these warnings" button: the same input, the fingerprint
+    of the warnings shown, and ``confirm``. None if the reply shows no warnings."""
+    if reply.status != 200 or 'id="quality-warnings"' not in reply.body:
+        return None
+    found = re.search(r'name="quality_fingerprint" value="([0-9a-f]+)"', reply.body)
+    if not found:
+        return None
+    second = {k: v for k, v in form.items() if k != "save"}
+    return {**second, "confirm": "1", "quality_fingerprint": found.group(1)}
+
+
+def _decision_acknowledged(reply: Reply, world: dict[str, Any], me: int) -> bool:
+    return reply.status == 302 and re.fullmatch(r"/disclosures/\d+/", reply.location) is not None
+
+
+DECISION = Action(
+    kind="decision",
+    path=_decision_path,
+    form=_share_decision,
+    acknowledged=_decision_acknowledged,
+)
+DECISION_CONFIRMED = Action(
+    kind="decision",
+    path=_decision_path,
+    form=_withhold_decision,
+    acknowledged=_decision_acknowledged,
+    confirm=_confirm_warnings,
+)
+# Per round, as on a real shift: chronology entries, a new incident, and
+# disclosure decisions (one clean, one saved after confirming its warnings).
+ACTIONS = [ENTRY, DECISION, ENTRY, INCIDENT, ENTRY, DECISION_CONFIRMED, ENTRY]
 
 
 @dataclass
@@ -239,6 +389,10 @@ class Ledger:
     acks: dict[str, list[str]] = field(default_factory=dict)
     # marker -> the redirect that acknowledged it (names the record's incident)
     where: dict[str, str] = field(default_factory=dict)
+    # marker -> what was posted for it: {"path": form URL, "recipients": rows}
+    sent: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # kind -> replies that asked the user to confirm record-quality warnings
+    prompts: Counter[str] = field(default_factory=Counter)
     statuses: Counter[int] = field(default_factory=Counter)
     by_port: Counter[int] = field(default_factory=Counter)
     # (time, port, status, kind) of every request
@@ -246,7 +400,23 @@ class Ledger:
     unexpected: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, port: int, kind: str, marker: str, reply: Reply, acked: bool) -> None:
+    def prompted(self, port: int, kind: str, reply: Reply) -> None:
+        """A first step that asked for confirmation (nothing saved yet)."""
+        with self.lock:
+            self.statuses[reply.status] += 1
+            self.by_port[port] += 1
+            self.events.append((time.monotonic(), port, reply.status, kind))
+            self.prompts[kind] += 1
+
+    def record(
+        self,
+        port: int,
+        kind: str,
+        marker: str,
+        reply: Reply,
+        acked: bool,
+        sent: dict[str, Any] | None = None,
+    ) -> None:
         with self.lock:
             self.statuses[reply.status] += 1
             self.by_port[port] += 1
@@ -254,6 +424,7 @@ class Ledger:
             if acked:
                 self.acks.setdefault(kind, []).append(marker)
                 self.where[marker] = reply.location
+                self.sent[marker] = sent or {}
             elif reply.status == 503:
                 if "Service unavailable" not in reply.body or "Traceback" in reply.body:
                     self.unexpected.append(f"{kind}: 503 without the unavailable page")
@@ -293,8 +464,17 @@ def run_managers(
             port = ports[(step + me) % len(ports)]
             marker = f"M{me}-{uuid.uuid4().hex[:12]}"
             form = action.form(world, me, marker)
-            reply = browser.request(port, "POST", action.path(world, me), form)
-            ledger.record(port, action.kind, marker, reply, action.acknowledged(reply, world, me))
+            path = action.path(world, me)
+            reply = browser.request(port, "POST", path, form)
+            second = action.confirm(reply, form) if action.confirm is not None else None
+            if second is not None:
+                ledger.prompted(port, action.kind, reply)
+                # No sticky sessions: the confirmation may reach the other server.
+                port = ports[(step + me + 1) % len(ports)]
+                reply = browser.request(port, "POST", path, second)
+            sent = {"path": path, "recipients": posted_rows(form, "recipients")}
+            acked = action.acknowledged(reply, world, me)
+            ledger.record(port, action.kind, marker, reply, acked, sent)
 
     threads = [threading.Thread(target=manager, args=(i,)) for i in range(len(world["sessions"]))]
     for thread in threads:
@@ -320,12 +500,8 @@ def run_module(env: dict[str, str], *args: str, stdin: str = "") -> str:
     return done.stdout.decode()
 
 
-def verify_audit_chain(env: dict[str, str]) -> subprocess.CompletedProcess[bytes] | None:
-    """Run the audits app's chain verification, or None if it does not exist yet."""
-    from django.core.management import get_commands
-
-    if "verify_audit_chain" not in get_commands():
-        return None
+def verify_audit_chain(env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    """Run the audits app's chain verification against ``env``'s database."""
     return subprocess.run(
         [sys.executable, "manage.py", "verify_audit_chain"],
         cwd=ROOT,

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from incidents import services as incident_services
 from incidents.models import Incident, NeedToKnowGrant, StatusTransition
 from organisations.models import Role
 from tests.factories import make_incident, member
@@ -123,6 +124,43 @@ def test_two_leads_editing_the_need_to_know_list_at_once(world: Any) -> None:
     loser = next(page for page in pages if page.status_code == 200)
     assert STALE in loser.content.decode()
     assert NeedToKnowGrant.objects.filter(incident=incident).count() == 1
+
+
+def test_a_revoke_and_a_grant_at_once_one_wins_the_other_is_told(world: Any) -> None:
+    incident = world.objects["incident"]
+    lead, second_lead = world.users["lead"], member(world.org, Role.LEAD, username="lead2")
+    grant = incident_services.grant_need_to_know(
+        actor=lead,
+        incident=incident,
+        user=world.users["manager_dom"],
+        reason="Covers nights.",
+        expected_version=incident.version,
+    )
+    version = incident.version  # both leads opened the list at this version
+    revoke_url = reverse("incidents:need_to_know_revoke", args=[incident.pk, grant.pk])
+
+    revoked, granted = run_together(
+        lambda: _client(lead).post(
+            revoke_url, {"version": version, "revoke_reason": "Moved to days."}, follow=True
+        ),
+        lambda: _client(second_lead).post(
+            reverse("incidents:need_to_know", args=[incident.pk]),
+            {"version": version, "user": world.users["auditor"].pk, "reason": "Audit."},
+        ),
+    )
+
+    grant.refresh_from_db()
+    revoke_won = grant.revoked_at is not None
+    grant_won = NeedToKnowGrant.objects.filter(user=world.users["auditor"]).exists()
+    assert revoke_won != grant_won, "exactly one change goes through"
+    if revoke_won:
+        assert "Access revoked." in revoked.content.decode()
+        assert granted.status_code == 200 and STALE in granted.content.decode()
+    else:
+        assert granted.status_code == 302
+        assert STALE in revoked.content.decode()
+    incident.refresh_from_db()
+    assert incident.version == version + 1
 
 
 def test_concurrent_incident_creation_gives_unique_references(world: Any) -> None:

@@ -11,6 +11,7 @@ from unittest import mock
 import psycopg
 import pytest
 from django.db import InterfaceError, OperationalError, connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client
 from django.urls import reverse
 
@@ -115,3 +116,14 @@ def test_health_probe_needs_no_database(world: Any) -> None:
         response = Client().get("/readyz")
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
+
+
+@pytest.mark.django_db
+def test_readyz_is_503_while_a_migration_is_pending() -> None:
+    assert Client().get("/readyz").status_code == 200
+    # As when new code reaches a server before ``migrate`` has run: one
+    # migration is not recorded as applied (undone with the test's transaction).
+    MigrationRecorder.Migration.objects.filter(app="incidents").latest("id").delete()
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "migrations": 1}
