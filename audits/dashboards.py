@@ -20,20 +20,48 @@ from django.utils import timezone
 
 from audits.svgcharts import Chart, Series
 from incidents.models import Status
+from incidents.pagination import capped_count
 from organisations import access
 from organisations.models import Role
 
 DUE_WINDOW_DAYS = 14
 LIST_LIMIT = 10
 CHART_MONTHS = 12
+# A home page counts no further than this ("100+"): it is opened many times a
+# shift, and an exact count over a large organisation's records would cost more
+# than the rest of the page while telling the reader nothing more useful.
+COUNT_CAP = 100
+
+
+def _count(qs: QuerySet[Any], cap: int | None) -> tuple[int, bool]:
+    """(count, more): exact when ``cap`` is None."""
+    if cap is None:
+        return qs.count(), False
+    counted = capped_count(qs, cap)
+    return counted.count, counted.more
 
 
 # --- Building blocks ----------------------------------------------------------
 
 
-def reviews_due(user: Any, today: date | None = None) -> dict[str, Any]:
+def _first(qs: QuerySet[Any]) -> list[Any]:
+    """The first LIST_LIMIT rows of an ordered queryset: their keys first (a
+    narrow, index-ordered read), then those rows with what they display. With
+    the display joins in the first read the planner tends to join before it
+    limits."""
+    keys = list(qs.prefetch_related(None).values_list("pk", flat=True)[:LIST_LIMIT])
+    return list(qs.filter(pk__in=keys))
+
+
+def _counted(qs: QuerySet[Any]) -> dict[str, Any]:
+    count, more = _count(qs, COUNT_CAP)
+    return {"count": count, "more": more}
+
+
+def reviews_due(user: Any, today: date | None = None, *, exact: bool = False) -> dict[str, Any]:
     """Open review points the user chases: overdue (before today) and due in
-    the next fortnight. Counts plus the first few of each, soonest first."""
+    the next fortnight. Counts (up to COUNT_CAP, or ``exact``) plus the first
+    few of each, soonest first."""
     today = today or timezone.localdate()
     # Annotated by the disclosures queryset (current_review_date), which the
     # type checker cannot see. Filtered and ordered on the review-point
@@ -46,17 +74,22 @@ def reviews_due(user: Any, today: date | None = None) -> dict[str, Any]:
     )
 
     def first(qs: QuerySet[Any]) -> list[Any]:
-        return list(
+        return _first(
             qs.select_related("incident", "incident__service").order_by(
                 "review_point__due_date", "pk"
-            )[:LIST_LIMIT]
+            )
         )
 
+    cap = None if exact else COUNT_CAP
+    overdue_count, overdue_more = _count(overdue, cap)
+    due_count, due_more = _count(due, cap)
     return {
         "overdue": first(overdue),
-        "overdue_count": overdue.count(),
+        "overdue_count": overdue_count,
+        "overdue_more": overdue_more,
         "due": first(due),
-        "due_count": due.count(),
+        "due_count": due_count,
+        "due_more": due_more,
         "window": DUE_WINDOW_DAYS,
         "today": today,
     }
@@ -72,19 +105,17 @@ def open_incidents(user: Any, *, restricted: bool | None = None) -> dict[str, An
     if restricted is not None:
         qs = qs.filter(restricted=restricted)
     return {
-        "items": list(
-            qs.select_related("service").order_by("-became_aware_at", "-pk")[:LIST_LIMIT]
-        ),
-        "count": qs.count(),
+        "items": _first(qs.select_related("service").order_by("-became_aware_at", "-pk")),
+        **_counted(qs),
     }
 
 
 def recent_decisions(user: Any) -> list[Any]:
-    return list(
+    return _first(
         access.visible_decisions(user)
         .filter(Q(decided_by=user) | Q(recorded_by=user))
         .select_related("incident")
-        .order_by("-decided_at", "-pk")[:LIST_LIMIT]
+        .order_by("-decided_at", "-pk")
     )
 
 
@@ -104,8 +135,8 @@ def unaudited_consent_decisions(user: Any) -> dict[str, Any]:
         .filter(~Exists(sampled))
     )
     return {
-        "items": list(qs.select_related("incident").order_by("-decided_at", "-pk")[:LIST_LIMIT]),
-        "count": qs.count(),
+        "items": _first(qs.select_related("incident").order_by("-decided_at", "-pk")),
+        **_counted(qs),
     }
 
 
@@ -121,8 +152,8 @@ def allegations_panel(user: Any, *, side: str) -> dict[str, Any] | None:
         qs = qs.exclude(hr_record__status="closed")
     qs = qs.annotate(referral_count=Count("referrals", distinct=True))
     return {
-        "items": list(qs.select_related("incident").order_by("-raised_at", "-pk")[:LIST_LIMIT]),
-        "count": qs.count(),
+        "items": _first(qs.select_related("incident").order_by("-raised_at", "-pk")),
+        **_counted(qs),
         "side": side,
     }
 
@@ -136,7 +167,7 @@ def audits_in_progress(user: Any) -> dict[str, Any]:
                 scored=Count("samples", filter=Q(samples__score__isnull=False), distinct=True),
             ).order_by("-created_at", "-pk")[:LIST_LIMIT]
         ),
-        "count": qs.count(),
+        **_counted(qs),
     }
 
 

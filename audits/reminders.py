@@ -47,7 +47,8 @@ def send_for(membership: Membership, *, today: date, base_url: str = "") -> str:
     user = membership.user
     if not user.email:
         return "no_email"
-    reviews = dashboards.reviews_due(user, today=today)
+    # Exact counts: a reminder is sent once a day, and its counts are stored.
+    reviews = dashboards.reviews_due(user, today=today, exact=True)
     if not reviews["overdue_count"] and not reviews["due_count"]:
         return "nothing_due"
     if ReminderSent.objects.filter(user=user, date=today).exists():

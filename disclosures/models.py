@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from disclosures import review_points
 from incidents.models import Incident
-from organisations.models import Organisation
+from organisations.models import Organisation, Service
 
 APPEND_ONLY = pgtrigger.Update | pgtrigger.Delete
 
@@ -417,6 +417,9 @@ class ReviewPoint(models.Model):
     )
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="+")
+    # The incident's service (fixed once the incident is saved), so a
+    # manager's open points are read from their services' index entries.
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
     due_date = models.DateField(null=True)
     what = models.TextField(blank=True)
     last_review = models.ForeignKey(
@@ -432,6 +435,11 @@ class ReviewPoint(models.Model):
                 fields=["organisation", "due_date"],
                 condition=Q(due_date__isnull=False),
                 name="review_point_open_due",
+            ),
+            models.Index(
+                fields=["service", "due_date"],
+                condition=Q(due_date__isnull=False),
+                name="review_point_service_due",
             ),
         ]
 

@@ -23,10 +23,11 @@ TABLE = "disclosures_reviewpoint"
 
 # AFTER INSERT ON disclosures_disclosuredecision: the decision's own point.
 ON_DECISION = """
-INSERT INTO disclosures_reviewpoint (decision_id, organisation_id, incident_id, due_date, what,
-                     last_review_id, last_reviewed_at)
-VALUES (NEW.id, NEW.organisation_id, NEW.incident_id, NEW.review_date, NEW.review_what,
-        NULL, NULL);
+INSERT INTO disclosures_reviewpoint (decision_id, organisation_id, incident_id, service_id,
+                                     due_date, what, last_review_id, last_reviewed_at)
+SELECT NEW.id, NEW.organisation_id, NEW.incident_id, i.service_id,
+       NEW.review_date, NEW.review_what, NULL, NULL
+  FROM incidents_incident i WHERE i.id = NEW.incident_id;
 RETURN NULL;
 """
 
@@ -46,11 +47,12 @@ RETURN NULL;
 
 # The same answer from the records themselves.
 _DERIVED = """
-SELECT d.id AS decision_id, d.organisation_id, d.incident_id,
+SELECT d.id AS decision_id, d.organisation_id, d.incident_id, i.service_id,
        CASE WHEN lr.id IS NULL THEN d.review_date ELSE lr.next_review_date END AS due_date,
        CASE WHEN lr.id IS NULL THEN d.review_what ELSE lr.next_review_what END AS what,
        lr.id AS last_review_id, lr.reviewed_at AS last_reviewed_at
   FROM disclosures_disclosuredecision d
+  JOIN incidents_incident i ON i.id = d.incident_id
   LEFT JOIN LATERAL (
         SELECT r.id, r.reviewed_at, r.next_review_date, r.next_review_what
           FROM disclosures_decisionreview r
@@ -59,8 +61,8 @@ SELECT d.id AS decision_id, d.organisation_id, d.incident_id,
          LIMIT 1) lr ON true
 """
 
-_COLUMNS = """decision_id, organisation_id, incident_id, due_date, what, last_review_id,
-       last_reviewed_at"""
+_COLUMNS = """decision_id, organisation_id, incident_id, service_id, due_date, what,
+       last_review_id, last_reviewed_at"""
 
 # Composed of the constants above only (no input reaches these strings).
 REBUILD = (

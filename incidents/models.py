@@ -197,6 +197,7 @@ class Incident(models.Model):
                 name="incident_facts_read_only",
                 fields=[
                     "organisation",
+                    "service",
                     "reference",
                     "what_happened",
                     "occurred_at",

@@ -315,14 +315,18 @@ def decisions_for_review(user: Any) -> DecisionQuerySet:
 
 
 def open_review_points(user: Any) -> DecisionQuerySet:
-    """``decisions_for_review`` whose review point is open, annotated with it
+    """The decisions of ``decisions_for_review`` whose review point is open, annotated with it
     (``current_review_date``, ``current_review_what``). Read through the
     review-point projection's (organisation, due date) index, so the soonest
     come first without looking at every decision of the organisation."""
     membership = membership_of(user)
-    qs = decisions_for_review(user)
-    if membership is None:
-        return qs
+    if membership is None or membership.role not in INCIDENT_WRITERS:
+        return visible_decisions(None)
+    qs = visible_decisions(user)
+    if membership.role == Role.MANAGER:
+        # The projection's copy of the incident's service: the (service, due
+        # date) index then serves a manager's own services.
+        qs = qs.filter(review_point__service_id__in=_service_ids(membership))
     return qs.filter(review_point__organisation_id=membership.organisation_id).review_open()
 
 

@@ -34,6 +34,7 @@ def test_a_new_decision_gets_its_own_review_point(world: Any) -> None:
     assert point.due_date == TODAY + timedelta(days=9)
     assert point.what == "Whether she has a safe way to contact us."
     assert point.organisation_id == decision.organisation_id
+    assert point.service_id == decision.incident.service_id
     assert point.incident_id == decision.incident_id and point.last_review_id is None
 
 

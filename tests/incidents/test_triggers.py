@@ -60,6 +60,11 @@ def test_incident_facts_are_read_only_but_status_may_change(world):
         _sql("UPDATE incidents_incident SET what_happened = 'x' WHERE id = %s", [incident.pk])
     with pytest.raises(REFUSED):
         _sql("DELETE FROM incidents_incident WHERE id = %s", [incident.pk])
+    with pytest.raises(REFUSED):  # the service too: review points copy it
+        _sql(
+            "UPDATE incidents_incident SET service_id = %s WHERE id = %s",
+            [world.dom.pk, incident.pk],
+        )
     _sql("UPDATE incidents_incident SET status = 'under_enquiry' WHERE id = %s", [incident.pk])
 
 

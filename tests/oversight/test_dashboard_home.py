@@ -148,3 +148,28 @@ def test_outsider_sees_only_their_organisation(world: Any, scene: dict[str, Any]
     html = _get(world, "outsider")
     assert world.objects["other_incident"].reference in html
     assert world.objects["incident"].reference not in html
+
+
+def test_home_counts_stop_at_the_cap_and_say_so(
+    world: Any, scene: dict[str, Any], monkeypatch: Any
+) -> None:
+    from audits import dashboards
+
+    monkeypatch.setattr(dashboards, "COUNT_CAP", 1)
+    html = _get(world, "lead")
+    assert "1+ overdue" in html  # two overdue, counted no further than one
+    assert "1+ due in the next 14 days" in html  # restricted and home: two due
+    monkeypatch.setattr(dashboards, "COUNT_CAP", 100)
+    assert "2 overdue" in _get(world, "lead")
+
+
+def test_reminder_counts_are_exact_whatever_the_cap(
+    world: Any, scene: dict[str, Any], monkeypatch: Any
+) -> None:
+    from audits import dashboards
+
+    monkeypatch.setattr(dashboards, "COUNT_CAP", 1)
+    reviews = dashboards.reviews_due(world.users["lead"], exact=True)
+    assert reviews["overdue_count"] == 2 and not reviews["overdue_more"]
+    capped = dashboards.reviews_due(world.users["lead"])
+    assert capped["overdue_count"] == 1 and capped["overdue_more"]
