@@ -220,24 +220,28 @@ def _review_count(q: TimelineQuery) -> int:
 
 def _review_items(q: TimelineQuery) -> Iterator[TimelineItem]:
     for r in _reviews(q).select_related("decision", "reviewed_by").order_by("reviewed_at", "pk"):
-        fields = [Field("Review point reviewed", r.review_point_date.strftime("%-d %b %Y"))]
-        if r.next_review_date:
-            fields.append(Field("Next review point", r.next_review_date.strftime("%-d %b %Y")))
-            fields += _prose("What will be reviewed next", r.next_review_what)
-        else:
-            fields += _prose("Why no further review is needed", r.no_further_review_reason)
-        yield TimelineItem(
-            kind="review",
-            kind_label=f"Review of decision {r.decision.number}",
-            at=r.reviewed_at,
-            pk=r.pk,
-            title="",
-            byline=f"Reviewed by {name_of(r.reviewed_by)}",
-            text=r.what_changed,
-            text_label="What has changed",
-            fields=fields,
-            order=40,
-        )
+        yield review_item(r)
+
+
+def review_item(r: Any) -> TimelineItem:
+    fields = [Field("Review point reviewed", r.review_point_date.strftime("%-d %b %Y"))]
+    if r.next_review_date:
+        fields.append(Field("Next review point", r.next_review_date.strftime("%-d %b %Y")))
+        fields += _prose("What will be reviewed next", r.next_review_what)
+    else:
+        fields += _prose("Why no further review is needed", r.no_further_review_reason)
+    return TimelineItem(
+        kind="review",
+        kind_label=f"Review of decision {r.decision.number}",
+        at=r.reviewed_at,
+        pk=r.pk,
+        title="",
+        byline=f"Reviewed by {name_of(r.reviewed_by)}",
+        text=r.what_changed,
+        text_label="What has changed",
+        fields=fields,
+        order=40,
+    )
 
 
 # --- Recording an export as a disclosure decision ----------------------------
