@@ -37,6 +37,8 @@ from urllib.parse import unquote
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from chronology import pdf_tuning
+
 logger = logging.getLogger(__name__)
 
 STATIC_SCHEME = "sgstatic:"
@@ -190,36 +192,10 @@ def _export_html_class() -> Any:
     return ExportHTML
 
 
-def _install_page_reference_cache() -> None:
-    """Make pydyf's ``PDF.page_references`` cheap.
-
-    WeasyPrint's PDF/UA tagging asks for one page's reference for every tagged
-    element, and pydyf (0.13) rebuilds the tuple of *all* page references
-    on each call: quadratic in the page count (~2 million tuple items for a
-    113-page export, ~200 million for a 1,000-page one). The cached tuple is the
-    same value, rebuilt whenever a page is added.
-    """
-    import pydyf
-
-    if getattr(pydyf.PDF, "_safeguard_cached_page_references", False):
-        return
-
-    def page_references(self: Any) -> tuple[bytes, ...]:
-        kids = self.pages["Kids"]
-        cached = self.__dict__.get("_safeguard_page_references")
-        if cached is None or cached[0] != len(kids):
-            cached = (len(kids), tuple(f"{n} 0 R".encode("ascii") for n in kids[::3]))
-            self.__dict__["_safeguard_page_references"] = cached
-        return cached[1]
-
-    pydyf.PDF.page_references = property(page_references)
-    pydyf.PDF._safeguard_cached_page_references = True
-
-
 def load_renderer() -> Any:
     """Import and prepare WeasyPrint once per process; returns the HTML class."""
     _install_progress_handler()  # before the import, which already logs
-    _install_page_reference_cache()
+    pdf_tuning.install()
     return _export_html_class()
 
 
@@ -231,8 +207,9 @@ def render_pdf(html: str, *, progress: Callable[[str], None] | None = None) -> R
     if progress:
         _progress_callbacks[thread] = progress
     try:
-        document = export_html(string=html, url_fetcher=_fetcher(), base_url=None).render()
-        data = document.write_pdf(pdf_variant=PDF_VARIANT)
+        with pdf_tuning.gc_paused():
+            document = export_html(string=html, url_fetcher=_fetcher(), base_url=None).render()
+            data = document.write_pdf(pdf_variant=PDF_VARIANT)
     finally:
         _progress_callbacks.pop(thread, None)
     assert isinstance(data, bytes)

@@ -1,21 +1,25 @@
 """What the renderer changes in WeasyPrint for speed still holds after an upgrade.
 
 Exports use a lean user-agent stylesheet (chronology/export_ua.css) through
-WeasyPrint's ``_ua_stylesheets`` hook, and a cached ``page_references`` in
-pydyf. If an upgrade stopped calling the hook or changed what the property
-returns, these tests fail instead of exports silently slowing down or
-breaking their structure.
+WeasyPrint's ``_ua_stylesheets`` hook, and the patches of chronology/pdf_tuning.py
+(pinned to the WeasyPrint and pydyf versions they were checked against). If an
+upgrade stopped calling the hook, made a patch inapplicable or changed what the
+patched code writes, these tests fail instead of exports silently slowing down
+or changing.
 """
 
 from __future__ import annotations
 
+import gc
 import io
+import re
+import threading
 from typing import Any
 
 import pydyf
 from pypdf import PdfReader
 
-from chronology import pdf
+from chronology import pdf, pdf_tuning
 from chronology.sample import sample_document
 
 
@@ -58,8 +62,15 @@ def test_export_keeps_its_structure_under_the_lean_stylesheet() -> None:
     assert text.count("Chronology ·") == entries
 
 
+def test_every_speed_up_applies_to_the_installed_versions() -> None:
+    # Fails after a WeasyPrint or pydyf upgrade: check each patch against the
+    # new code (the tests below), then add the version to pdf_tuning.
+    pdf.load_renderer()
+    assert pdf_tuning.install() == {"page_references", "zlib_level", "draw_first_line"}
+
+
 def test_cached_page_references_equal_pydyfs_own() -> None:
-    pdf._install_page_reference_cache()
+    pdf.load_renderer()
     document = pydyf.PDF()
     for _ in range(3):
         document.add_page(pydyf.Dictionary({"Type": "/Page"}))
@@ -68,3 +79,72 @@ def test_cached_page_references_equal_pydyfs_own() -> None:
     document.add_page(pydyf.Dictionary({"Type": "/Page"}))  # the cache follows new pages
     assert len(document.page_references) == 4
     assert document.page_references[-1] == f"{document.pages['Kids'][-3]} 0 R".encode()
+
+
+def test_streams_are_deflated_at_the_default_level() -> None:
+    pdf.load_renderer()
+    data = pydyf.Stream([b"BT ET"] * 100, compress=True).data
+    # The second byte of a zlib stream names its level: 0x9c is the default (6).
+    assert b"stream\nx\x9c" in data
+
+
+# Text that takes every path of the glyph loop: Latin with kerning, combining
+# marks stacked above and below (vertical offsets), right-to-left Hebrew and
+# Arabic, a ligature, a character no installed font has (.notdef) and the
+# letter-spaced classification in the page header.
+AWKWARD_TEXT = (
+    "Zoe\u0308 Nguyễn a\u0301\u0302\u0303 q\u0307\u0323 שָׁלוֹם «مرحبا بك» ﬁnal café 𓀀 ½ "
+    "“quoted” AVATAR Tolerance WAVE "
+)
+
+
+def _page_streams(data: bytes) -> list[bytes]:
+    streams = [page.get_contents().get_data() for page in PdfReader(io.BytesIO(data)).pages]
+    # Zero kerning adjustments, and the split of a string they leave, change nothing on
+    # the page: "<0041>0<0042>" and "<0041><0042>" both draw the glyphs of "<00410042>".
+    return [re.sub(rb"><", b"", re.sub(rb">0(?=[<\]])", b">", s)) for s in streams]
+
+
+def test_fast_text_drawing_writes_what_weasyprint_writes(monkeypatch: Any, caplog: Any) -> None:
+    from weasyprint.draw import text
+
+    pdf.load_renderer()
+    fast = text.draw_first_line
+    document = sample_document(40)
+    document.items[3].text = AWKWARD_TEXT + document.items[3].text
+    html, _ = pdf.build_export_html(document)
+    ours = pdf.render_pdf(html).data
+    monkeypatch.setattr(text, "draw_first_line", fast.__wrapped__)
+    theirs = pdf.render_pdf(html).data
+    assert _page_streams(ours) == _page_streams(theirs)
+    assert b" Ts" in b"".join(_page_streams(ours))  # the vertical-offset path ran
+    assert "U+13000" in caplog.text  # and the .notdef one
+
+
+def test_garbage_collection_resumes_after_rendering() -> None:
+    assert gc.isenabled()
+    pdf.render_pdf("<!doctype html><html lang='en-GB'><title>t</title><p>Hello</p></html>")
+    assert gc.isenabled()
+    with pdf_tuning.gc_paused():
+        assert not gc.isenabled()
+        with pdf_tuning.gc_paused():
+            pass
+        assert not gc.isenabled()  # still inside the outer render
+    assert gc.isenabled()
+    # Renders on two threads overlap: the collector comes back after the last one.
+    inside, release = threading.Event(), threading.Event()
+
+    def other_render() -> None:
+        with pdf_tuning.gc_paused():
+            inside.set()
+            release.wait(5)
+
+    worker = threading.Thread(target=other_render)
+    worker.start()
+    inside.wait(5)
+    with pdf_tuning.gc_paused():
+        pass
+    assert not gc.isenabled()
+    release.set()
+    worker.join()
+    assert gc.isenabled()

@@ -1,0 +1,248 @@
+"""Measured speed-ups for WeasyPrint 70 and pydyf 0.13 (see docs/chronology.md).
+
+Exports are WeasyPrint's heaviest use in the project: a 1,000-record chronology
+is ~140 pages and ~7,500 lines of text, and the renderer's cost is Python
+work per line and per glyph. Each change here leaves the PDF the same, is
+installed once per process by ``install()`` and is pinned to the versions it
+was written against: after an upgrade it is skipped (exports stay correct,
+just slower) and tests/chronology/test_renderer.py fails until it is reviewed.
+
+- ``gc_paused()``: the cyclic garbage collector stays off while a document is
+  laid out and written. WeasyPrint allocates hundreds of thousands of
+  long-lived objects (boxes, styles), so the collector kept re-scanning them:
+  about a sixth of the render's CPU, for almost no garbage.
+- ``page_references``: pydyf rebuilt the tuple of every page reference each
+  time PDF/UA tagging asked for one page's (quadratic in the page count).
+- Content streams are deflated at zlib's default level 6 instead of pydyf's 9:
+  ~4% larger streams for a fifth of the compression time.
+- ``draw_first_line`` (the PDF text operators of each line) reads a run's
+  glyphs in one block instead of one cffi struct access per field per glyph,
+  and leaves out the zero kerning adjustments (``>0<``) WeasyPrint writes
+  after nearly every glyph: the same glyphs at the same positions.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+import struct
+import threading
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+# The versions each patch was written against and checked on (the tests compare
+# its output with the library's own).
+WEASYPRINT_VERSIONS = {"70.0"}
+PYDYF_VERSIONS = {"0.13.0"}
+ZLIB_LEVEL = 6
+
+_lock = threading.Lock()
+_installed: set[str] = set()
+_gc_pausers = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while rendering (reference counting still
+    frees almost everything). Nests and works across threads: the collector
+    is back on, if it was on, once the last render ends."""
+    global _gc_pausers, _gc_was_enabled
+    with _lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+def install() -> set[str]:
+    """Install the patches that apply to the installed versions; returns their names."""
+    import pydyf
+    import weasyprint
+
+    with _lock:
+        if pydyf.__version__ in PYDYF_VERSIONS:
+            if "page_references" not in _installed:
+                _install_page_reference_cache(pydyf)
+                _installed.add("page_references")
+            if "zlib_level" not in _installed:
+                pydyf.zlib = _Zlib(ZLIB_LEVEL)
+                _installed.add("zlib_level")
+        if weasyprint.__version__ in WEASYPRINT_VERSIONS and "draw_first_line" not in _installed:
+            from weasyprint.draw import text
+
+            text.draw_first_line = _fast_draw_first_line(text.draw_first_line)
+            _installed.add("draw_first_line")
+        return set(_installed)
+
+
+def _install_page_reference_cache(pydyf: Any) -> None:
+    """WeasyPrint's PDF/UA tagging asks for one page's reference for every tagged
+    element, and pydyf rebuilds the tuple of *all* page references on each
+    call (~200 million tuple items for a 1,000-page export). The cached tuple
+    is the same value, rebuilt whenever a page is added."""
+
+    def page_references(self: Any) -> tuple[bytes, ...]:
+        kids = self.pages["Kids"]
+        cached = self.__dict__.get("_safeguard_page_references")
+        if cached is None or cached[0] != len(kids):
+            cached = (len(kids), tuple(f"{n} 0 R".encode("ascii") for n in kids[::3]))
+            self.__dict__["_safeguard_page_references"] = cached
+        return cached[1]
+
+    pydyf.PDF.page_references = property(page_references)
+
+
+class _Zlib:
+    """pydyf's view of the zlib module, at a chosen compression level."""
+
+    def __init__(self, level: int) -> None:
+        self.level = level
+
+    def compressobj(self, level: int = -1, *args: Any, **kwargs: Any) -> Any:
+        return zlib.compressobj(self.level, *args, **kwargs)
+
+    def compress(self, data: bytes, level: int = -1) -> bytes:
+        return zlib.compress(data, self.level)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+
+ZERO_KERNING = re.compile(rb">0<")
+
+
+def _fast_draw_first_line(original: Any) -> Any:
+    """WeasyPrint 70's ``draw.text.draw_first_line`` with a faster glyph loop.
+
+    Lines that need anything unusual (ellipsis, bitmap, colour or emoji fonts,
+    an old Pango) go to the original function.
+    """
+    from weasyprint.logger import LOGGER
+    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+
+    glyph_info = struct.Struct("=IiiiI")  # glyph, width, x_offset, y_offset, attr
+    if ffi.sizeof("PangoGlyphInfo") != glyph_info.size:
+        return original
+    glyph_empty = pango.PANGO_GLYPH_EMPTY
+    glyph_unknown = pango.PANGO_GLYPH_UNKNOWN_FLAG
+    old_pango = pango.pango_version() < 14802
+
+    def draw_first_line(
+        stream: Any, textbox: Any, text_overflow: str, block_ellipsis: Any, matrix: Any
+    ) -> Any:
+        if text_overflow == "ellipsis" or block_ellipsis != "none" or old_pango:
+            return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+        if not textbox.text.strip():
+            return []
+        if textbox.style["font_size"] < 1e-6:  # default float precision used by pydyf
+            return []
+        layout = textbox.pango_layout
+        pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+        first_line, _index = layout.get_first_line()
+
+        runs = []
+        run = first_line.runs[0]
+        while run != ffi.NULL:
+            glyph_item = run.data
+            run = run.next
+            pango_font = glyph_item.item.analysis.font
+            font, font_size = stream.add_font(pango_font)
+            if font.bitmap or font.svg or font.png or font.colr:
+                return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+            runs.append((glyph_item, pango_font, font, font_size))
+
+        stream.set_text_matrix(*matrix.values)
+        previous_pango_font = None
+        parts: list[str] = []
+        utf8_text = None
+        for glyph_item, pango_font, font, font_size in runs:
+            if pango_font != previous_pango_font:
+                previous_pango_font = pango_font
+                if parts:
+                    stream.show_text("".join(parts))
+                parts = []
+                stream.set_font_size(font.hash, font_size)
+            parts.append("<")
+            glyph_string = glyph_item.glyphs
+            num_glyphs = glyph_string.num_glyphs
+            widths = font.widths
+            to_unicode = font.to_unicode
+            glyphs = glyph_info.iter_unpack(
+                ffi.buffer(glyph_string.glyphs, num_glyphs * glyph_info.size)
+            )
+            for i, (glyph_id, width, x_offset, y_offset, _attr) in enumerate(glyphs):
+                if glyph_id == glyph_empty:
+                    parts.append(f">{-width / font_size}<")
+                    continue
+                if glyph_id & glyph_unknown:
+                    codepoint = glyph_id - glyph_unknown
+                    LOGGER.warning(
+                        ".notdef glyph rendered for Unicode string unsupported by fonts: "
+                        '"%s" (U+%04X)',
+                        chr(codepoint),
+                        codepoint,
+                    )
+                    glyph_id = font.get_unused_glyph_id(codepoint)
+                    widths[glyph_id] = round(width * 1000 * FROM_UNITS / font_size)
+                    if 0 not in widths:
+                        widths[0] = widths[glyph_id]
+                if glyph_id not in to_unicode:
+                    offset = glyph_item.item.offset
+                    clusters = glyph_string.log_clusters
+                    t1 = clusters[i]
+                    if glyph_item.item.analysis.level % 2:  # rtl
+                        t2 = glyph_item.item.length if i == 0 else clusters[i - 1]
+                    else:
+                        t2 = glyph_item.item.length if i == num_glyphs - 1 else clusters[i + 1]
+                    utf8_text = utf8_text or layout.text.encode()
+                    to_unicode[glyph_id] = utf8_text[offset + t1 : offset + t2].decode()
+
+                offset = x_offset / font_size
+                if y_offset:
+                    rise = y_offset / 1000
+                    if parts[-1][-1] == "<":
+                        parts[-1] = parts[-1][:-1]
+                    else:
+                        parts.append(">")
+                    if pending := "".join(parts):
+                        stream.show_text(pending)
+                    stream.set_text_rise(-rise)
+                    shifted = f"{-offset}" if offset else ""
+                    stream.show_text(f"{shifted}<{glyph_id:04x}>")
+                    stream.set_text_rise(0)
+                    parts = ["<"]
+                else:
+                    if offset:
+                        parts.append(f">{-offset}<")
+                    parts.append(f"{glyph_id:04x}")
+
+                logical_width = widths.get(glyph_id)
+                if logical_width is None:
+                    pango.pango_font_get_glyph_extents(
+                        pango_font, glyph_id, stream.ink_rect, stream.logical_rect
+                    )
+                    logical_width = widths[glyph_id] = round(
+                        stream.logical_rect.width * 1000 * FROM_UNITS / font_size
+                    )
+                kerning = int(logical_width + offset - width * 1000 * FROM_UNITS / font_size)
+                if kerning:
+                    parts.append(f">{kerning}<")
+            if parts[-1][-1] == "<":
+                parts[-1] = parts[-1][:-1]
+            else:
+                parts.append(">")
+        stream.show_text("".join(parts))
+        return []
+
+    draw_first_line.__wrapped__ = original  # type: ignore[attr-defined]
+    return draw_first_line
