@@ -15,10 +15,15 @@ just slower) and tests/chronology/test_renderer.py fails until it is reviewed.
   time PDF/UA tagging asked for one page's (quadratic in the page count).
 - Content streams are deflated at zlib's default level 6 instead of pydyf's 9:
   ~4% larger streams for a fifth of the compression time.
+- Each line of text is shaped by Pango when it is laid out, then WeasyPrint
+  frees the result and shapes the line again to draw it. The shaped layout is
+  now kept until the line is drawn (at most ``MAX_KEPT_LAYOUTS`` at a time,
+  ~3 kB each, so a 10,000-record export does not grow by hundreds of MB).
 - ``draw_first_line`` (the PDF text operators of each line) reads a run's
   glyphs in one block instead of one cffi struct access per field per glyph,
-  and leaves out the zero kerning adjustments (``>0<``) WeasyPrint writes
-  after nearly every glyph: the same glyphs at the same positions.
+  works out what each distinct glyph writes once per document, and leaves out
+  the zero kerning adjustments (``>0<``) WeasyPrint writes after nearly every
+  glyph: the same glyphs at the same positions.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import gc
 import re
 import struct
 import threading
+import weakref
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +43,7 @@ from typing import Any
 WEASYPRINT_VERSIONS = {"70.0"}
 PYDYF_VERSIONS = {"0.13.0"}
 ZLIB_LEVEL = 6
+MAX_KEPT_LAYOUTS = 20_000
 
 _lock = threading.Lock()
 _installed: set[str] = set()
@@ -77,12 +84,52 @@ def install() -> set[str]:
             if "zlib_level" not in _installed:
                 pydyf.zlib = _Zlib(ZLIB_LEVEL)
                 _installed.add("zlib_level")
-        if weasyprint.__version__ in WEASYPRINT_VERSIONS and "draw_first_line" not in _installed:
-            from weasyprint.draw import text
+        if weasyprint.__version__ in WEASYPRINT_VERSIONS:
+            if "draw_first_line" not in _installed:
+                from weasyprint.draw import text
 
-            text.draw_first_line = _fast_draw_first_line(text.draw_first_line)
-            _installed.add("draw_first_line")
+                text.draw_first_line = _fast_draw_first_line(text.draw_first_line)
+                _installed.add("draw_first_line")
+            if "layout_reuse" not in _installed:
+                from weasyprint.text import line_break
+
+                _install_layout_reuse(line_break.Layout)
+                _installed.add("layout_reuse")
         return set(_installed)
+
+
+_kept_layouts: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _install_layout_reuse(layout_class: Any) -> None:
+    """Keep a line's shaped Pango layout from layout to drawing.
+
+    WeasyPrint calls ``deactivate()`` when a line has been laid out (freeing
+    the Pango objects), ``reactivate(style)`` to draw it (building and shaping
+    them again from the same text and style) and ``deactivate()`` once drawn.
+    """
+    original_deactivate = layout_class.deactivate
+    original_reactivate = layout_class.reactivate
+
+    def deactivate(self: Any) -> None:
+        if self in _kept_layouts:  # drawn: free it now
+            _kept_layouts.discard(self)
+            original_deactivate(self)
+        elif len(_kept_layouts) < MAX_KEPT_LAYOUTS:
+            _kept_layouts.add(self)
+        else:
+            original_deactivate(self)
+
+    def reactivate(self: Any, style: Any) -> None:
+        # Justification changes the text attributes: build those afresh.
+        if self in _kept_layouts and style is self.style and not self.justification_spacing:
+            return
+        original_reactivate(self, style)
+
+    deactivate.__wrapped__ = original_deactivate  # type: ignore[attr-defined]
+    reactivate.__wrapped__ = original_reactivate  # type: ignore[attr-defined]
+    layout_class.deactivate = deactivate
+    layout_class.reactivate = reactivate
 
 
 def _install_page_reference_cache(pydyf: Any) -> None:
@@ -147,7 +194,10 @@ def _fast_draw_first_line(original: Any) -> Any:
         if textbox.style["font_size"] < 1e-6:  # default float precision used by pydyf
             return []
         layout = textbox.pango_layout
-        pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+        if "\n" in layout.text or "\r" in layout.text or "\u2029" in layout.text:
+            # Only a paragraph separator makes the mode matter, and switching it
+            # has Pango shape the line again.
+            pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
         first_line, _index = layout.get_first_line()
 
         runs = []
@@ -175,16 +225,32 @@ def _fast_draw_first_line(original: Any) -> Any:
             parts.append("<")
             glyph_string = glyph_item.glyphs
             num_glyphs = glyph_string.num_glyphs
+            glyphs = list(
+                glyph_info.iter_unpack(
+                    ffi.buffer(glyph_string.glyphs, num_glyphs * glyph_info.size)
+                )
+            )
+            # What each glyph writes depends only on its font, size and glyph info,
+            # so it is worked out once per document: most lines are all cache hits.
+            pieces = font.__dict__.setdefault("_safeguard_pieces", {}).setdefault(font_size, {})
+            known = list(map(pieces.get, glyphs))
+            if None not in known:
+                parts += known
+                glyphs = []
             widths = font.widths
             to_unicode = font.to_unicode
-            glyphs = glyph_info.iter_unpack(
-                ffi.buffer(glyph_string.glyphs, num_glyphs * glyph_info.size)
-            )
-            for i, (glyph_id, width, x_offset, y_offset, _attr) in enumerate(glyphs):
-                if glyph_id == glyph_empty:
-                    parts.append(f">{-width / font_size}<")
+            for i, info in enumerate(glyphs):
+                if (piece := known[i]) is not None:
+                    parts.append(piece)
                     continue
+                glyph_id, width, x_offset, y_offset, _attr = info
+                if glyph_id == glyph_empty:
+                    parts.append(piece := f">{-width / font_size}<")
+                    pieces[info] = piece
+                    continue
+                cacheable = not y_offset
                 if glyph_id & glyph_unknown:
+                    cacheable = False
                     codepoint = glyph_id - glyph_unknown
                     LOGGER.warning(
                         ".notdef glyph rendered for Unicode string unsupported by fonts: "
@@ -208,6 +274,16 @@ def _fast_draw_first_line(original: Any) -> Any:
                     to_unicode[glyph_id] = utf8_text[offset + t1 : offset + t2].decode()
 
                 offset = x_offset / font_size
+                logical_width = widths.get(glyph_id)
+                if logical_width is None:
+                    pango.pango_font_get_glyph_extents(
+                        pango_font, glyph_id, stream.ink_rect, stream.logical_rect
+                    )
+                    logical_width = widths[glyph_id] = round(
+                        stream.logical_rect.width * 1000 * FROM_UNITS / font_size
+                    )
+                kerning = int(logical_width + offset - width * 1000 * FROM_UNITS / font_size)
+                kern = f">{kerning}<" if kerning else ""
                 if y_offset:
                     rise = y_offset / 1000
                     if parts[-1][-1] == "<":
@@ -221,22 +297,13 @@ def _fast_draw_first_line(original: Any) -> Any:
                     stream.show_text(f"{shifted}<{glyph_id:04x}>")
                     stream.set_text_rise(0)
                     parts = ["<"]
-                else:
-                    if offset:
-                        parts.append(f">{-offset}<")
-                    parts.append(f"{glyph_id:04x}")
-
-                logical_width = widths.get(glyph_id)
-                if logical_width is None:
-                    pango.pango_font_get_glyph_extents(
-                        pango_font, glyph_id, stream.ink_rect, stream.logical_rect
-                    )
-                    logical_width = widths[glyph_id] = round(
-                        stream.logical_rect.width * 1000 * FROM_UNITS / font_size
-                    )
-                kerning = int(logical_width + offset - width * 1000 * FROM_UNITS / font_size)
-                if kerning:
-                    parts.append(f">{kerning}<")
+                    if kern:
+                        parts.append(kern)
+                    continue
+                piece = f">{-offset}<{glyph_id:04x}{kern}" if offset else f"{glyph_id:04x}{kern}"
+                parts.append(piece)
+                if cacheable:
+                    pieces[info] = piece
             if parts[-1][-1] == "<":
                 parts[-1] = parts[-1][:-1]
             else:

@@ -66,7 +66,12 @@ def test_every_speed_up_applies_to_the_installed_versions() -> None:
     # Fails after a WeasyPrint or pydyf upgrade: check each patch against the
     # new code (the tests below), then add the version to pdf_tuning.
     pdf.load_renderer()
-    assert pdf_tuning.install() == {"page_references", "zlib_level", "draw_first_line"}
+    assert pdf_tuning.install() == {
+        "page_references",
+        "zlib_level",
+        "draw_first_line",
+        "layout_reuse",
+    }
 
 
 def test_cached_page_references_equal_pydyfs_own() -> None:
@@ -119,6 +124,22 @@ def test_fast_text_drawing_writes_what_weasyprint_writes(monkeypatch: Any, caplo
     assert _page_streams(ours) == _page_streams(theirs)
     assert b" Ts" in b"".join(_page_streams(ours))  # the vertical-offset path ran
     assert "U+13000" in caplog.text  # and the .notdef one
+
+
+def test_reusing_shaped_lines_changes_nothing_in_the_file(monkeypatch: Any) -> None:
+    from weasyprint.text.line_break import Layout
+
+    pdf.load_renderer()
+    document = sample_document(60)
+    document.items[3].text = AWKWARD_TEXT + document.items[3].text
+    html, _ = pdf.build_export_html(document)
+    reused = pdf.render_pdf(html).data
+    assert not pdf_tuning._kept_layouts  # every kept layout was drawn and freed
+    monkeypatch.setattr(pdf_tuning, "MAX_KEPT_LAYOUTS", 25)  # past the bound: some are not kept
+    bounded = pdf.render_pdf(html).data
+    monkeypatch.setattr(Layout, "deactivate", Layout.deactivate.__wrapped__)
+    monkeypatch.setattr(Layout, "reactivate", Layout.reactivate.__wrapped__)
+    assert reused == bounded == pdf.render_pdf(html).data
 
 
 def test_garbage_collection_resumes_after_rendering() -> None:
