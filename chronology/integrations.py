@@ -93,6 +93,17 @@ def _prose(label: str, value: str, *, empty: str = "") -> list[Field]:
     return [Field(label, empty)] if empty else []
 
 
+def _recipient(r: Any) -> Field:
+    """Name, then role and organisation (with the kind of recipient when the
+    organisation's name does not already say it), how, and when."""
+    organisation = r.recipient_organisation
+    category = r.get_category_display()
+    if category.lower() not in organisation.lower():
+        organisation = f"{organisation} ({category})"
+    shared = f"shared {when(r.shared_at)}" if r.shared_at else "not shared"
+    return Field(r.name, f"{r.role}, {organisation} · {r.get_channel_display()}, {shared}")
+
+
 def decision_item(d: Any) -> TimelineItem:
     """Every decision-log field, grouped in the order a reviewer reasons:
     what, with whom, why, consent, proportionality and harm, who was consulted,
@@ -105,14 +116,7 @@ def decision_item(d: Any) -> TimelineItem:
         shared.append(
             Field("File shared", f"{d.shared_file_name} (SHA-256 {d.shared_file_sha256})")
         )
-    whom = [
-        Field(
-            f"{r.name}, {r.role}, {r.recipient_organisation}",
-            f"{r.get_category_display()} · {r.get_channel_display()}"
-            + (f" · shared {when(r.shared_at)}" if r.shared_at else " · not shared"),
-        )
-        for r in recipients
-    ] or [Field("Recipients", "None named")]
+    whom = [_recipient(r) for r in recipients] or [Field("Recipients", "None named")]
     why = [
         Field("Purpose", d.get_purpose_display()),
         *_prose("Reasoning", d.reasoning),
@@ -146,7 +150,8 @@ def decision_item(d: Any) -> TimelineItem:
     ]
     sections = [
         Section("What was shared", shared or [Field("What was shared", "Nothing")]),
-        Section("With whom", whom),
+        # Not sharing still names who it would have gone to.
+        Section("Considered sharing with" if d.decision == "do_not_share" else "With whom", whom),
         Section("Why", why),
         Section("Consent", consent),
         Section("Proportionality and harm minimisation", harm),
