@@ -36,6 +36,7 @@ from urllib.parse import unquote
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from chronology import pdf_tuning
 
@@ -103,12 +104,27 @@ def _css_string(value: str) -> str:
     return re.sub(r"[^A-Za-z0-9 ._:·-]", "", value)
 
 
+# C0 control characters other than tab, newline and carriage return. Text pasted
+# from word processors brings vertical tabs and form feeds (their line and page
+# breaks); the fonts have no glyph for any of them, so the PDF would show a box
+# and PDF readers' text extraction chokes on their ToUnicode entries.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _plain_text_controls(markup: str) -> str:
+    return _CONTROL.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "\ufffd", markup)
+
+
 def build_export_html(document: Any) -> tuple[str, str]:
     """The complete HTML of an export and its content fingerprint.
 
-    ``document`` is a ``chronology.services.ExportDocument``.
+    ``document`` is a ``chronology.services.ExportDocument``. Vertical tabs and
+    form feeds become line breaks and other control characters U+FFFD.
     """
-    content = render_to_string("chronology/pdf/content.html", {"doc": document})
+    # Still safe markup: only control characters of the rendered (escaped) text change.
+    content = mark_safe(  # noqa: S308
+        _plain_text_controls(render_to_string("chronology/pdf/content.html", {"doc": document}))
+    )
     fingerprint = hashlib.sha256(content.encode()).hexdigest()
     html = render_to_string(
         "chronology/pdf/document.html",
@@ -120,7 +136,7 @@ def build_export_html(document: Any) -> tuple[str, str]:
             "footer_fingerprint": fingerprint[:16],
         },
     )
-    return html, fingerprint
+    return _plain_text_controls(html), fingerprint
 
 
 _progress_callbacks: dict[int, Callable[[str], None]] = {}
@@ -208,7 +224,10 @@ def render_pdf(html: str, *, progress: Callable[[str], None] | None = None) -> R
         _progress_callbacks[thread] = progress
     try:
         with pdf_tuning.gc_paused():
-            document = export_html(string=html, url_fetcher=_fetcher(), base_url=None).render()
+            source = pdf_tuning.parse_export_html(export_html, html, _fetcher())
+            if source is None:
+                source = export_html(string=html, url_fetcher=_fetcher(), base_url=None)
+            document = source.render()
             data = document.write_pdf(pdf_variant=PDF_VARIANT)
     finally:
         _progress_callbacks.pop(thread, None)

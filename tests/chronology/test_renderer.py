@@ -142,6 +142,44 @@ def test_reusing_shaped_lines_changes_nothing_in_the_file(monkeypatch: Any) -> N
     assert reused == bounded == pdf.render_pdf(html).data
 
 
+def test_our_xml_parse_builds_what_weasyprints_html_parser_builds(monkeypatch: Any) -> None:
+    from tests.chronology.test_safety import PAYLOADS
+
+    export_html = pdf.load_renderer()
+    document = sample_document(60)
+    document.items[3].text = AWKWARD_TEXT + " ".join(PAYLOADS) + document.items[3].text
+    document.items[4].byline = "Present: <b>&amp;</b> &lt;!ENTITY x SYSTEM 'file:///etc/passwd'&gt;"
+    html, _ = pdf.build_export_html(document)
+    assert pdf_tuning.parse_export_html(export_html, html, pdf._fetcher()) is not None
+    ours = pdf.render_pdf(html).data
+    monkeypatch.setattr(pdf_tuning, "parse_export_html", lambda *args: None)
+    assert ours == pdf.render_pdf(html).data
+
+
+def test_markup_that_is_not_xml_goes_to_weasyprints_parser() -> None:
+    export_html = pdf.load_renderer()
+    fetcher = pdf._fetcher()
+    for html in [
+        "<!DOCTYPE html><html lang='en-GB'><title>t</title><p>Hello<br>there</p></html>",
+        "<!DOCTYPE html><html><!-- a comment --><p>x</p></html>",
+    ]:
+        assert pdf_tuning.parse_export_html(export_html, html, fetcher) is None
+    data = pdf.render_pdf(
+        "<!DOCTYPE html><html lang='en-GB'><title>t</title><p>Hello<br>there</p></html>"
+    ).data
+    assert "Hello" in PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+
+def test_control_characters_from_word_processors_become_line_breaks() -> None:
+    document = sample_document(12)
+    document.items[2].text = "Line one\x0bline two\x0cline three\x01 end."
+    html, _ = pdf.build_export_html(document)
+    assert pdf_tuning.parse_export_html(pdf.load_renderer(), html, pdf._fetcher()) is not None
+    reader = PdfReader(io.BytesIO(pdf.render_pdf(html).data))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Line one\nline two\nline three\ufffd end." in text
+
+
 def test_garbage_collection_resumes_after_rendering() -> None:
     assert gc.isenabled()
     pdf.render_pdf("<!doctype html><html lang='en-GB'><title>t</title><p>Hello</p></html>")
