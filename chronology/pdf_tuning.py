@@ -21,22 +21,23 @@ just slower) and tests/chronology/test_renderer.py fails until it is reviewed.
   ~4% larger streams for a fifth of the compression time.
 - Each line of text is shaped by Pango when it is laid out, then WeasyPrint
   frees the result and shapes the line again to draw it. The shaped layout is
-  now kept until the line is drawn (at most ``MAX_KEPT_LAYOUTS`` at a time,
-  ~3 kB each, so a 10,000-record export does not grow by hundreds of MB).
+  now kept until the line is drawn (bounded; chronology/pdf_fastpaths.py).
 - ``draw_first_line`` (the PDF text operators of each line) reads a run's
   glyphs in one block instead of one cffi struct access per field per glyph,
   works out what each distinct glyph writes once per document, and leaves out
   the zero kerning adjustments (``>0<``) WeasyPrint writes after nearly every
   glyph: the same glyphs at the same positions.
+- ``resolve_percentages``, ``Box.is_in_normal_flow`` and ``avoid_collisions``,
+  called for every box and line, have fast paths for what exports contain.
 """
 
 from __future__ import annotations
 
 import gc
-import re
-import struct
+import importlib
+import pkgutil
+import sys
 import threading
-import weakref
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,10 +49,11 @@ from xml.etree import ElementTree
 WEASYPRINT_VERSIONS = {"70.0"}
 PYDYF_VERSIONS = {"0.13.0"}
 ZLIB_LEVEL = 6
-MAX_KEPT_LAYOUTS = 20_000
 
 _lock = threading.Lock()
 _installed: set[str] = set()
+# Every replacement made: (owner, attribute, original, replacement).
+_patches: list[tuple[Any, str, Any, Any]] = []
 _gc_pausers = 0
 _gc_was_enabled = False
 
@@ -114,62 +116,75 @@ def install() -> set[str]:
     import weasyprint
 
     with _lock:
+        if _installed:
+            return set(_installed)
         if pydyf.__version__ in PYDYF_VERSIONS:
-            if "page_references" not in _installed:
-                _install_page_reference_cache(pydyf)
-                _installed.add("page_references")
-            if "zlib_level" not in _installed:
-                pydyf.zlib = _Zlib(ZLIB_LEVEL)
-                _installed.add("zlib_level")
+            _patch(pydyf.PDF, "page_references", _page_references_property())
+            _patch(pydyf, "zlib", _Zlib(ZLIB_LEVEL))
+            _installed.update({"page_references", "zlib_level"})
         if weasyprint.__version__ in WEASYPRINT_VERSIONS:
-            if "draw_first_line" not in _installed:
-                from weasyprint.draw import text
-
-                text.draw_first_line = _fast_draw_first_line(text.draw_first_line)
-                _installed.add("draw_first_line")
-            if "layout_reuse" not in _installed:
-                from weasyprint.text import line_break
-
-                _install_layout_reuse(line_break.Layout)
-                _installed.add("layout_reuse")
+            _install_fast_paths()
+            _installed.update(
+                {
+                    "draw_first_line",
+                    "layout_reuse",
+                    "resolve_percentages",
+                    "is_in_normal_flow",
+                    "avoid_collisions",
+                }
+            )
         return set(_installed)
 
 
-_kept_layouts: weakref.WeakSet[Any] = weakref.WeakSet()
+def _install_fast_paths() -> None:
+    # Every module that imports a replaced function by name gets the new one, so
+    # all of WeasyPrint's layout modules are imported first.
+    import weasyprint.layout
+
+    for found in pkgutil.iter_modules(weasyprint.layout.__path__, "weasyprint.layout."):
+        importlib.import_module(found.name)
+    from weasyprint.draw import text
+    from weasyprint.formatting_structure.boxes import Box
+    from weasyprint.text.line_break import Layout
+
+    from chronology import pdf_fastpaths as fast
+
+    _patch(text, "draw_first_line", fast.draw_first_line_for(text.draw_first_line))
+    deactivate, reactivate = fast.layout_reuse_for(Layout.deactivate, Layout.reactivate)
+    _patch(Layout, "deactivate", deactivate)
+    _patch(Layout, "reactivate", reactivate)
+    _patch(Box, "is_in_normal_flow", fast.is_in_normal_flow_for(Box.is_in_normal_flow))
+    for original, make in [
+        (weasyprint.layout.percent.resolve_percentages, fast.resolve_percentages_for),
+        (weasyprint.layout.float.avoid_collisions, fast.avoid_collisions_for),
+    ]:
+        replacement = make(original)
+        for name, module in list(sys.modules.items()):
+            if name.startswith("weasyprint.") and module is not None:
+                for attribute, value in list(vars(module).items()):
+                    if value is original:
+                        _patch(module, attribute, replacement)
 
 
-def _install_layout_reuse(layout_class: Any) -> None:
-    """Keep a line's shaped Pango layout from layout to drawing.
-
-    WeasyPrint calls ``deactivate()`` when a line has been laid out (freeing
-    the Pango objects), ``reactivate(style)`` to draw it (building and shaping
-    them again from the same text and style) and ``deactivate()`` once drawn.
-    """
-    original_deactivate = layout_class.deactivate
-    original_reactivate = layout_class.reactivate
-
-    def deactivate(self: Any) -> None:
-        if self in _kept_layouts:  # drawn: free it now
-            _kept_layouts.discard(self)
-            original_deactivate(self)
-        elif len(_kept_layouts) < MAX_KEPT_LAYOUTS:
-            _kept_layouts.add(self)
-        else:
-            original_deactivate(self)
-
-    def reactivate(self: Any, style: Any) -> None:
-        # Justification changes the text attributes: build those afresh.
-        if self in _kept_layouts and style is self.style and not self.justification_spacing:
-            return
-        original_reactivate(self, style)
-
-    deactivate.__wrapped__ = original_deactivate  # type: ignore[attr-defined]
-    reactivate.__wrapped__ = original_reactivate  # type: ignore[attr-defined]
-    layout_class.deactivate = deactivate
-    layout_class.reactivate = reactivate
+def _patch(owner: Any, attribute: str, replacement: Any) -> None:
+    _patches.append((owner, attribute, getattr(owner, attribute), replacement))
+    setattr(owner, attribute, replacement)
 
 
-def _install_page_reference_cache(pydyf: Any) -> None:
+@contextmanager
+def originals() -> Iterator[None]:
+    """WeasyPrint and pydyf as shipped while the block runs (for the tests that
+    compare the two; not thread-safe)."""
+    for owner, attribute, original, _replacement in _patches:
+        setattr(owner, attribute, original)
+    try:
+        yield
+    finally:
+        for owner, attribute, _original, replacement in _patches:
+            setattr(owner, attribute, replacement)
+
+
+def _page_references_property() -> property:
     """WeasyPrint's PDF/UA tagging asks for one page's reference for every tagged
     element, and pydyf rebuilds the tuple of *all* page references on each
     call (~200 million tuple items for a 1,000-page export). The cached tuple
@@ -183,7 +198,7 @@ def _install_page_reference_cache(pydyf: Any) -> None:
             self.__dict__["_safeguard_page_references"] = cached
         return cached[1]
 
-    pydyf.PDF.page_references = property(page_references)
+    return property(page_references)
 
 
 class _Zlib:
@@ -200,153 +215,3 @@ class _Zlib:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(zlib, name)
-
-
-ZERO_KERNING = re.compile(rb">0<")
-
-
-def _fast_draw_first_line(original: Any) -> Any:
-    """WeasyPrint 70's ``draw.text.draw_first_line`` with a faster glyph loop.
-
-    Lines that need anything unusual (ellipsis, bitmap, colour or emoji fonts,
-    an old Pango) go to the original function.
-    """
-    from weasyprint.logger import LOGGER
-    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
-
-    glyph_info = struct.Struct("=IiiiI")  # glyph, width, x_offset, y_offset, attr
-    if ffi.sizeof("PangoGlyphInfo") != glyph_info.size:
-        return original
-    glyph_empty = pango.PANGO_GLYPH_EMPTY
-    glyph_unknown = pango.PANGO_GLYPH_UNKNOWN_FLAG
-    old_pango = pango.pango_version() < 14802
-
-    def draw_first_line(
-        stream: Any, textbox: Any, text_overflow: str, block_ellipsis: Any, matrix: Any
-    ) -> Any:
-        if text_overflow == "ellipsis" or block_ellipsis != "none" or old_pango:
-            return original(stream, textbox, text_overflow, block_ellipsis, matrix)
-        if not textbox.text.strip():
-            return []
-        if textbox.style["font_size"] < 1e-6:  # default float precision used by pydyf
-            return []
-        layout = textbox.pango_layout
-        if "\n" in layout.text or "\r" in layout.text or "\u2029" in layout.text:
-            # Only a paragraph separator makes the mode matter, and switching it
-            # has Pango shape the line again.
-            pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
-        first_line, _index = layout.get_first_line()
-
-        runs = []
-        run = first_line.runs[0]
-        while run != ffi.NULL:
-            glyph_item = run.data
-            run = run.next
-            pango_font = glyph_item.item.analysis.font
-            font, font_size = stream.add_font(pango_font)
-            if font.bitmap or font.svg or font.png or font.colr:
-                return original(stream, textbox, text_overflow, block_ellipsis, matrix)
-            runs.append((glyph_item, pango_font, font, font_size))
-
-        stream.set_text_matrix(*matrix.values)
-        previous_pango_font = None
-        parts: list[str] = []
-        utf8_text = None
-        for glyph_item, pango_font, font, font_size in runs:
-            if pango_font != previous_pango_font:
-                previous_pango_font = pango_font
-                if parts:
-                    stream.show_text("".join(parts))
-                parts = []
-                stream.set_font_size(font.hash, font_size)
-            parts.append("<")
-            glyph_string = glyph_item.glyphs
-            num_glyphs = glyph_string.num_glyphs
-            glyphs = list(
-                glyph_info.iter_unpack(
-                    ffi.buffer(glyph_string.glyphs, num_glyphs * glyph_info.size)
-                )
-            )
-            # What each glyph writes depends only on its font, size and glyph info,
-            # so it is worked out once per document: most lines are all cache hits.
-            pieces = font.__dict__.setdefault("_safeguard_pieces", {}).setdefault(font_size, {})
-            known = list(map(pieces.get, glyphs))
-            if None not in known:
-                parts += known
-                glyphs = []
-            widths = font.widths
-            to_unicode = font.to_unicode
-            for i, info in enumerate(glyphs):
-                if (piece := known[i]) is not None:
-                    parts.append(piece)
-                    continue
-                glyph_id, width, x_offset, y_offset, _attr = info
-                if glyph_id == glyph_empty:
-                    parts.append(piece := f">{-width / font_size}<")
-                    pieces[info] = piece
-                    continue
-                cacheable = not y_offset
-                if glyph_id & glyph_unknown:
-                    cacheable = False
-                    codepoint = glyph_id - glyph_unknown
-                    LOGGER.warning(
-                        ".notdef glyph rendered for Unicode string unsupported by fonts: "
-                        '"%s" (U+%04X)',
-                        chr(codepoint),
-                        codepoint,
-                    )
-                    glyph_id = font.get_unused_glyph_id(codepoint)
-                    widths[glyph_id] = round(width * 1000 * FROM_UNITS / font_size)
-                    if 0 not in widths:
-                        widths[0] = widths[glyph_id]
-                if glyph_id not in to_unicode:
-                    offset = glyph_item.item.offset
-                    clusters = glyph_string.log_clusters
-                    t1 = clusters[i]
-                    if glyph_item.item.analysis.level % 2:  # rtl
-                        t2 = glyph_item.item.length if i == 0 else clusters[i - 1]
-                    else:
-                        t2 = glyph_item.item.length if i == num_glyphs - 1 else clusters[i + 1]
-                    utf8_text = utf8_text or layout.text.encode()
-                    to_unicode[glyph_id] = utf8_text[offset + t1 : offset + t2].decode()
-
-                offset = x_offset / font_size
-                logical_width = widths.get(glyph_id)
-                if logical_width is None:
-                    pango.pango_font_get_glyph_extents(
-                        pango_font, glyph_id, stream.ink_rect, stream.logical_rect
-                    )
-                    logical_width = widths[glyph_id] = round(
-                        stream.logical_rect.width * 1000 * FROM_UNITS / font_size
-                    )
-                kerning = int(logical_width + offset - width * 1000 * FROM_UNITS / font_size)
-                kern = f">{kerning}<" if kerning else ""
-                if y_offset:
-                    rise = y_offset / 1000
-                    if parts[-1][-1] == "<":
-                        parts[-1] = parts[-1][:-1]
-                    else:
-                        parts.append(">")
-                    if pending := "".join(parts):
-                        stream.show_text(pending)
-                    stream.set_text_rise(-rise)
-                    shifted = f"{-offset}" if offset else ""
-                    stream.show_text(f"{shifted}<{glyph_id:04x}>")
-                    stream.set_text_rise(0)
-                    parts = ["<"]
-                    if kern:
-                        parts.append(kern)
-                    continue
-                piece = f">{-offset}<{glyph_id:04x}{kern}" if offset else f"{glyph_id:04x}{kern}"
-                parts.append(piece)
-                if cacheable:
-                    pieces[info] = piece
-            if parts[-1][-1] == "<":
-                parts[-1] = parts[-1][:-1]
-            else:
-                parts.append(">")
-        stream.show_text("".join(parts))
-        return []
-
-    draw_first_line.__wrapped__ = original  # type: ignore[attr-defined]
-    return draw_first_line

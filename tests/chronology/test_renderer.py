@@ -71,7 +71,33 @@ def test_every_speed_up_applies_to_the_installed_versions() -> None:
         "zlib_level",
         "draw_first_line",
         "layout_reuse",
+        "resolve_percentages",
+        "is_in_normal_flow",
+        "avoid_collisions",
     }
+
+
+def test_no_weasyprint_module_still_calls_a_replaced_function() -> None:
+    import importlib
+    import pkgutil
+    import sys
+
+    import weasyprint
+
+    pdf.load_renderer()
+    for found in pkgutil.walk_packages(weasyprint.__path__, "weasyprint."):
+        importlib.import_module(found.name)
+    with pdf_tuning.originals():
+        from weasyprint.layout.float import avoid_collisions
+        from weasyprint.layout.percent import resolve_percentages
+    stale = [
+        f"{name}.{attribute}"
+        for name, module in list(sys.modules.items())
+        if name.startswith("weasyprint")
+        for attribute, value in vars(module).items()
+        if value is resolve_percentages or value is avoid_collisions
+    ]
+    assert not stale
 
 
 def test_cached_page_references_equal_pydyfs_own() -> None:
@@ -110,36 +136,37 @@ def _page_streams(data: bytes) -> list[bytes]:
     return [re.sub(rb"><", b"", re.sub(rb">0(?=[<\]])", b">", s)) for s in streams]
 
 
-def test_fast_text_drawing_writes_what_weasyprint_writes(monkeypatch: Any, caplog: Any) -> None:
-    from weasyprint.draw import text
-
-    pdf.load_renderer()
-    fast = text.draw_first_line
-    document = sample_document(40)
-    document.items[3].text = AWKWARD_TEXT + document.items[3].text
-    html, _ = pdf.build_export_html(document)
-    ours = pdf.render_pdf(html).data
-    monkeypatch.setattr(text, "draw_first_line", fast.__wrapped__)
-    theirs = pdf.render_pdf(html).data
-    assert _page_streams(ours) == _page_streams(theirs)
-    assert b" Ts" in b"".join(_page_streams(ours))  # the vertical-offset path ran
-    assert "U+13000" in caplog.text  # and the .notdef one
-
-
-def test_reusing_shaped_lines_changes_nothing_in_the_file(monkeypatch: Any) -> None:
-    from weasyprint.text.line_break import Layout
-
+def test_fast_paths_lay_out_and_draw_what_weasyprint_does(caplog: Any) -> None:
     pdf.load_renderer()
     document = sample_document(60)
     document.items[3].text = AWKWARD_TEXT + document.items[3].text
     html, _ = pdf.build_export_html(document)
+    ours = pdf.render_pdf(html).data
+    with pdf_tuning.originals():
+        theirs = pdf.render_pdf(html).data
+    # Same pages, every box and glyph at the same place.
+    assert _page_streams(ours) == _page_streams(theirs)
+    assert b" Ts" in b"".join(_page_streams(ours))  # the vertical-offset path ran
+    assert "U+13000" in caplog.text  # and the .notdef one
+    assert _outline(ours) == _outline(theirs)
+
+
+def _outline(data: bytes) -> list[Any]:
+    def titles(items: list[Any]) -> list[Any]:
+        return [titles(i) if isinstance(i, list) else str(i.title) for i in items]
+
+    return titles(PdfReader(io.BytesIO(data)).outline)
+
+
+def test_shaped_lines_are_kept_only_until_drawn_and_within_the_bound(monkeypatch: Any) -> None:
+    from chronology import pdf_fastpaths
+
+    pdf.load_renderer()
+    html, _ = pdf.build_export_html(sample_document(60))
     reused = pdf.render_pdf(html).data
-    assert not pdf_tuning._kept_layouts  # every kept layout was drawn and freed
-    monkeypatch.setattr(pdf_tuning, "MAX_KEPT_LAYOUTS", 25)  # past the bound: some are not kept
-    bounded = pdf.render_pdf(html).data
-    monkeypatch.setattr(Layout, "deactivate", Layout.deactivate.__wrapped__)
-    monkeypatch.setattr(Layout, "reactivate", Layout.reactivate.__wrapped__)
-    assert reused == bounded == pdf.render_pdf(html).data
+    assert not pdf_fastpaths._kept_layouts  # every kept layout was drawn and freed
+    monkeypatch.setattr(pdf_fastpaths, "MAX_KEPT_LAYOUTS", 25)  # past the bound: some are not
+    assert pdf.render_pdf(html).data == reused
 
 
 def test_our_xml_parse_builds_what_weasyprints_html_parser_builds(monkeypatch: Any) -> None:
