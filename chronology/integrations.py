@@ -93,6 +93,14 @@ def _prose(label: str, value: str, *, empty: str = "") -> list[Field]:
     return [Field(label, empty)] if empty else []
 
 
+# A decision not to share, or to share part, is as much about what was held back.
+WHAT_HEADINGS = {
+    "share": "What was shared",
+    "share_part": "What was shared and what was withheld",
+    "do_not_share": "What was not shared",
+}
+
+
 def _recipient(r: Any) -> Field:
     """Name, then role and organisation (with the kind of recipient when the
     organisation's name does not already say it), how, and when."""
@@ -149,7 +157,10 @@ def decision_item(d: Any) -> TimelineItem:
         *_prose("What will be reviewed", d.review_what),
     ]
     sections = [
-        Section("What was shared", shared or [Field("What was shared", "Nothing")]),
+        Section(
+            WHAT_HEADINGS.get(d.decision, "What was shared"),
+            shared or [Field("What was shared", "Nothing")],
+        ),
         # Not sharing still names who it would have gone to.
         Section("Considered sharing with" if d.decision == "do_not_share" else "With whom", whom),
         Section("Why", why),
