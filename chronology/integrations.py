@@ -93,6 +93,25 @@ def _prose(label: str, value: str, *, empty: str = "") -> list[Field]:
     return [Field(label, empty)] if empty else []
 
 
+# A decision not to share, or to share part, is as much about what was held back.
+WHAT_HEADINGS = {
+    "share": "What was shared",
+    "share_part": "What was shared and what was withheld",
+    "do_not_share": "What was not shared",
+}
+
+
+def _recipient(r: Any) -> Field:
+    """Name, then role and organisation (with the kind of recipient when the
+    organisation's name does not already say it), how, and when."""
+    organisation = r.recipient_organisation
+    category = r.get_category_display()
+    if category.lower() not in organisation.lower():
+        organisation = f"{organisation} ({category})"
+    shared = f"shared {when(r.shared_at)}" if r.shared_at else "not shared"
+    return Field(r.name, f"{r.role}, {organisation} · {r.get_channel_display()}, {shared}")
+
+
 def decision_item(d: Any) -> TimelineItem:
     """Every decision-log field, grouped in the order a reviewer reasons:
     what, with whom, why, consent, proportionality and harm, who was consulted,
@@ -105,14 +124,7 @@ def decision_item(d: Any) -> TimelineItem:
         shared.append(
             Field("File shared", f"{d.shared_file_name} (SHA-256 {d.shared_file_sha256})")
         )
-    whom = [
-        Field(
-            f"{r.name}, {r.role}, {r.recipient_organisation}",
-            f"{r.get_category_display()} · {r.get_channel_display()}"
-            + (f" · shared {when(r.shared_at)}" if r.shared_at else " · not shared"),
-        )
-        for r in recipients
-    ] or [Field("Recipients", "None named")]
+    whom = [_recipient(r) for r in recipients] or [Field("Recipients", "None named")]
     why = [
         Field("Purpose", d.get_purpose_display()),
         *_prose("Reasoning", d.reasoning),
@@ -145,8 +157,12 @@ def decision_item(d: Any) -> TimelineItem:
         *_prose("What will be reviewed", d.review_what),
     ]
     sections = [
-        Section("What was shared", shared or [Field("What was shared", "Nothing")]),
-        Section("With whom", whom),
+        Section(
+            WHAT_HEADINGS.get(d.decision, "What was shared"),
+            shared or [Field("What was shared", "Nothing")],
+        ),
+        # Not sharing still names who it would have gone to.
+        Section("Considered sharing with" if d.decision == "do_not_share" else "With whom", whom),
         Section("Why", why),
         Section("Consent", consent),
         Section("Proportionality and harm minimisation", harm),
@@ -220,24 +236,28 @@ def _review_count(q: TimelineQuery) -> int:
 
 def _review_items(q: TimelineQuery) -> Iterator[TimelineItem]:
     for r in _reviews(q).select_related("decision", "reviewed_by").order_by("reviewed_at", "pk"):
-        fields = [Field("Review point reviewed", r.review_point_date.strftime("%-d %b %Y"))]
-        if r.next_review_date:
-            fields.append(Field("Next review point", r.next_review_date.strftime("%-d %b %Y")))
-            fields += _prose("What will be reviewed next", r.next_review_what)
-        else:
-            fields += _prose("Why no further review is needed", r.no_further_review_reason)
-        yield TimelineItem(
-            kind="review",
-            kind_label=f"Review of decision {r.decision.number}",
-            at=r.reviewed_at,
-            pk=r.pk,
-            title="",
-            byline=f"Reviewed by {name_of(r.reviewed_by)}",
-            text=r.what_changed,
-            text_label="What has changed",
-            fields=fields,
-            order=40,
-        )
+        yield review_item(r)
+
+
+def review_item(r: Any) -> TimelineItem:
+    fields = [Field("Review point reviewed", r.review_point_date.strftime("%-d %b %Y"))]
+    if r.next_review_date:
+        fields.append(Field("Next review point", r.next_review_date.strftime("%-d %b %Y")))
+        fields += _prose("What will be reviewed next", r.next_review_what)
+    else:
+        fields += _prose("Why no further review is needed", r.no_further_review_reason)
+    return TimelineItem(
+        kind="review",
+        kind_label=f"Review of decision {r.decision.number}",
+        at=r.reviewed_at,
+        pk=r.pk,
+        title="",
+        byline=f"Reviewed by {name_of(r.reviewed_by)}",
+        text=r.what_changed,
+        text_label="What has changed",
+        fields=fields,
+        order=40,
+    )
 
 
 # --- Recording an export as a disclosure decision ----------------------------

@@ -36,6 +36,9 @@ from urllib.parse import unquote
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from chronology import pdf_tuning
 
 logger = logging.getLogger(__name__)
 
@@ -101,12 +104,27 @@ def _css_string(value: str) -> str:
     return re.sub(r"[^A-Za-z0-9 ._:·-]", "", value)
 
 
+# C0 control characters other than tab, newline and carriage return. Text pasted
+# from word processors brings vertical tabs and form feeds (their line and page
+# breaks); the fonts have no glyph for any of them, so the PDF would show a box
+# and PDF readers' text extraction chokes on their ToUnicode entries.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _plain_text_controls(markup: str) -> str:
+    return _CONTROL.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "\ufffd", markup)
+
+
 def build_export_html(document: Any) -> tuple[str, str]:
     """The complete HTML of an export and its content fingerprint.
 
-    ``document`` is a ``chronology.services.ExportDocument``.
+    ``document`` is a ``chronology.services.ExportDocument``. Vertical tabs and
+    form feeds become line breaks and other control characters U+FFFD.
     """
-    content = render_to_string("chronology/pdf/content.html", {"doc": document})
+    # Still safe markup: only control characters of the rendered (escaped) text change.
+    content = mark_safe(  # noqa: S308
+        _plain_text_controls(render_to_string("chronology/pdf/content.html", {"doc": document}))
+    )
     fingerprint = hashlib.sha256(content.encode()).hexdigest()
     html = render_to_string(
         "chronology/pdf/document.html",
@@ -118,7 +136,7 @@ def build_export_html(document: Any) -> tuple[str, str]:
             "footer_fingerprint": fingerprint[:16],
         },
     )
-    return html, fingerprint
+    return _plain_text_controls(html), fingerprint
 
 
 _progress_callbacks: dict[int, Callable[[str], None]] = {}
@@ -190,36 +208,10 @@ def _export_html_class() -> Any:
     return ExportHTML
 
 
-def _install_page_reference_cache() -> None:
-    """Make pydyf's ``PDF.page_references`` cheap.
-
-    WeasyPrint's PDF/UA tagging asks for one page's reference for every tagged
-    element, and pydyf (0.13) rebuilds the tuple of *all* page references
-    on each call: quadratic in the page count (~2 million tuple items for a
-    113-page export, ~200 million for a 1,000-page one). The cached tuple is the
-    same value, rebuilt whenever a page is added.
-    """
-    import pydyf
-
-    if getattr(pydyf.PDF, "_safeguard_cached_page_references", False):
-        return
-
-    def page_references(self: Any) -> tuple[bytes, ...]:
-        kids = self.pages["Kids"]
-        cached = self.__dict__.get("_safeguard_page_references")
-        if cached is None or cached[0] != len(kids):
-            cached = (len(kids), tuple(f"{n} 0 R".encode("ascii") for n in kids[::3]))
-            self.__dict__["_safeguard_page_references"] = cached
-        return cached[1]
-
-    pydyf.PDF.page_references = property(page_references)
-    pydyf.PDF._safeguard_cached_page_references = True
-
-
 def load_renderer() -> Any:
     """Import and prepare WeasyPrint once per process; returns the HTML class."""
     _install_progress_handler()  # before the import, which already logs
-    _install_page_reference_cache()
+    pdf_tuning.install()
     return _export_html_class()
 
 
@@ -231,8 +223,12 @@ def render_pdf(html: str, *, progress: Callable[[str], None] | None = None) -> R
     if progress:
         _progress_callbacks[thread] = progress
     try:
-        document = export_html(string=html, url_fetcher=_fetcher(), base_url=None).render()
-        data = document.write_pdf(pdf_variant=PDF_VARIANT)
+        with pdf_tuning.gc_paused():
+            source = pdf_tuning.parse_export_html(export_html, html, _fetcher())
+            if source is None:
+                source = export_html(string=html, url_fetcher=_fetcher(), base_url=None)
+            document = source.render()
+            data = document.write_pdf(pdf_variant=PDF_VARIANT)
     finally:
         _progress_callbacks.pop(thread, None)
     assert isinstance(data, bytes)

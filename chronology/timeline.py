@@ -146,9 +146,11 @@ def _incident_count(q: TimelineQuery) -> int:
 
 
 def _incident_items(q: TimelineQuery) -> Iterator[TimelineItem]:
-    inc = q.incident
-    if not q.at_in_range(inc.became_aware_at):
-        return
+    if q.at_in_range(q.incident.became_aware_at):
+        yield incident_item(q.incident)
+
+
+def incident_item(inc: Incident) -> TimelineItem:
     facts = [
         Field("Categories", ", ".join(inc.category_labels())),
         Field("Risk level", inc.get_risk_level_display()),
@@ -175,7 +177,7 @@ def _incident_items(q: TimelineQuery) -> Iterator[TimelineItem]:
         Field("Police reference", inc.police_reference or "—"),
         Field("CQC notification reference", inc.cqc_reference or "—"),
     ]
-    yield TimelineItem(
+    return TimelineItem(
         kind="incident",
         kind_label="Incident raised",
         at=inc.became_aware_at,
@@ -195,27 +197,31 @@ def _transitions(q: TimelineQuery) -> QuerySet[StatusTransition]:
 
 
 def _status_items(q: TimelineQuery) -> Iterator[TimelineItem]:
-    labels = dict(Status.choices)
     for t in _transitions(q).select_related("changed_by").order_by("changed_at", "pk"):
-        if t.from_status:
-            title = f"{labels.get(t.from_status, t.from_status)} → {t.get_to_status_display()}"
-        else:
-            title = f"Logged as {t.get_to_status_display().lower()}"
-        fields = []
-        if t.closure_outcome:
-            fields.append(Field("Closure outcome", t.get_closure_outcome_display()))
-        yield TimelineItem(
-            kind="status",
-            kind_label="Status change",
-            at=t.changed_at,
-            pk=t.pk,
-            title=title,
-            byline=f"By {name_of(t.changed_by)}",
-            text=t.reason,
-            text_label="Reason",
-            fields=fields,
-            order=10,
-        )
+        yield status_item(t)
+
+
+def status_item(t: StatusTransition) -> TimelineItem:
+    labels = dict(Status.choices)
+    if t.from_status:
+        title = f"{labels.get(t.from_status, t.from_status)} → {t.get_to_status_display()}"
+    else:
+        title = f"Logged as {t.get_to_status_display().lower()}"
+    fields = []
+    if t.closure_outcome:
+        fields.append(Field("Closure outcome", t.get_closure_outcome_display()))
+    return TimelineItem(
+        kind="status",
+        kind_label="Status change",
+        at=t.changed_at,
+        pk=t.pk,
+        title=title,
+        byline=f"By {name_of(t.changed_by)}",
+        text=t.reason,
+        text_label="Reason",
+        fields=fields,
+        order=10,
+    )
 
 
 def _entries(q: TimelineQuery) -> QuerySet[ChronologyEntry]:
@@ -238,28 +244,33 @@ def _entry_items(q: TimelineQuery) -> Iterator[TimelineItem]:
     )
     # Chunked so that a 10,000-entry chronology is not one giant result set.
     for e in qs.iterator(chunk_size=1000):
-        # The heading carries when it happened; when it was recorded differs
-        # and both matter. One byline, as for other records' authorship.
-        byline = f"Recorded {when(e.recorded_at)} by {name_of(e.recorded_by)}"
-        if e.present:
-            byline += f" · Present: {e.present}"
-        yield TimelineItem(
-            kind="entry",
-            kind_label=f"Chronology · {e.get_kind_display()}",
-            at=e.occurred_at,
-            pk=e.pk,
-            title="",
-            byline=byline,
-            text=e.facts,
-            text_label="As first recorded" if e.amendments.all() else "",
-            amendments=[
-                Amendment(
-                    at=a.created_at, author=name_of(a.author), reason=a.reason, new_text=a.new_text
-                )
-                for a in e.amendments.all()
-            ],
-            order=20,
-        )
+        yield entry_item(e)
+
+
+def entry_item(e: ChronologyEntry) -> TimelineItem:
+    # The heading carries when it happened; when it was recorded differs
+    # and both matter. One byline, as for other records' authorship.
+    byline = f"Recorded {when(e.recorded_at)} by {name_of(e.recorded_by)}"
+    if e.present:
+        byline += f" · Present: {e.present}"
+    amendments = list(e.amendments.all())
+    return TimelineItem(
+        kind="entry",
+        kind_label=f"Chronology · {e.get_kind_display()}",
+        at=e.occurred_at,
+        pk=e.pk,
+        title="",
+        byline=byline,
+        text=e.facts,
+        text_label="As first recorded" if amendments else "",
+        amendments=[
+            Amendment(
+                at=a.created_at, author=name_of(a.author), reason=a.reason, new_text=a.new_text
+            )
+            for a in amendments
+        ],
+        order=20,
+    )
 
 
 PROVIDERS: list[Provider] = [

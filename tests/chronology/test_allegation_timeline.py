@@ -52,3 +52,23 @@ def test_auditor_granted_the_incident_does_not_see_the_allegation(db, client):
     body = response.content.decode()
     assert "Allegation against staff" not in body
     assert allegation.what_is_alleged[:40] not in body
+
+
+def test_inspector_pdf_has_the_safeguarding_side_and_no_hr_detail(db):
+    from tests.chronology.factories import export
+    from tests.chronology.test_export import pdf_text, squash
+
+    allegation = _demo_allegation(db)
+    incident = allegation.incident
+    lead = incident.created_by.membership.organisation.memberships.get(role="lead").user
+    hr_texts = [entry.text for entry in allegation.hr_record.entries.all()]
+    hr_texts += [d.decision for d in allegation.hr_record.decisions.all()]
+    hr_texts += [d.rationale for d in allegation.hr_record.decisions.all()]
+    assert len(hr_texts) >= 5
+    safeguarding = allegation.safeguarding_record.entries.first().text
+    for profile in ("cqc", "internal"):  # a lead may not see HR detail in either
+        text = squash(pdf_text(bytes(export(lead, incident, profile=profile).pdf)))
+        assert "Allegation against staff" in text
+        assert squash(safeguarding)[:60] in text
+        leaked = [t for t in hr_texts if squash(t)[:40] in text]
+        assert not leaked, (profile, leaked)

@@ -78,8 +78,9 @@ def test_every_decision_log_field_is_in_the_pdf(world: Any) -> None:
     expected = [
         *FIELDS.values(),
         "Disclosure decision 1 · Share part",
-        "Alex Morgan, Duty social worker, Northshire County Council",
-        "Local authority safeguarding · Phone",
+        # Who it went to: name, role, organisation, kind of recipient, channel, when.
+        "Alex Morgan: Duty social worker, Northshire County Council (Local authority "
+        "safeguarding) · Phone, shared",
         "Protection planning",
         "Art. 6(1)(e) public task",
         "DPA 2018 Sch. 1 para 18",

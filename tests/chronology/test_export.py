@@ -182,7 +182,9 @@ def test_export_through_the_pages_and_download(world: Any) -> None:
     assert e.public_id in register.content.decode()
 
 
-def test_large_export_runs_in_the_background_with_progress(world: Any, settings: Any) -> None:
+def test_large_export_runs_in_the_background_with_progress(
+    world: Any, settings: Any, monkeypatch: Any
+) -> None:
     from django_tasks_db.models import DBTaskResult
 
     from chronology.tasks import render_export
@@ -201,11 +203,25 @@ def test_large_export_runs_in_the_background_with_progress(world: Any, settings:
     assert job.task_path == "chronology.tasks.render_export"
     assert job.args_kwargs == {"args": [e.pk], "kwargs": {}}
     # What `manage.py db_worker` does with it (the worker itself closes the
-    # database connection, which the test transaction cannot survive).
+    # database connection, which the test transaction cannot survive). While it
+    # renders, the page a lead keeps open shows how far it has got.
+    seen: list[str] = []
+    set_progress = services._set_progress
+
+    def look_at_the_page(export_id: int, message: str) -> None:
+        set_progress(export_id, message)
+        page = world.client("lead").get(reverse("chronology:export_detail", kwargs={"pk": e.pk}))
+        assert page["Refresh"] == "3"
+        seen.append(page.content.decode())
+
+    monkeypatch.setattr(services, "_set_progress", look_at_the_page)
     assert render_export.call(*job.args_kwargs["args"]) == "done"
+    assert any("Rendering" in body and "Writing the PDF" in body for body in seen)
     e.refresh_from_db()
     assert e.status == "done", e.failure
     assert e.sha256 == hashlib.sha256(bytes(e.pdf)).hexdigest()
+    done = world.client("lead").get(reverse("chronology:export_detail", kwargs={"pk": e.pk}))
+    assert "Refresh" not in done and "Download PDF" in done.content.decode()
 
 
 def test_failed_render_is_recorded_not_half_saved(world: Any, monkeypatch: Any) -> None:
