@@ -30,9 +30,9 @@ from organisations import access
 from organisations.audit import log_access
 
 PAGE_SIZE = 25
-# Beyond this many overdue review points the page says "1,000+": the exact
-# figure would cost a count over all of them on every visit.
-OVERDUE_CAP = 1000
+# Beyond this many overdue review points the page says "More than 100", as
+# the home page does: the exact figure would cost a count over all of them.
+OVERDUE_CAP = 100
 ROW_SETS = {"recipients": "add_recipient", "consultations": "add_consultation"}
 
 

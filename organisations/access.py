@@ -131,7 +131,11 @@ def _service_ids(membership: Membership) -> list[int]:
 
 def get_incident_for(user: Any, pk: Any) -> Incident:
     try:
-        return visible_incidents(user).select_related("service", "organisation").get(pk=pk)
+        return (
+            visible_incidents(user)
+            .select_related("service", "organisation", "created_by")
+            .get(pk=pk)
+        )
     except (ValueError, TypeError) as exc:
         raise Http404("No such incident.") from exc
     except visible_incidents(user).model.DoesNotExist as exc:
