@@ -205,7 +205,8 @@ class AuditEntry(AbstractLogEntry):
         verbose_name_plural = "audit entries"
         ordering = ["-timestamp", "-id"]
         indexes = [
-            models.Index(fields=["incident_id", "-timestamp"], name="audit_incident_idx"),
+            # An incident's history, newest first, in exactly the order shown.
+            models.Index(fields=["incident_id", "-timestamp", "-id"], name="audit_incident_idx"),
             models.Index(fields=["organisation_id", "-timestamp"], name="audit_org_time_idx"),
         ]
 

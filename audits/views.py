@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from datetime import UTC
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.utils import timezone
 
 from audits.forms import AuditSearchForm
 from audits.models import AuditEntry
+from incidents.pagination import capped_page
 from organisations import access
 from organisations.audit import log_access, log_event
 
@@ -36,7 +36,8 @@ def _rows(qs: Any) -> Any:
 def incident_history(request: HttpRequest, pk: int) -> HttpResponse:
     incident, entries = access.incident_history_for(request.user, pk)
     log_access(incident, view="incident_history")
-    page = Paginator(_rows(entries), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Capped: a much-viewed incident gathers thousands of entries.
+    page = capped_page(_rows(entries), PAGE_SIZE, request.GET.get("page"))
     return render(request, "audits/incident_history.html", {"incident": incident, "page": page})
 
 
@@ -52,7 +53,7 @@ def _search_form(request: HttpRequest) -> tuple[AuditSearchForm, Any]:
 
 def search(request: HttpRequest) -> HttpResponse:
     form, entries = _search_form(request)
-    page = Paginator(_rows(entries), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = capped_page(_rows(entries), PAGE_SIZE, request.GET.get("page"))
     page.object_list = list(page.object_list)
     references = dict(
         access.visible_incidents(request.user)
