@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -16,25 +15,20 @@ from django.db import connection
 from audits.chain import verify_chain
 from audits.models import AuditEntry, ChainLink
 from organisations.models import Organisation
+from tests.reliability.support import database_url
 
 TRANSACTIONS = 60
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    auth = quote(s["USER"] or "")
-    if s.get("PASSWORD"):
-        auth += ":" + quote(s["PASSWORD"])
-    host = quote(s["HOST"] or "", safe="")
-    port = f":{s['PORT']}" if s.get("PORT") else ""
-    return f"postgres://{auth}@{host}{port}/{quote(s['NAME'])}"
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_processes_writing_concurrently_keep_the_chain_valid(tmp_path: Path) -> None:
     organisation = Organisation.objects.create(name="Concurrency Care")
     start = tmp_path / "go"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "SAFEGUARD_ENV": "development"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(connection.settings_dict),
+        "SAFEGUARD_ENV": "development",
+    }
     env.pop("TEST_DATABASE_NAME", None)
     workers = [
         subprocess.Popen(
