@@ -20,17 +20,13 @@ from django.utils import timezone
 
 from audits.svgcharts import Chart, Series
 from incidents.models import Status
-from incidents.pagination import capped_count
+from incidents.pagination import COUNT_CAP, capped_count, first_rows
 from organisations import access
 from organisations.models import Role
 
 DUE_WINDOW_DAYS = 14
 LIST_LIMIT = 10
 CHART_MONTHS = 12
-# A home page counts no further than this ("100+"): it is opened many times a
-# shift, and an exact count over a large organisation's records would cost more
-# than the rest of the page while telling the reader nothing more useful.
-COUNT_CAP = 100
 
 
 def _count(qs: QuerySet[Any], cap: int | None) -> tuple[int, bool]:
@@ -45,12 +41,7 @@ def _count(qs: QuerySet[Any], cap: int | None) -> tuple[int, bool]:
 
 
 def _first(qs: QuerySet[Any]) -> list[Any]:
-    """The first LIST_LIMIT rows of an ordered queryset: their keys first (a
-    narrow, index-ordered read), then those rows with what they display. With
-    the display joins in the first read the planner tends to join before it
-    limits."""
-    keys = list(qs.prefetch_related(None).values_list("pk", flat=True)[:LIST_LIMIT])
-    return list(qs.filter(pk__in=keys))
+    return first_rows(qs, LIST_LIMIT)
 
 
 def _counted(qs: QuerySet[Any]) -> dict[str, Any]:

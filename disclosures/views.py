@@ -25,14 +25,11 @@ from disclosures.forms import (
     quiet,
 )
 from disclosures.models import AMENDABLE_FIELDS, DisclosureDecision
-from incidents.pagination import capped_count, capped_page
+from incidents.pagination import COUNT_CAP, capped_count, capped_page
 from organisations import access
 from organisations.audit import log_access
 
 PAGE_SIZE = 25
-# Beyond this many overdue review points the page says "More than 100", as
-# the home page does: the exact figure would cost a count over all of them.
-OVERDUE_CAP = 100
 ROW_SETS = {"recipients": "add_recipient", "consultations": "add_consultation"}
 
 
@@ -121,7 +118,7 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
         "review_point__due_date", "incident__reference", "number"
     )
     page = capped_page(qs, PAGE_SIZE, request.GET.get("page"))
-    overdue = capped_count(open_points.filter(review_point__due_date__lt=today), OVERDUE_CAP)
+    overdue = capped_count(open_points.filter(review_point__due_date__lt=today), COUNT_CAP)
     return render(
         request,
         "disclosures/reviews_due.html",

@@ -22,6 +22,10 @@ from django.utils.functional import cached_property
 
 # How many pages past the requested one are counted.
 LOOKAHEAD_PAGES = 10
+# Counts shown beside lists that are opened many times a shift (home pages,
+# overdue review points) stop here and say "100+": the exact figure would
+# cost a count over all the rows while telling the reader nothing more useful.
+COUNT_CAP = 100
 
 
 class CappedPage(Page):
@@ -111,3 +115,12 @@ def capped_count(object_list: Any, cap: int) -> CappedCount:
     """How many rows, counting no further than ``cap`` (shown as "cap+")."""
     counted = int(object_list.order_by()[: cap + 1].count())
     return CappedCount(count=min(counted, cap), more=counted > cap)
+
+
+def first_rows(object_list: Any, limit: int) -> list[Any]:
+    """The first ``limit`` rows of an ordered queryset: their keys first (a
+    narrow, index-ordered read), then those rows with what they display. With
+    the display joins in the first read the planner tends to join before it
+    limits."""
+    keys = list(object_list.prefetch_related(None).values_list("pk", flat=True)[:limit])
+    return list(object_list.filter(pk__in=keys))

@@ -153,6 +153,6 @@ def test_reviews_due_says_more_than_the_cap_when_there_are_more(
         )
     url = reverse("disclosures:reviews_due")
     assert "3 review points overdue" in world.client("lead").get(url).content.decode()
-    monkeypatch.setattr(views, "OVERDUE_CAP", 2)
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
     html = world.client("lead").get(url).content.decode()
     assert "More than 2 review points overdue" in html
