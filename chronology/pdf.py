@@ -28,17 +28,19 @@ import hashlib
 import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from chronology import pdf_tuning
+from chronology import pdf_parallel, pdf_tuning
 
 logger = logging.getLogger(__name__)
 
@@ -212,18 +214,66 @@ def load_renderer() -> Any:
     """Import and prepare WeasyPrint once per process; returns the HTML class."""
     _install_progress_handler()  # before the import, which already logs
     pdf_tuning.install()
+    pdf_parallel.load()
     return _export_html_class()
 
 
-def render_pdf(html: str, *, progress: Callable[[str], None] | None = None) -> RenderedPdf:
-    """Render export HTML to a tagged (PDF/UA-1) A4 PDF."""
+# Exports with at least this many records render in parts, one process per core
+# (chronology/pdf_parallel.py); smaller ones are not worth the forks.
+PARALLEL_MIN_ITEMS = 300
+
+
+def render_pdf(
+    html: str, *, progress: Callable[[str], None] | None = None, parts: int | None = None
+) -> RenderedPdf:
+    """Render export HTML to a tagged (PDF/UA-1) A4 PDF.
+
+    Large exports render in ``parts`` processes (by default one per core, from
+    ``PARALLEL_MIN_ITEMS`` records, and as set by ``SAFEGUARD_EXPORT_RENDER_PROCESSES``)
+    and are merged; if that fails for any reason the export renders in this process.
+    """
+    if parts is None:
+        parts = _parts_for(html)
+    if parts > 1:
+        load_renderer()
+        logger.info("Rendering the export in %s processes", parts)
+        merged = pdf_parallel.render_in_parts(html, parts, _render_single, progress)
+        if merged is not None:
+            return RenderedPdf(data=merged[0], page_count=merged[1])
+        logger.warning("Rendering the export in one process instead of %s", parts)
+    return _render_single(html, progress=progress)
+
+
+def _parts_for(html: str) -> int:
+    configured = getattr(settings, "SAFEGUARD_EXPORT_RENDER_PROCESSES", None)
+    parts = pdf_parallel.default_parts() if configured is None else int(configured)
+    if parts < 2 or html.count(pdf_parallel.ITEM_START) < PARALLEL_MIN_ITEMS:
+        return 1
+    if threading.active_count() > 1:
+        # Forking copies only this thread: a lock another thread holds (in
+        # fontconfig, say) would stay held in the child. The background worker
+        # that renders large exports runs one thread.
+        return 1
+    return parts
+
+
+def _render_single(
+    html: str,
+    *,
+    progress: Callable[[str], None] | None = None,
+    numbering: Callable[[int], tuple[int, int]] | None = None,
+) -> RenderedPdf:
+    """Render in this process. ``numbering`` (used by a part of a parallel
+    render) is called with the page count once the pages are laid out and
+    returns the index of the part's first page in the whole export and the
+    export's page count, which the page margins then print."""
     export_html = load_renderer()
 
     thread = threading.get_ident()
     if progress:
         _progress_callbacks[thread] = progress
     try:
-        with pdf_tuning.gc_paused():
+        with pdf_tuning.gc_paused(), _page_numbering(numbering):
             source = pdf_tuning.parse_export_html(export_html, html, _fetcher())
             if source is None:
                 source = export_html(string=html, url_fetcher=_fetcher(), base_url=None)
@@ -233,3 +283,34 @@ def render_pdf(html: str, *, progress: Callable[[str], None] | None = None) -> R
         _progress_callbacks.pop(thread, None)
     assert isinstance(data, bytes)
     return RenderedPdf(data=data, page_count=len(document.pages))
+
+
+@contextmanager
+def _page_numbering(numbering: Callable[[int], tuple[int, int]] | None) -> Iterator[None]:
+    """Page numbers counted from a given first page, out of a given total:
+    WeasyPrint lays out the margin boxes (where ``counter(page)`` and
+    ``counter(pages)`` print) after all pages of the document, from each page's
+    counter values, which are set here on the first margin box. Not
+    thread-safe; parts run in their own processes."""
+    if numbering is None:
+        yield
+        return
+    import weasyprint.layout as layout
+
+    original = layout.make_margin_boxes
+    resolved: list[tuple[int, int]] = []
+
+    def make_margin_boxes(context: Any, page: Any, state: Any) -> Any:
+        counters = state[1]
+        if not resolved:
+            resolved.append(numbering(counters["pages"][0]))
+        first, total = resolved[0]
+        counters["page"] = [first + context.current_page]
+        counters["pages"] = [total]
+        return original(context, page, state)
+
+    layout.make_margin_boxes = make_margin_boxes
+    try:
+        yield
+    finally:
+        layout.make_margin_boxes = original

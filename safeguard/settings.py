@@ -300,6 +300,13 @@ TASKS = {
 }
 # Chronology exports with more timeline items than this render in the background.
 SAFEGUARD_EXPORT_SYNC_LIMIT = int(os.environ.get("SAFEGUARD_EXPORT_SYNC_LIMIT", "200"))
+# Processes a large export (300+ items) renders in, one part each; unset: one per
+# core, at most four. 1 renders every export in one process.
+SAFEGUARD_EXPORT_RENDER_PROCESSES = (
+    int(os.environ["SAFEGUARD_EXPORT_RENDER_PROCESSES"])
+    if os.environ.get("SAFEGUARD_EXPORT_RENDER_PROCESSES")
+    else None
+)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "safeguard@localhost")

@@ -1,0 +1,409 @@
+"""Rendering a large export in parts, one process per core, merged into one PDF.
+
+WeasyPrint lays out and writes a document in one thread, so a 1,000-record
+export kept one core busy for ~4 s while the other idled. A chronology is a
+flat run of records after its cover, so it splits cleanly between records:
+each part is a complete HTML document (same head and stylesheets), rendered
+in a forked child process, and the parent joins the part PDFs page for page.
+
+What stays as in a single render:
+- Page numbers. Each child lays out its pages, reports how many it has and
+  waits; the parent answers with the part's first page number and the total,
+  and only then does the child lay out its margin boxes ("Page 71 of 139").
+- The running header: each part starts with a record heading, so a part's
+  first page names the record it starts with, as any page starting a record does.
+- Tagging (PDF/UA): WeasyPrint tags the cover as a section and each page of
+  the timeline as a part of the document; the merge appends the later parts'
+  elements to the first part's document element and renumbers each page's
+  entries in the structure parent tree.
+- Bookmarks: the later parts' outline entries follow the first part's.
+- Title, language, metadata and the document information: the first part's
+  (every part has the same head).
+
+What differs: a part starts on a new page, so the page before it may end
+early (one short page per extra part), and each part embeds its own subset of
+the fonts (~30 kB a part).
+
+Any failure in a part (or a machine that cannot fork) falls back to the
+single render: ``render_in_parts`` returns None and the caller renders as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import re
+import selectors
+import signal
+import struct
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+MAIN_OPEN = '<main class="timeline">'
+ITEM_START = '<h3 class="ih '
+MAIN_CLOSE = "</main>"
+CLOSE = "\n</main>\n</body>\n</html>\n"
+
+_ITEM_START = re.compile(re.escape(ITEM_START))
+
+# Message kinds, child to parent: pages laid out (the child then waits for its
+# numbering), a progress line, the finished PDF, an error.
+_PAGES, _PROGRESS, _DONE, _ERROR = b"N", b"M", b"D", b"E"
+_HEADER = struct.Struct("!cI")
+_NUMBERING = struct.Struct("!II")
+
+
+def split_html(html: str, parts: int) -> list[str] | None:
+    """The export HTML as ``parts`` documents split between records, each with
+    about the same amount of markup (the cover counts with the first), or
+    None when it does not hold enough records to split."""
+    body = html.find("<body>")
+    main = html.find(MAIN_OPEN)
+    end = html.rfind(MAIN_CLOSE)
+    if body < 0 or main < 0 or end < main or parts < 2:
+        return None
+    starts = [m.start() for m in _ITEM_START.finditer(html, main, end)]
+    if len(starts) < parts * 2:
+        return None
+    head = html[: body + len("<body>")] + "\n" + MAIN_OPEN + "\n"
+    cuts: list[int] = []
+    for n in range(1, parts):
+        target = end * n // parts
+        # The first record that starts at or after the target, keeping at least
+        # one record in each part.
+        index = next((i for i, s in enumerate(starts) if s >= target), len(starts) - 1)
+        floor = starts.index(cuts[-1]) + 1 if cuts else 1
+        index = max(index, floor)
+        if index >= len(starts) - (parts - n) + 1:
+            return None
+        cuts.append(starts[index])
+    bounds = [0, *cuts, len(html)]
+    pieces = []
+    for n in range(parts):
+        text = html[bounds[n] : bounds[n + 1]]
+        if n > 0:
+            text = head + text
+        if n < parts - 1:
+            text += CLOSE
+        pieces.append(text)
+    return pieces
+
+
+def load() -> None:
+    """Import the merger's library (qpdf) once per process, with the renderer."""
+    import pikepdf  # noqa: F401
+
+
+def default_parts() -> int:
+    """One part per core this process may run on, at most four."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+def render_in_parts(
+    html: str,
+    parts: int,
+    render: Callable[..., Any],
+    progress: Callable[[str], None] | None = None,
+) -> tuple[bytes, int] | None:
+    """Render ``html`` in ``parts`` forked processes and merge the results.
+
+    ``render(html, progress=..., numbering=...)`` is the single-process
+    renderer (``chronology.pdf._render_single``). Returns ``(pdf, pages)``, or
+    None when the document does not split or a part failed.
+    """
+    if not hasattr(os, "fork"):  # pragma: no cover - not POSIX
+        return None
+    pieces = split_html(html, parts)
+    if pieces is None:
+        return None
+    children: list[_Child] = []
+    try:
+        _start(pieces, render, children)
+        results = _supervise(children, progress)
+    except OSError:
+        logger.exception("Could not render the export in parts")
+        return None
+    finally:
+        for child in children:
+            child.close()
+            child.reap()
+    if results is None:
+        return None
+    if progress:
+        progress("Joining the parts")
+    try:
+        merged = merge(results)
+    except Exception:
+        logger.exception("Could not join the parts of the export")
+        return None
+    return merged, sum(child.pages for child in children)
+
+
+class _Child:
+    def __init__(self, index: int, pid: int, reader: int, writer: int) -> None:
+        self.index, self.pid, self.reader, self.writer = index, pid, reader, writer
+        self.buffer = bytearray()
+        self.pages = 0
+        self.laid_out = 0
+        self.pdf: bytes | None = None
+
+    def close(self) -> None:
+        for fd in (self.reader, self.writer):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.reader = self.writer = -1
+
+    def reap(self) -> None:
+        if self.pid <= 0:
+            return
+        if self.pdf is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, 9)
+        os.waitpid(self.pid, 0)
+        self.pid = 0
+
+    def messages(self) -> list[tuple[bytes, bytes]]:
+        found = []
+        while len(self.buffer) >= _HEADER.size:
+            kind, length = _HEADER.unpack_from(self.buffer)
+            if len(self.buffer) < _HEADER.size + length:
+                break
+            payload = bytes(self.buffer[_HEADER.size : _HEADER.size + length])
+            del self.buffer[: _HEADER.size + length]
+            found.append((kind, payload))
+        return found
+
+
+def _start(pieces: list[str], render: Callable[..., Any], children: list[_Child]) -> None:
+    """Fork one child per piece, adding each to ``children`` as it starts."""
+    for index, piece in enumerate(pieces):
+        up_read, up_write = os.pipe()
+        down_read, down_write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (up_read, up_write, down_read, down_write):
+                os.close(fd)
+            raise
+        if pid == 0:  # pragma: no cover - runs in the child (its exit code is checked)
+            code = 1
+            try:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                os.close(up_read)
+                os.close(down_write)
+                for other in children:
+                    other.close()
+                code = _child_main(piece, render, up_write, down_read)
+            finally:
+                os._exit(code)
+        os.close(up_write)
+        os.close(down_read)
+        children.append(_Child(index, pid, up_read, down_write))
+
+
+def _send(fd: int, kind: bytes, payload: bytes) -> None:
+    data = _HEADER.pack(kind, len(payload)) + payload
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            raise EOFError("the export's parent process went away")
+        data += chunk
+    return data
+
+
+def _child_main(  # pragma: no cover - runs in the child
+    html: str, render: Callable[..., Any], up: int, down: int
+) -> int:
+    """Render one part; runs in the forked child, which must not touch the
+    database or anything else shared with the parent, and leaves with
+    ``os._exit`` so that no inherited connection or exit handler is closed or run."""
+    try:
+
+        def numbering(pages: int) -> tuple[int, int]:
+            _send(up, _PAGES, str(pages).encode())
+            return _NUMBERING.unpack(_read_exactly(down, _NUMBERING.size))
+
+        def progress(message: str) -> None:
+            _send(up, _PROGRESS, message.encode())
+
+        rendered = render(html, progress=progress, numbering=numbering)
+        _send(up, _DONE, rendered.data)
+        return 0
+    except BaseException:
+        with contextlib.suppress(OSError):
+            _send(up, _ERROR, traceback.format_exc().encode())
+        return 1
+
+
+def _supervise(
+    children: list[_Child], progress: Callable[[str], None] | None
+) -> list[bytes] | None:
+    selector = selectors.DefaultSelector()
+    for child in children:
+        selector.register(child.reader, selectors.EVENT_READ, child)
+    numbered = False
+    writing_reported = False
+    try:
+        while any(child.pdf is None for child in children):
+            for key, _events in selector.select():
+                child = key.data
+                chunk = os.read(child.reader, 1 << 20)
+                if not chunk:
+                    selector.unregister(child.reader)
+                    if child.pdf is None:
+                        logger.warning("Export part %s ended without a PDF", child.index)
+                        return None
+                    continue
+                child.buffer += chunk
+                for kind, payload in child.messages():
+                    if kind == _PAGES:
+                        child.pages = int(payload)
+                    elif kind == _PROGRESS:
+                        page = re.search(r"\((\d+) so far\)", payload.decode())
+                        if page:
+                            child.laid_out = int(page.group(1))
+                            if progress:
+                                total = sum(c.laid_out for c in children)
+                                progress(f"Laying out pages ({total} so far)")
+                    elif kind == _DONE:
+                        child.pdf = payload
+                    else:
+                        logger.warning("Export part %s failed:\n%s", child.index, payload.decode())
+                        return None
+            if not numbered and all(child.pages for child in children):
+                total, first = sum(child.pages for child in children), 0
+                for child in children:
+                    _send_numbering(child.writer, first, total)
+                    first += child.pages
+                numbered = True
+            if numbered and not writing_reported and progress:
+                progress("Writing the PDF")
+                writing_reported = True
+    finally:
+        selector.close()
+    return [child.pdf for child in children if child.pdf is not None]
+
+
+def _send_numbering(fd: int, first_page_index: int, total: int) -> None:
+    data = _NUMBERING.pack(first_page_index, total)
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def merge(parts: list[bytes]) -> bytes:
+    """Join part PDFs (as written by WeasyPrint with PDF/UA tagging) into one:
+    pages, structure tree, parent tree and bookmarks of the later parts are
+    appended to the first part's."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(parts[0])) as out:
+        tree = out.Root.StructTreeRoot
+        document = tree.K[0]
+        nums = tree.ParentTree.Nums
+        next_key = max(int(nums[i]) for i in range(0, len(nums), 2)) + 1
+        for data in parts[1:]:
+            with pikepdf.open(io.BytesIO(data)) as part:
+                next_key = _append(out, part, document, nums, next_key)
+        tree.ParentTree.Nums = nums
+        if "/ParentTreeNextKey" in tree:
+            tree.ParentTreeNextKey = next_key
+        buffer = io.BytesIO()
+        out.save(
+            buffer,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            fix_metadata_version=False,  # the XMP stays as WeasyPrint wrote it
+        )
+        return buffer.getvalue()
+
+
+def _append(out: Any, part: Any, document: Any, nums: Any, next_key: int) -> int:
+    import pikepdf
+
+    part_tree = part.Root.StructTreeRoot
+    part_nums = part_tree.ParentTree.Nums
+    kids = list(part_tree.K[0].K)
+    # Cut the copied elements loose from the part's own tree and outline root,
+    # so that copying them does not bring those along.
+    for kid in kids:
+        if isinstance(kid, pikepdf.Dictionary):
+            del kid["/P"]
+    outline = _outline_items(part)
+    for item in outline:
+        del item["/Parent"]
+    keys = [int(part_nums[i]) for i in range(0, len(part_nums), 2)]
+    values = [part_nums[i + 1] for i in range(0, len(part_nums), 2)]
+    first_new = len(out.pages)
+    out.pages.extend(part.pages)
+    # One copy of everything else, after the pages: references to the part's
+    # pages resolve to the pages just added.
+    bundle = part.make_indirect(pikepdf.Array([*kids, *values, *outline]))
+    copied = list(out.copy_foreign(bundle))
+    copied_kids = copied[: len(kids)]
+    copied_values = copied[len(kids) : len(kids) + len(values)]
+    copied_outline = copied[len(kids) + len(values) :]
+
+    # Parent-tree keys: each page's (and annotation's) key moves past ours.
+    offset = next_key
+    for page in out.pages[first_new:]:
+        holder = page.obj
+        if "/StructParents" in holder:
+            holder.StructParents = int(holder.StructParents) + offset
+        for annotation in holder.get("/Annots", []):
+            if "/StructParent" in annotation:
+                annotation.StructParent = int(annotation.StructParent) + offset
+    for kid in copied_kids:
+        if isinstance(kid, pikepdf.Dictionary):
+            kid.P = document
+        document.K.append(kid)
+    for key, value in zip(keys, copied_values, strict=True):
+        nums.append(key + offset)
+        nums.append(value)
+    if copied_outline:
+        _append_outline(out, copied_outline, int(part.Root.Outlines.get("/Count", 0)))
+    return offset + (max(keys) + 1 if keys else 0)
+
+
+def _outline_items(pdf: Any) -> list[Any]:
+    """The top-level bookmarks of ``pdf``, in order."""
+    root = pdf.Root
+    if "/Outlines" not in root or "/First" not in root.Outlines:
+        return []
+    items = [root.Outlines.First]
+    while "/Next" in items[-1]:
+        items.append(items[-1].Next)
+    return items
+
+
+def _append_outline(out: Any, items: list[Any], count: int) -> None:
+    import pikepdf
+
+    if "/Outlines" not in out.Root:
+        out.Root.Outlines = out.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
+    outlines = out.Root.Outlines
+    for item in items:
+        item.Parent = outlines
+    if "/Last" in outlines:
+        outlines.Last.Next = items[0]
+        items[0].Prev = outlines.Last
+    else:
+        outlines.First = items[0]
+    outlines.Last = items[-1]
+    outlines.Count = int(outlines.get("/Count", 0)) + count
