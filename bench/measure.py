@@ -41,7 +41,16 @@ def not_available(keys: list[str], reason: str) -> dict[str, Any]:
 
 
 PAGE_KEYS = ["p50_ms", "p95_ms", "queries", "floor_p95_ms", "ratio"]
-PDF_KEYS = ["entries", "pages", "seconds", "peak_rss_mb", "chromium_seconds", "ratio"]
+PDF_KEYS = [
+    "entries",
+    "pages",
+    "seconds",
+    "processes",
+    "peak_memory_mb",
+    "peak_rss_mb",
+    "chromium_seconds",
+    "ratio",
+]
 HTTP_KEYS = ["rps", "p99_ms"]
 AUDIT_KEYS = ["entries", "per_s"]
 
@@ -613,7 +622,8 @@ def table(results: dict[str, Any]) -> str:
     lines += [
         "",
         f"PDF: {_fmt(p['entries'])} entries, {_fmt(p['pages'])} pages, {_fmt(p['seconds'])} s,"
-        f" peak {_fmt(p['peak_rss_mb'])} MB; Chromium {_fmt(p['chromium_seconds'])} s;"
+        f" {_fmt(p.get('processes'))} process(es), peak {_fmt(p.get('peak_memory_mb'))} MB;"
+        f" Chromium {_fmt(p['chromium_seconds'])} s;"
         f" ratio {_fmt(p['ratio'])}" + (f"  ({p['note']})" if p.get("note") else ""),
         "",
     ]

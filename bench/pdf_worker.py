@@ -6,9 +6,23 @@ from __future__ import annotations
 import json
 import os
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of the part processes it has reaped."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    parts = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + parts.ru_utime + parts.ru_stime
+
+
+def _parts_used(html: str) -> int:
+    from chronology.pdf import _parts_for
+
+    return _parts_for(html)
 
 
 def main() -> None:
@@ -32,11 +46,20 @@ def main() -> None:
     # fresh worker is the only one that pays for it. Fonts are not warmed up.
     load_renderer()
 
-    started, cpu_started = time.perf_counter(), time.process_time()
+    # Memory is sampled from outside, over this process and the processes a
+    # large export renders in (chronology/pdf_parallel.py).
+    sampler = subprocess.Popen(
+        [sys.executable, "-m", "bench.tree_memory", str(os.getpid())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    started, cpu_started = time.perf_counter(), _cpu_seconds()
     html, _fingerprint = build_export_html(document)
     rendered = render_pdf(html)
     seconds = time.perf_counter() - started
-    cpu_seconds = time.process_time() - cpu_started
+    cpu_seconds = _cpu_seconds() - cpu_started
+    peak_memory_kb = int(sampler.communicate()[0].strip() or 0)
     (outdir / "export.pdf").write_bytes(rendered.data)
     # The same HTML for Chromium: our static scheme becomes plain file paths,
     # and our user-agent stylesheet (WeasyPrint's defaults for the elements we
@@ -57,7 +80,10 @@ def main() -> None:
         stylesheet, f'{stylesheet}{UA_STYLESHEET_PATH.as_uri()}" />\n{stylesheet}', 1
     )
     (outdir / "export.html").write_text(chromium_html)
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,  # the largest part
+    )
     print(
         json.dumps(
             {
@@ -66,6 +92,8 @@ def main() -> None:
                 "seconds": round(seconds, 2),
                 "cpu_seconds": round(cpu_seconds, 2),
                 "peak_rss_mb": round(peak_kb / 1024, 1),
+                "peak_memory_mb": round(peak_memory_kb / 1024, 1),
+                "processes": _parts_used(html),
             }
         )
     )
