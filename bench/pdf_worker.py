@@ -19,12 +19,6 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + parts.ru_utime + parts.ru_stime
 
 
-def _parts_used(html: str) -> int:
-    from chronology.pdf import _parts_for
-
-    return _parts_for(html)
-
-
 def main() -> None:
     entries, outdir = int(sys.argv[1]), Path(sys.argv[2])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings")
@@ -93,7 +87,7 @@ def main() -> None:
                 "cpu_seconds": round(cpu_seconds, 2),
                 "peak_rss_mb": round(peak_kb / 1024, 1),
                 "peak_memory_mb": round(peak_memory_kb / 1024, 1),
-                "processes": _parts_used(html),
+                "processes": rendered.processes,
             }
         )
     )

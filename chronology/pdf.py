@@ -2,7 +2,8 @@
 
 Two entry points, also used by the benchmark:
 - ``build_export_html(document)`` → ``(html, content_fingerprint)``;
-- ``render_pdf(html, progress=...)`` → ``RenderedPdf(data, page_count)``.
+- ``render_pdf(html, progress=..., parts=None)`` → ``RenderedPdf(data, page_count, processes)``
+  (large exports render in parts, one process per core: chronology/pdf_parallel.py).
 
 Safety: WeasyPrint fetches nothing but our own static files. ``SafeURLFetcher``
 refuses every URL that is not ``sgstatic:<path>`` naming a stylesheet, font or
@@ -95,6 +96,7 @@ def static_path_for(url: str) -> Path | None:
 class RenderedPdf:
     data: bytes
     page_count: int
+    processes: int = 1  # how many processes rendered it (chronology/pdf_parallel.py)
 
     @property
     def sha256(self) -> str:
@@ -239,7 +241,7 @@ def render_pdf(
         logger.info("Rendering the export in %s processes", parts)
         merged = pdf_parallel.render_in_parts(html, parts, _render_single, progress)
         if merged is not None:
-            return RenderedPdf(data=merged[0], page_count=merged[1])
+            return RenderedPdf(data=merged[0], page_count=merged[1], processes=parts)
         logger.warning("Rendering the export in one process instead of %s", parts)
     return _render_single(html, progress=progress)
 
@@ -248,6 +250,12 @@ def _parts_for(html: str) -> int:
     configured = getattr(settings, "SAFEGUARD_EXPORT_RENDER_PROCESSES", None)
     parts = pdf_parallel.default_parts() if configured is None else int(configured)
     if parts < 2 or html.count(pdf_parallel.ITEM_START) < PARALLEL_MIN_ITEMS:
+        return 1
+    import weasyprint
+
+    if weasyprint.__version__ not in pdf_tuning.WEASYPRINT_VERSIONS:
+        # The page numbering of a part (_page_numbering) hooks into WeasyPrint's
+        # layout as checked on these versions, like the speed-ups do.
         return 1
     if threading.active_count() > 1:
         # Forking copies only this thread: a lock another thread holds (in

@@ -18,7 +18,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from chronology import pdf, pdf_parallel
+from chronology import pdf, pdf_parallel, pdf_tuning
 from chronology.sample import sample_document
 
 HEADING = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d · ")
@@ -81,6 +81,7 @@ def test_split_declines_what_it_cannot_split(export_html: str) -> None:
 
 
 def test_parts_read_as_the_single_render(single: pdf.RenderedPdf, in_two: pdf.RenderedPdf) -> None:
+    assert (single.processes, in_two.processes) == (1, 2)
     assert _headings(in_two.data) == _headings(single.data)
     assert len(_headings(single.data)) >= 90
     # A part starts on a new page, so at most one page more.
@@ -117,6 +118,8 @@ def test_merged_file_is_one_tagged_document(
         pikepdf.open(io.BytesIO(in_two.data)) as merged,
         pikepdf.open(io.BytesIO(single.data)) as alone,
     ):
+        assert merged.check_pdf_syntax() == []  # qpdf's own checks
+        assert merged.pdf_version == alone.pdf_version
         assert str(merged.Root.Lang) == str(alone.Root.Lang) == "en-GB"
         assert merged.Root.MarkInfo.Marked
         assert merged.Root.ViewerPreferences.DisplayDocTitle
@@ -198,7 +201,7 @@ def test_a_failed_part_falls_back_to_one_process(
     before = _children()
     with caplog.at_level(logging.WARNING):
         rendered = pdf.render_pdf(export_html, parts=2)
-    assert rendered.page_count == single.page_count
+    assert rendered.page_count == single.page_count and rendered.processes == 1
     assert _headings(rendered.data) == _headings(single.data)
     assert "one process instead of 2" in caplog.text
     if how == "raise":
@@ -247,6 +250,12 @@ def test_only_large_exports_in_a_single_threaded_process_use_parts(
     assert pdf._parts_for(large) == pdf_parallel.default_parts()
     settings.SAFEGUARD_EXPORT_RENDER_PROCESSES = 2
     monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert pdf._parts_for(large) == 1
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert pdf._parts_for(large) == 2
+    # The part's page numbering hooks into WeasyPrint's layout as checked on
+    # the pinned versions, so an upgrade renders in one process until checked.
+    monkeypatch.setattr(pdf_tuning, "WEASYPRINT_VERSIONS", {"0.0"})
     assert pdf._parts_for(large) == 1
 
 
