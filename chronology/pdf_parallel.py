@@ -9,7 +9,7 @@ in a forked child process, and the parent joins the part PDFs page for page.
 What stays as in a single render:
 - Page numbers. Each child lays out its pages, reports how many it has and
   waits; the parent answers with the part's first page number and the total,
-  and only then does the child lay out its margin boxes ("Page 71 of 139").
+  and only then does the child lay out its margin boxes ("Page 71 of 140").
 - The running header: each part starts with a record heading, so a part's
   first page names the record it starts with, as any page starting a record does.
 - Tagging (PDF/UA): WeasyPrint tags the cover as a section and each page of
@@ -22,10 +22,11 @@ What stays as in a single render:
 
 What differs: a part starts on a new page, so the page before it may end
 early (one short page per extra part), and each part embeds its own subset of
-the fonts (~30 kB a part).
+the fonts (~16 kB more for the 1,000-record sample, ~2%).
 
-Any failure in a part (or a machine that cannot fork) falls back to the
-single render: ``render_in_parts`` returns None and the caller renders as before.
+Any failure in a part or in the join (or a machine that cannot fork) falls
+back to the single render: ``render_in_parts`` returns None and the caller
+renders as before.
 """
 
 from __future__ import annotations
