@@ -185,16 +185,7 @@ def decision_item(d: Any) -> TimelineItem:
             f"by {name_of(d.recorded_by)}"
         ),
         sections=sections,
-        amendments=[
-            Amendment(
-                at=a.created_at,
-                author=name_of(a.author),
-                reason=a.reason,
-                new_text=a.new_text,
-                field_label=a.get_field_display(),
-            )
-            for a in d.amendments.all()
-        ],
+        amendments=[Amendment.of(a, a.get_field_display()) for a in d.amendments.all()],
         order=30,
     )
 
@@ -418,12 +409,7 @@ def _sg_entry_items(q: TimelineQuery) -> Iterator[TimelineItem]:
             title="",
             byline=f"Recorded {when(e.recorded_at)} by {name_of(e.recorded_by)}",
             text=e.text,
-            amendments=[
-                Amendment(
-                    at=a.created_at, author=name_of(a.author), reason=a.reason, new_text=a.new_text
-                )
-                for a in e.amendments.all()
-            ],
+            amendments=[Amendment.of(a) for a in e.amendments.all()],
             order=36,
         )
 
@@ -476,15 +462,6 @@ def _sg_decision_items(q: TimelineQuery) -> Iterator[TimelineItem]:
                 f"by {name_of(d.recorded_by)}"
             ),
             sections=[Section("Key decision", fields)],
-            amendments=[
-                Amendment(
-                    at=a.created_at,
-                    author=name_of(a.author),
-                    reason=a.reason,
-                    new_text=a.new_text,
-                    field_label=labels.get(a.field, a.field),
-                )
-                for a in d.amendments.all()
-            ],
+            amendments=[Amendment.of(a, labels.get(a.field, a.field)) for a in d.amendments.all()],
             order=37,
         )

@@ -55,6 +55,17 @@ class Amendment:
     # Which field a correction targets, when an item has several.
     field_label: str = ""
 
+    @classmethod
+    def of(cls, record: Any, field_label: str = "") -> Amendment:
+        """From any of the amendment models (created_at, author, reason, new_text)."""
+        return cls(
+            at=record.created_at,
+            author=name_of(record.author),
+            reason=record.reason,
+            new_text=record.new_text,
+            field_label=field_label,
+        )
+
 
 @dataclass(slots=True)
 class TimelineItem:
@@ -263,12 +274,7 @@ def entry_item(e: ChronologyEntry) -> TimelineItem:
         byline=byline,
         text=e.facts,
         text_label="As first recorded" if amendments else "",
-        amendments=[
-            Amendment(
-                at=a.created_at, author=name_of(a.author), reason=a.reason, new_text=a.new_text
-            )
-            for a in amendments
-        ],
+        amendments=[Amendment.of(a) for a in amendments],
         order=20,
     )
 
