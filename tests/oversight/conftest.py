@@ -40,8 +40,11 @@ def make_decision_on(
 ) -> Any:
     from tests.disclosures.factories import make_decision
 
-    # Today's decisions are made "a few minutes ago", never in the future.
-    decided_at = min(at(day), timezone.now() - timedelta(minutes=40))
+    # Today's decisions are made "a few minutes ago", never in the future, and
+    # still on that day (and in that month) when the test runs just after midnight.
+    now = timezone.now()
+    start_of_day = timezone.make_aware(datetime.combine(day, time(0, 0)))
+    decided_at = max(min(at(day), now - timedelta(minutes=40)), min(start_of_day, now))
     values: dict[str, Any] = {**CONSENT[consent], **overrides}
     values.setdefault("decided_at", decided_at)
     values.setdefault("review_date", day + timedelta(days=7))
@@ -54,7 +57,7 @@ def make_decision_on(
                 "organisation": "Riverside Council Adult Safeguarding",
                 "category": "la_safeguarding",
                 "channel": "secure_email",
-                "shared_at": decided_at + timedelta(minutes=30),
+                "shared_at": min(decided_at + timedelta(minutes=30), now),
             }
         ],
     )
