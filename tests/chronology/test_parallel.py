@@ -210,6 +210,28 @@ def test_a_failed_part_falls_back_to_one_process(
     assert _children() <= before
 
 
+def test_parts_render_without_the_cyclic_collector(
+    monkeypatch: Any, caplog: Any, export_html: str
+) -> None:
+    """A part ends after one render, so turning the collector back on at its
+    end would only spend time on a collection before the result is sent; the
+    worker's own collector stays as it was."""
+    import gc
+
+    def render(html: str, *, progress: Any = None, numbering: Any = None) -> pdf.RenderedPdf:
+        if numbering is not None:  # a part: report the collector's state
+            raise RuntimeError(f"collector on: {gc.isenabled()}")
+        return pdf.RenderedPdf(data=b"%PDF-", page_count=1)
+
+    monkeypatch.setattr(pdf, "_render_single", render)
+    assert gc.isenabled()
+    with caplog.at_level(logging.WARNING):
+        pdf.render_pdf(export_html, parts=2)
+    assert "RuntimeError: collector on: False" in caplog.text
+    assert "collector on: True" not in caplog.text
+    assert gc.isenabled()
+
+
 def _children() -> set[int]:
     found: set[int] = set()
     for task in os.listdir("/proc/self/task"):
