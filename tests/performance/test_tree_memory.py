@@ -85,7 +85,7 @@ def _sampled_peak_mb(shared: int, child: int, burst: int) -> tuple[float, float]
                 process.wait()
 
 
-def test_shared_pages_count_once_and_a_short_burst_is_caught():
+def test_shared_pages_count_once_and_a_short_burst_is_caught() -> None:
     peak, resident = _sampled_peak_mb(shared=120, child=60, burst=80)
     # The resident sizes count the 120 MB shared by parent and child twice.
     assert resident >= 120 * 2 + 60
