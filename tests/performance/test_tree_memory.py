@@ -31,10 +31,12 @@ def fill(mb):
         block[i] = 1
     return block
 shared = fill(int(sys.argv[1]))
+parent = os.getpid()
 child = os.fork()
 if child == 0:
     own = fill(int(sys.argv[2]))
-    time.sleep(60)
+    while os.getppid() == parent:  # until killed, or orphaned by a failed test
+        time.sleep(0.1)
     os._exit(0)
 time.sleep(0.5)
 print("ready", flush=True)
