@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from incidents import access
 from incidents.models import (
     Category,
     ClosureOutcome,
@@ -20,7 +21,7 @@ from incidents.models import (
     RiskLevel,
     Status,
 )
-from organisations import access
+from organisations import access as org_access
 from organisations.models import Service
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -164,7 +165,7 @@ class IncidentFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        membership = access.membership_of(user)
+        membership = org_access.membership_of(user)
         self.organisation_id = membership.organisation_id if membership else None
         services = Service.objects.none()
         if membership is not None:

@@ -10,10 +10,11 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
 
+from audits import access
 from audits.quality.models import CRITERIA, ConsentFilter, Result, Source, criteria_for
 from audits.quality.services import MAX_SAMPLE
 from audits.quality.sources import allegation_decisions_available
-from organisations import access
+from organisations import access as org_access
 from organisations.models import Service
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -85,7 +86,7 @@ class AuditCreateForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        membership = access.require_membership(user)
+        membership = org_access.require_membership(user)
         services_field = cast(forms.ModelMultipleChoiceField, self.fields["services"])
         services_field.queryset = Service.objects.filter(
             organisation_id=membership.organisation_id
