@@ -32,6 +32,9 @@ AUDIT_READERS = (Role.LEAD, Role.AUDITOR)
 # Auditors do not see allegation records (HR/safeguarding files), nor that
 # anyone opened them.
 AUDITOR_HIDDEN_APPS = ("allegations",)
+# An exclusion from an incident says that someone is the subject of an
+# allegation on it: allegation material, so hidden from auditors too.
+AUDITOR_HIDDEN_MODELS = (("incidents", "incidentexclusion"),)
 
 
 def can_read_audit_trail(user: Any) -> bool:
@@ -50,7 +53,10 @@ def visible_audit_entries(user: Any) -> QuerySet[Any]:
     )
     if membership.role == Role.LEAD:
         return qs
-    return qs.exclude(content_type__app_label__in=AUDITOR_HIDDEN_APPS)
+    qs = qs.exclude(content_type__app_label__in=AUDITOR_HIDDEN_APPS)
+    for app_label, model in AUDITOR_HIDDEN_MODELS:
+        qs = qs.exclude(content_type__app_label=app_label, content_type__model=model)
+    return qs
 
 
 def incident_history_for(user: Any, pk: Any) -> tuple[Incident, QuerySet[Any]]:
