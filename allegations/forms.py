@@ -24,8 +24,8 @@ from allegations.models import (
     SideStatus,
     StaffMember,
 )
-from incidents.forms import DATE_WIDGET, DATETIME_WIDGET, local_now
 from incidents.models import Category
+from incidents.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 from organisations import access as org_access
 from organisations.models import Membership, Role, Service
 

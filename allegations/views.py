@@ -36,7 +36,7 @@ from allegations.forms import (
 from allegations.models import Allegation, Referral, RetentionReview
 from disclosures import access as decision_access
 from incidents import access as incident_access
-from incidents.views import apply_service_errors
+from incidents.web import apply_service_errors
 from organisations import access as org_access
 from organisations.audit import log_access
 

@@ -13,9 +13,8 @@ from django.utils.text import capfirst
 
 from audits.models import AuditEntry
 from incidents import access as incident_access
+from incidents.web import DATE_WIDGET
 from organisations import access as org_access
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -13,7 +13,7 @@ from chronology.forms import DISCLOSURE_FIELDS, ExportForm, TimelineFilterForm, 
 from chronology.models import ExportStatus, VerificationAttempt
 from chronology.profiles import rules_for
 from incidents import access as incident_access
-from incidents.views import apply_service_errors
+from incidents.web import apply_service_errors
 from organisations.audit import log_access
 from organisations.reauth import reauthentication_required
 

@@ -30,9 +30,7 @@ from disclosures.models import (
     RecipientCategory,
     SpecialCondition,
 )
-
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from incidents.web import DATE_WIDGET, DATETIME_WIDGET
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:

@@ -21,15 +21,9 @@ from incidents.models import (
     RiskLevel,
     Status,
 )
+from incidents.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 from organisations import access as org_access
 from organisations.models import Service
-
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def local_now() -> str:
-    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
 
 class IncidentForm(forms.Form):

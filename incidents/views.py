@@ -24,20 +24,12 @@ from incidents.forms import (
 from incidents.models import NeedToKnowGrant
 from incidents.pagination import capped_page
 from incidents.queries import chronology_window
+from incidents.web import apply_service_errors
 from organisations import access as org_access
 from organisations.audit import log_access
 from organisations.reauth import reauthentication_required
 
 PAGE_SIZE = 25
-
-
-def apply_service_errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's ValidationError onto the form it came from."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _require_reader(request: HttpRequest) -> None:

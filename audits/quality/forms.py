@@ -14,10 +14,9 @@ from audits import access
 from audits.quality.models import CRITERIA, ConsentFilter, Result, Source, criteria_for
 from audits.quality.services import MAX_SAMPLE
 from audits.quality.sources import allegation_decisions_available
+from incidents.web import DATE_WIDGET
 from organisations import access as org_access
 from organisations.models import Service
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def quarter_bounds(day: date, offset: int = 0) -> tuple[date, date]:
