@@ -42,6 +42,7 @@ check: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 
 ## Regenerate requirements.lock from requirements.in (needs network access to the package index).
 lock:

@@ -19,9 +19,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from allegations import access
 from allegations.models import Allegation, SafeguardingEntry, SafeguardingEntryKind
-from incidents.forms import DATE_WIDGET, DATETIME_WIDGET, local_now
-from organisations import access
+from disclosures import access as decision_access
+from incidents.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 
 # Safeguarding actions and protection measures: what a family may be told about.
 SHAREABLE_KINDS = (
@@ -112,7 +113,7 @@ def family_decisions(user: Any, allegation: Allegation) -> Any:
     if not access.can_read_side(user, allegation, "safeguarding"):
         return []
     return (
-        access.visible_decisions(user)
+        decision_access.visible_decisions(user)
         .filter(incident_id=allegation.incident_id, recipients__category=RecipientCategory.FAMILY)
         .distinct()
         .prefetch_related("recipients")

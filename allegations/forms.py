@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from allegations import access
 from allegations.models import (
     AMENDABLE_FIELDS,
     AllegationStatus,
@@ -23,9 +24,9 @@ from allegations.models import (
     SideStatus,
     StaffMember,
 )
-from incidents.forms import DATE_WIDGET, DATETIME_WIDGET, local_now
 from incidents.models import Category
-from organisations import access
+from incidents.web import DATE_WIDGET, DATETIME_WIDGET, local_now
+from organisations import access as org_access
 from organisations.models import Membership, Role, Service
 
 
@@ -112,7 +113,7 @@ class AllegationForm(forms.Form):
             )
             self.initial.setdefault("categories", incident.categories)
             self.initial.setdefault("raised_by", incident.raised_by)
-            if access.has_role(user, Role.LEAD):
+            if org_access.has_role(user, Role.LEAD):
                 self.initial.setdefault("safeguarding_owner", user.pk)
         self.helper = _helper(
             Fieldset(
@@ -179,7 +180,7 @@ class StaffMemberForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        membership = access.require_membership(user)
+        membership = org_access.require_membership(user)
         self.fields["service"].queryset = Service.objects.filter(  # type: ignore[attr-defined]
             organisation_id=membership.organisation_id
         )
@@ -353,7 +354,7 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("decided_at", local_now())
-            membership = access.membership_of(user)
+            membership = org_access.membership_of(user)
             if membership is not None:
                 title = membership.job_title or membership.get_role_display()
                 self.initial.setdefault("decided_by", f"{membership.display_name}, {title}")

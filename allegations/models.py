@@ -5,7 +5,7 @@ records (risk, harm, protection actions) and HR records (employment actions and
 outcomes). Cross-referencing is appropriate, duplication is not."
 
 So the safeguarding side and the HR side live in separate tables (entries, key
-decisions and amendments each), and ``organisations/access.py`` decides who may
+decisions and amendments each), and ``allegations/access.py`` decides who may
 read which table. Everything written is append-only, enforced by triggers; a
 correction is an amendment that sits beside the original.
 """

@@ -1,6 +1,6 @@
 """Every write about allegations against staff: atomic, validated, audited.
 
-Which side a user may write to is decided by ``organisations.access``; these
+Which side a user may write to is decided by ``allegations.access``; these
 functions re-check it so a command or a future view cannot bypass the rule.
 """
 
@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from allegations import access
 from allegations.models import (
     AMENDABLE_FIELDS,
     Allegation,
@@ -41,8 +42,8 @@ from allegations.models import (
     default_retention,
 )
 from incidents import services as incident_services
-from incidents.models import Category, Incident
-from organisations import access
+from incidents.models import Category, ExclusionSource, Incident
+from organisations import access as org_access
 from organisations.models import Role, Service
 
 SIDES = ("safeguarding", "hr")
@@ -118,7 +119,7 @@ def create_staff_member(
     date_of_birth: date | None = None,
     retirement_date: date | None = None,
 ) -> StaffMember:
-    membership = access.require_membership(actor)
+    membership = org_access.require_membership(actor)
     if membership.role not in access.ALLEGATION_ROLES:
         raise PermissionDenied
     if service is not None and service.organisation_id != membership.organisation_id:
@@ -198,7 +199,7 @@ def create_allegation(
     _not_future(raised_at, "raised_at", "When it was raised")
     _check_owner(actor, "safeguarding", safeguarding_owner, staff_member)
     _check_owner(actor, "hr", hr_owner, staff_member)
-    if safeguarding_owner is None and access.has_role(actor, Role.LEAD):
+    if safeguarding_owner is None and org_access.has_role(actor, Role.LEAD):
         safeguarding_owner = actor
 
     retention_class, review_by = default_retention(
@@ -238,7 +239,47 @@ def create_allegation(
             changed_by=actor,
         )
     incident_services.restrict_for_allegation(actor=actor, incident=incident)
+    if staff_member.user_id is not None:
+        _exclude_subject(actor=actor, allegation=allegation, user=staff_member.user)
     return allegation
+
+
+def _exclude_subject(*, actor: Any, allegation: Allegation, user: Any) -> None:
+    """The subject never sees the incident: a fact kept with the incident, so its
+    visibility rule needs nothing from this app (incidents/access.py)."""
+    incident_services.exclude_from_incident(
+        actor=actor,
+        incident=allegation.incident,
+        user=user,
+        source=ExclusionSource.ALLEGATION,
+        reason=f"Subject of allegation {allegation.reference}.",
+    )
+
+
+@transaction.atomic
+def link_staff_login(*, actor: Any, staff_member: StaffMember, user: Any) -> StaffMember:
+    """Link (or change) the login of a staff member. Every incident with an
+    allegation about them excludes the new login at once. A previous login stays
+    excluded: exclusions are append-only, and a wrong link must fail safe."""
+    if not access.can_manage_staff(actor):
+        raise PermissionDenied
+    membership = org_access.require_membership(actor)
+    if staff_member.organisation_id != membership.organisation_id:
+        raise PermissionDenied
+    from organisations.models import Membership
+
+    if not Membership.objects.filter(
+        user=user, organisation_id=membership.organisation_id
+    ).exists():
+        raise ValidationError({"user": "Choose a login in your organisation."})
+    if user.pk == actor.pk:
+        raise PermissionDenied("You cannot link your own login to a staff record.")
+    locked = StaffMember.objects.select_for_update().get(pk=staff_member.pk)
+    locked.user = user
+    locked.save(update_fields=["user"])
+    for allegation in Allegation.objects.filter(staff_member=locked).select_related("incident"):
+        _exclude_subject(actor=actor, allegation=allegation, user=user)
+    return locked
 
 
 @transaction.atomic
@@ -523,7 +564,7 @@ def review_retention(
 ) -> RetentionReview:
     """Record a retention review. Nothing is deleted here or anywhere else in the app."""
     if not access.can_review_retention(actor) or allegation.organisation_id != (
-        access.require_membership(actor).organisation_id
+        org_access.require_membership(actor).organisation_id
     ):
         raise PermissionDenied
     if decision not in RetentionReview.Decision.values:

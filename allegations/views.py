@@ -1,4 +1,4 @@
-"""Allegation pages. Every fetch goes through ``organisations.access``: a side a
+"""Allegation pages. Every fetch goes through ``allegations.access``: a side a
 user may not read is a 404 at its own URL, and its content is never put into a
 template context anywhere else.
 
@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from allegations import family, services
+from allegations import access, family, services
 from allegations.forms import (
     AllegationFilterForm,
     AllegationForm,
@@ -34,8 +34,10 @@ from allegations.forms import (
     StatusForm,
 )
 from allegations.models import Allegation, Referral, RetentionReview
-from incidents.views import apply_service_errors
-from organisations import access
+from disclosures import access as decision_access
+from incidents import access as incident_access
+from incidents.web import apply_service_errors
+from organisations import access as org_access
 from organisations.audit import log_access
 
 PAGE_SIZE = 25
@@ -43,7 +45,7 @@ RETENTION_WINDOW_DAYS = 90
 
 
 def _require_allegation_role(request: HttpRequest) -> None:
-    if not access.has_role(request.user, *access.ALLEGATION_ROLES):
+    if not org_access.has_role(request.user, *access.ALLEGATION_ROLES):
         raise Http404
 
 
@@ -90,7 +92,7 @@ def allegation_list(request: HttpRequest) -> HttpResponse:
 
 
 def for_incident(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = access.get_incident_for(request.user, pk)
+    incident = incident_access.get_incident_for(request.user, pk)
     _require_allegation_role(request)
     allegations = _listing(access.visible_allegations(request.user).filter(incident=incident))
     return render(
@@ -105,7 +107,7 @@ def for_incident(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def allegation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = access.get_incident_for(request.user, pk)
+    incident = incident_access.get_incident_for(request.user, pk)
     if not access.can_create_allegation(request.user, incident):
         raise Http404
     form = AllegationForm(request.POST or None, user=request.user, incident=incident)
@@ -168,7 +170,7 @@ def allegation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": allegation.transitions.select_related("changed_by"),
             "referrals": referrals,
             "reviews": allegation.retention_reviews.select_related("reviewed_by"),
-            "can_see_incident": access.visible_incidents(user)
+            "can_see_incident": incident_access.visible_incidents(user)
             .filter(pk=allegation.incident_id)
             .exists(),
             "can_record_outcome": access.can_record_outcome(user, allegation),
@@ -181,9 +183,9 @@ def allegation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _can_record_family(user: Any, allegation: Allegation) -> bool:
-    return access.can_read_side(user, allegation, "safeguarding") and access.can_record_decision(
-        user, allegation.incident
-    )
+    return access.can_read_side(
+        user, allegation, "safeguarding"
+    ) and decision_access.can_record_decision(user, allegation.incident)
 
 
 def family_communication(request: HttpRequest, pk: int) -> HttpResponse:

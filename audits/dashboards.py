@@ -3,7 +3,7 @@
 This lives in ``audits`` because a dashboard reads every app (incidents,
 disclosures, allegations, audits) and ``audits`` is the one app allowed to
 read everything; ``organisations`` sits at the bottom of the dependency graph
-and must not import upwards. Every query goes through ``organisations.access``
+and must not import upwards. Every query goes through the apps' ``access`` modules
 and aggregates in the database.
 """
 
@@ -18,10 +18,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from audits import access
 from audits.svgcharts import Chart, Series
+from disclosures import access as decision_access
+from incidents import access as incident_access
 from incidents.models import Status
 from incidents.pagination import COUNT_CAP, capped_count, first_rows
-from organisations import access
+from organisations import access as org_access
 from organisations.models import Role
 
 DUE_WINDOW_DAYS = 14
@@ -57,7 +60,7 @@ def reviews_due(user: Any, today: date | None = None, *, exact: bool = False) ->
     # Annotated by the disclosures queryset (current_review_date), which the
     # type checker cannot see. Filtered and ordered on the review-point
     # projection's own column, which its (organisation, due date) index serves.
-    open_points: Any = access.open_review_points(user)
+    open_points: Any = decision_access.open_review_points(user)
     overdue = open_points.filter(review_point__due_date__lt=today)
     due = open_points.filter(
         review_point__due_date__gte=today,
@@ -87,8 +90,8 @@ def reviews_due(user: Any, today: date | None = None, *, exact: bool = False) ->
 
 
 def open_incidents(user: Any, *, restricted: bool | None = None) -> dict[str, Any]:
-    qs = access.visible_incidents(user).exclude(status=Status.CLOSED)
-    membership = access.membership_of(user)
+    qs = incident_access.visible_incidents(user).exclude(status=Status.CLOSED)
+    membership = org_access.membership_of(user)
     if membership is not None and membership.role == Role.MANAGER:
         # A manager's dashboard is about their services (grants elsewhere show
         # on the incident list, not here).
@@ -103,7 +106,7 @@ def open_incidents(user: Any, *, restricted: bool | None = None) -> dict[str, An
 
 def recent_decisions(user: Any) -> list[Any]:
     return _first(
-        access.visible_decisions(user)
+        decision_access.visible_decisions(user)
         .filter(Q(decided_by=user) | Q(recorded_by=user))
         .select_related("incident")
         .order_by("-decided_at", "-pk")
@@ -114,14 +117,14 @@ def unaudited_consent_decisions(user: Any) -> dict[str, Any]:
     """Consent refused / not sought decisions no quality audit has sampled yet."""
     from audits.quality.models import SampledRecord, Source
 
-    membership = access.require_membership(user)
+    membership = org_access.require_membership(user)
     sampled = SampledRecord.objects.filter(
         organisation_id=membership.organisation_id,
         audit__source=Source.DECISIONS,
         record_id=OuterRef("pk"),
     )
     qs = (
-        access.visible_decisions(user)
+        decision_access.visible_decisions(user)
         .filter(consent_position__in=["refused", "not_sought"])
         .filter(~Exists(sampled))
     )
@@ -168,7 +171,7 @@ def audits_in_progress(user: Any) -> dict[str, Any]:
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's own dashboard. Nothing here is a record view: only lists
     of references and dates that link to the records (which log the view)."""
-    membership = access.membership_of(request.user)
+    membership = org_access.membership_of(request.user)
     if membership is None:
         return render(request, "organisations/no_membership.html", status=403)
     user = request.user
@@ -232,7 +235,7 @@ def incidents_by_category_chart(user: Any, months: list[date]) -> Chart:
 
     aggregates = {c.value: Count("pk", filter=Q(categories__contains=[c.value])) for c in Category}
     rows = (
-        access.visible_incidents(user)
+        incident_access.visible_incidents(user)
         .filter(became_aware_at__date__gte=months[0])
         .annotate(month=TruncMonth("became_aware_at"))
         .values("month")
@@ -258,7 +261,7 @@ def decisions_by_consent_chart(user: Any, months: list[date]) -> Chart:
 
     aggregates = {p.value: Count("pk", filter=Q(consent_position=p.value)) for p in ConsentPosition}
     rows = (
-        access.visible_decisions(user)
+        decision_access.visible_decisions(user)
         .filter(decided_at__date__gte=months[0])
         .annotate(month=TruncMonth("decided_at"))
         .values("month")
@@ -283,7 +286,7 @@ def review_timeliness_chart(user: Any, months: list[date], today: date) -> Chart
 
     reviews = (
         DecisionReview.objects.filter(
-            decision__in=access.decisions_for_review(user).values("pk"),
+            decision__in=decision_access.decisions_for_review(user).values("pk"),
             review_point_date__gte=months[0],
         )
         .annotate(month=TruncMonth("review_point_date", output_field=DateField()))
@@ -293,7 +296,7 @@ def review_timeliness_chart(user: Any, months: list[date], today: date) -> Chart
             late=Count("pk", filter=Q(reviewed_at__date__gt=F("review_point_date"))),
         )
     )
-    open_points: Any = access.open_review_points(user)
+    open_points: Any = decision_access.open_review_points(user)
     overdue = (
         open_points.filter(review_point__due_date__lt=today, review_point__due_date__gte=months[0])
         .annotate(month=TruncMonth("review_point__due_date", output_field=DateField()))
@@ -350,7 +353,7 @@ def audit_scores_chart(user: Any, months: list[date]) -> Chart:
 
 
 def charts(request: HttpRequest) -> HttpResponse:
-    if not access.has_role(request.user, Role.LEAD):
+    if not org_access.has_role(request.user, Role.LEAD):
         raise Http404
     today = timezone.localdate()
     months = last_months(today)

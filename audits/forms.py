@@ -12,9 +12,9 @@ from django.db.models import Q
 from django.utils.text import capfirst
 
 from audits.models import AuditEntry
-from organisations import access
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from incidents import access as incident_access
+from incidents.web import DATE_WIDGET
+from organisations import access as org_access
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -54,8 +54,8 @@ class AuditSearchForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, entries: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        membership = access.require_membership(user)
-        self.fields["person"].queryset = access.visible_people(user).order_by(  # type: ignore[attr-defined]
+        membership = org_access.require_membership(user)
+        self.fields["person"].queryset = incident_access.visible_people(user).order_by(  # type: ignore[attr-defined]
             "family_name", "given_name", "pk"
         )
         self.fields["actor"].queryset = (  # type: ignore[attr-defined]

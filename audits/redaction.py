@@ -150,18 +150,52 @@ def _membership_org(user_id: int) -> int | None:
 
 
 def incident_of(target: Any) -> int | None:
-    """The incident a record belongs to: itself, its ``incident``, or (one
-    step further) its parent's ``incident`` — e.g. an amendment's entry."""
+    """The incident a record belongs to: itself, its ``incident``, or its
+    parent's (up to three steps: an allegation side's entry reaches the
+    incident through its record and allegation). Every entry about a record
+    of an incident then carries the incident, and the audit trail hides it
+    wherever the incident is hidden (``audits.access``)."""
     meta = target._meta
     if meta.label == "incidents.Incident":
         return target.pk
+    path = _path_to_incident(meta.label)
+    if path is None:
+        return None
+    obj = target
+    for name in path:
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return getattr(obj, "incident_id", None)
+
+
+_PATHS: dict[str, tuple[str, ...] | None] = {}
+
+
+def _path_to_incident(label: str, depth: int = 3) -> tuple[str, ...] | None:
+    """The foreign keys from a model to the nearest model with an ``incident``
+    (read from the models' metadata only, cached): () when the model has one."""
+    if label in _PATHS:
+        return _PATHS[label]
+    from django.apps import apps
+
+    found = _search_path(apps.get_model(label)._meta, depth)
+    _PATHS[label] = found
+    return found
+
+
+def _search_path(meta: Any, depth: int) -> tuple[str, ...] | None:
     if _has_incident_fk(meta):
-        return getattr(target, "incident_id", None)
+        return ()
+    if depth <= 1:
+        return None
     for field in meta.concrete_fields:
-        if field.many_to_one and _has_incident_fk(field.related_model._meta):
-            parent = getattr(target, field.name, None)
-            if parent is not None:
-                return getattr(parent, "incident_id", None)
+        related = field.related_model
+        if not field.many_to_one or related is None or related._meta.app_label == "auth":
+            continue
+        rest = _search_path(related._meta, depth - 1)
+        if rest is not None:
+            return (field.name, *rest)
     return None
 
 

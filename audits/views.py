@@ -16,10 +16,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from audits import access
 from audits.forms import AuditSearchForm
 from audits.models import AuditEntry
+from incidents import access as incident_access
 from incidents.pagination import capped_page
-from organisations import access
 from organisations.audit import log_access, log_event
 
 PAGE_SIZE = 50
@@ -56,7 +57,7 @@ def search(request: HttpRequest) -> HttpResponse:
     page = capped_page(_rows(entries), PAGE_SIZE, request.GET.get("page"))
     page.object_list = list(page.object_list)
     references = dict(
-        access.visible_incidents(request.user)
+        incident_access.visible_incidents(request.user)
         .filter(pk__in={e.incident_id for e in page.object_list if e.incident_id})
         .values_list("pk", "reference")
     )

@@ -17,8 +17,8 @@ from disclosures.models import (
     Purpose,
     SpecialCondition,
 )
+from incidents.web import DATE_WIDGET
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
 DISCLOSURE_FIELDS = [

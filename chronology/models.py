@@ -108,9 +108,15 @@ class ChronologyExport(models.Model):
     size_bytes = models.PositiveIntegerField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     failure = models.TextField(blank=True)
-    # The disclosure decision recorded for this export (disclosures app), by id
-    # so that this table does not depend on that one's migrations.
-    disclosure_decision_id = models.BigIntegerField(null=True, blank=True)
+    # The disclosure decision recorded for this export. A real foreign key now
+    # that chronology sits above disclosures in the checked layers.
+    disclosure_decision = models.ForeignKey(
+        "disclosures.DisclosureDecision",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     objects = ExportQuerySet.as_manager()
 

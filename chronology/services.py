@@ -21,12 +21,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from chronology import integrations, timeline
+from chronology import access, integrations, timeline
 from chronology.models import ChronologyExport, ExportStatus, VerificationAttempt
 from chronology.pdf import build_export_html, render_pdf
 from chronology.profiles import Profile, rules_for
 from incidents.models import Incident
-from organisations import access
+from organisations import access as org_access
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def export_document(export: ChronologyExport) -> ExportDocument:
     for item in items:
         counts[item.kind] = counts.get(item.kind, 0) + 1
     kinds_in_order = [(k, label) for k, label in timeline.kind_choices(include_hr=True)]
-    membership = access.membership_of(export.requested_by)
+    membership = org_access.membership_of(export.requested_by)
     people = list(incident.people.all())
     return ExportDocument(
         reference=incident.reference,
@@ -399,7 +399,7 @@ def verify_pdf(*, actor: Any, data: bytes, via: str = "web") -> VerificationAtte
         .select_related("incident", "requested_by")
         .first()
     )
-    membership = access.membership_of(actor) if actor is not None else None
+    membership = org_access.membership_of(actor) if actor is not None else None
     return VerificationAttempt.objects.create(
         organisation_id=membership.organisation_id
         if membership

@@ -103,7 +103,7 @@ class TimelineQuery:
     # HR detail only when both the audience and the user's role allow it.
     include_hr: bool = False
     # The safeguarding side of allegations against staff: only for users who
-    # may read that side (organisations.access.can_see_allegation_safeguarding).
+    # may read that side (chronology.access.can_see_allegation_safeguarding).
     include_allegations: bool = False
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:

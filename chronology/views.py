@@ -8,12 +8,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from chronology import services, timeline
+from chronology import access, services, timeline
 from chronology.forms import DISCLOSURE_FIELDS, ExportForm, TimelineFilterForm, VerifyForm
 from chronology.models import ExportStatus, VerificationAttempt
 from chronology.profiles import rules_for
-from incidents.views import apply_service_errors
-from organisations import access
+from incidents import access as incident_access
+from incidents.web import apply_service_errors
 from organisations.audit import log_access
 from organisations.reauth import reauthentication_required
 
@@ -22,7 +22,7 @@ REGISTER_PAGE_SIZE = 25
 
 
 def timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = access.get_incident_for(request.user, pk)
+    incident = incident_access.get_incident_for(request.user, pk)
     log_access(incident, view="timeline")
     include_hr = access.can_see_hr_detail(request.user, incident)
     choices = timeline.kind_choices(include_hr=include_hr)
@@ -69,7 +69,7 @@ def timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
 # An export is a bulk disclosure: ask for a fresh second factor (or password).
 @reauthentication_required
 def export_create(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = access.get_incident_for(request.user, pk)
+    incident = incident_access.get_incident_for(request.user, pk)
     if not access.can_export(request.user, incident):
         raise Http404
     # Kinds offered: what the most permissive profile could include for this

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from disclosures import access
 from disclosures.models import (
     AMENDABLE_FIELDS,
     Channel,
@@ -29,10 +30,7 @@ from disclosures.models import (
     RecipientCategory,
     SpecialCondition,
 )
-from organisations import access
-
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from incidents.web import DATE_WIDGET, DATETIME_WIDGET
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:

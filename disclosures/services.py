@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from disclosures import quality
+from disclosures import access, quality
 from disclosures.models import (
     AMENDABLE_FIELDS,
     CONSENT_REASONS_FOR,
@@ -40,7 +40,6 @@ from disclosures.models import (
     SpecialCondition,
 )
 from incidents.models import Incident
-from organisations import access
 
 # Clocks differ a little between a laptop and the server.
 CLOCK_GRACE = timedelta(minutes=5)

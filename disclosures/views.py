@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from disclosures import services
+from disclosures import access, services
 from disclosures.forms import (
     CONSULTATION_HELPER,
     RECIPIENT_HELPER,
@@ -25,8 +25,9 @@ from disclosures.forms import (
     quiet,
 )
 from disclosures.models import AMENDABLE_FIELDS, DisclosureDecision
+from incidents import access as incident_access
 from incidents.pagination import COUNT_CAP, capped_count, capped_page
-from organisations import access
+from organisations import access as org_access
 from organisations.audit import log_access
 
 PAGE_SIZE = 25
@@ -40,8 +41,8 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 def _require_reader(request: HttpRequest) -> None:
-    membership = access.require_membership(request.user)
-    if membership.role not in access.INCIDENT_READERS:
+    membership = org_access.require_membership(request.user)
+    if membership.role not in org_access.INCIDENT_READERS:
         raise Http404
 
 
@@ -49,7 +50,7 @@ def _require_reader(request: HttpRequest) -> None:
 
 
 def incident_log(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = access.get_incident_for(request.user, pk)
+    incident = incident_access.get_incident_for(request.user, pk)
     log_access(incident, view="disclosure_log")
     decisions = (
         access.visible_decisions(request.user)
@@ -76,7 +77,7 @@ def incident_log(request: HttpRequest, pk: int) -> HttpResponse:
 def person_register(request: HttpRequest, pk: int) -> HttpResponse:
     """Every decision about one adult at risk, across incidents: who received
     what, when and why. The answer to a subject access request about disclosures."""
-    person = access.get_person_for(request.user, pk)
+    person = incident_access.get_person_for(request.user, pk)
     log_access(person, view="disclosure_register")
     form = RegisterFilterForm(request.GET or None)
     qs = access.visible_decisions(request.user).concerning(person)
@@ -102,8 +103,8 @@ def person_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def reviews_due(request: HttpRequest) -> HttpResponse:
-    membership = access.require_membership(request.user)
-    if membership.role not in access.INCIDENT_WRITERS:
+    membership = org_access.require_membership(request.user)
+    if membership.role not in org_access.INCIDENT_WRITERS:
         raise Http404
     form = ReviewsDueFilterForm(request.GET or None)
     today = timezone.localdate()
@@ -205,7 +206,7 @@ def _error_summary(form: Any, formsets: dict[str, Any]) -> list[tuple[str, str]]
 
 
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = access.get_incident_for(request.user, pk)
+    incident = incident_access.get_incident_for(request.user, pk)
     if not access.can_record_decision(request.user, incident):
         raise Http404
     warnings: list[Any] = []

@@ -17,3 +17,4 @@ class IncidentsConfig(AppConfig):
         auditlog.register(models.ChronologyEntry)
         auditlog.register(models.ChronologyAmendment)
         auditlog.register(models.NeedToKnowGrant)
+        auditlog.register(models.IncidentExclusion)

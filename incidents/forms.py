@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from incidents import access
 from incidents.models import (
     Category,
     ClosureOutcome,
@@ -20,15 +21,9 @@ from incidents.models import (
     RiskLevel,
     Status,
 )
-from organisations import access
+from incidents.web import DATE_WIDGET, DATETIME_WIDGET, local_now
+from organisations import access as org_access
 from organisations.models import Service
-
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def local_now() -> str:
-    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
 
 class IncidentForm(forms.Form):
@@ -164,7 +159,7 @@ class IncidentFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        membership = access.membership_of(user)
+        membership = org_access.membership_of(user)
         self.organisation_id = membership.organisation_id if membership else None
         services = Service.objects.none()
         if membership is not None:

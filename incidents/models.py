@@ -376,3 +376,57 @@ class NeedToKnowGrant(models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None
+
+
+class ExclusionSource(models.TextChoices):
+    ALLEGATION = "allegation", "Subject of an allegation against staff"
+
+
+class IncidentExclusion(models.Model):
+    """A person who must never see an incident, whatever their role or grants:
+    today, the staff member an allegation on it is about (DESIGN.md: "a member of
+    staff named as source of harm ... never sees the incident").
+
+    The fact lives with the incident, not in ``allegations``, so the incident's
+    visibility rule (``incidents/access.py``) needs nothing from the apps above
+    it. ``allegations.services`` writes a row in the same transaction as the
+    allegation, and again when the staff member's login is linked later.
+    Append-only: an exclusion is never lifted (a wrongly linked login stays
+    excluded, which fails safe)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="exclusions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=16, choices=ExclusionSource.choices)
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "user"], name="one_exclusion_per_person")
+        ]
+        # The rule reads a user's exclusions first (one small query).
+        indexes = [models.Index(fields=["user", "incident"], name="exclusion_user_idx")]
+        triggers = [
+            pgtrigger.Protect(
+                name="exclusion_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+            # A child's organisation is its incident's (checked by the database).
+            pgtrigger.Trigger(
+                name="exclusion_same_organisation",
+                operation=pgtrigger.Insert,
+                when=pgtrigger.Before,
+                func="""
+                IF NEW.organisation_id IS DISTINCT FROM (
+                    SELECT organisation_id FROM incidents_incident WHERE id = NEW.incident_id
+                ) THEN
+                    RAISE EXCEPTION 'incident exclusion: organisation differs from its incident''s';
+                END IF;
+                RETURN NEW;
+                """,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Excluded: user {self.user_id} from incident {self.incident_id}"

@@ -15,17 +15,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from incidents import access
 from incidents.models import (
     ChronologyAmendment,
     ChronologyEntry,
     ClosureOutcome,
+    ExclusionSource,
     Incident,
+    IncidentExclusion,
     NeedToKnowGrant,
     Person,
     Status,
     StatusTransition,
 )
-from organisations import access
+from organisations import access as org_access
 from organisations.models import Role, Service
 
 
@@ -80,7 +83,7 @@ def create_person(
     date_of_birth: Any = None,
     local_identifier: str = "",
 ) -> Person:
-    membership = access.require_membership(actor)
+    membership = org_access.require_membership(actor)
     if not access.can_create_incident(actor):
         raise PermissionDenied
     if service is not None and service.organisation_id != membership.organisation_id:
@@ -119,7 +122,7 @@ def create_incident(
     cqc_reference: str = "",
     restricted: bool = False,
 ) -> Incident:
-    membership = access.require_membership(actor)
+    membership = org_access.require_membership(actor)
     if not access.recordable_services(actor).filter(pk=service.pk).exists():
         raise PermissionDenied("You cannot log incidents for this service.")
     people = list(people)
@@ -379,7 +382,7 @@ def restrict_for_allegation(*, actor: Any, incident: Incident) -> Incident:
     if not current.restricted:
         _bump_version(incident, current.version, restricted=True)
     if (
-        not access.has_role(actor, Role.LEAD)
+        not org_access.has_role(actor, Role.LEAD)
         and not NeedToKnowGrant.objects.filter(
             incident=incident, user=actor, revoked_at__isnull=True
         ).exists()
@@ -392,3 +395,32 @@ def restrict_for_allegation(*, actor: Any, incident: Incident) -> Incident:
             granted_by=actor,
         )
     return incident
+
+
+# Roles that record allegations against staff or link a staff member's login.
+EXCLUDERS = (Role.MANAGER, Role.LEAD, Role.HR)
+
+
+@transaction.atomic
+def exclude_from_incident(
+    *, actor: Any, incident: Incident, user: Any, source: str, reason: str
+) -> IncidentExclusion:
+    """Keep ``user`` away from ``incident`` for good, whatever their role or grants
+    (the subject of an allegation against staff on it). Called by
+    ``allegations.services`` in the transaction that records the allegation or
+    links the staff member's login; idempotent (one row per person and incident)."""
+    membership = org_access.require_membership(actor)
+    if membership.role not in EXCLUDERS or membership.organisation_id != incident.organisation_id:
+        raise PermissionDenied
+    if source not in ExclusionSource.values:
+        raise ValidationError({"source": "Unknown reason for an exclusion."})
+    existing = IncidentExclusion.objects.filter(incident=incident, user=user).first()
+    if existing is not None:
+        return existing
+    return IncidentExclusion.objects.create(
+        organisation_id=incident.organisation_id,
+        incident=incident,
+        user=user,
+        source=source,
+        reason=reason[:200],
+    )

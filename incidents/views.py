@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from incidents import services
+from incidents import access, services
 from incidents.forms import (
     AmendmentForm,
     EntryForm,
@@ -24,25 +24,17 @@ from incidents.forms import (
 from incidents.models import NeedToKnowGrant
 from incidents.pagination import capped_page
 from incidents.queries import chronology_window
-from organisations import access
+from incidents.web import apply_service_errors
+from organisations import access as org_access
 from organisations.audit import log_access
 from organisations.reauth import reauthentication_required
 
 PAGE_SIZE = 25
 
 
-def apply_service_errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's ValidationError onto the form it came from."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _require_reader(request: HttpRequest) -> None:
-    membership = access.require_membership(request.user)
-    if membership.role not in access.INCIDENT_READERS:
+    membership = org_access.require_membership(request.user)
+    if membership.role not in org_access.INCIDENT_READERS:
         raise Http404
 
 

@@ -5,6 +5,9 @@
 - ``manager`` (home only), ``manager_dom`` (dom only), ``lead``, ``hr``,
   ``auditor``, ``admin``;
 - ``outsider``: a lead in another organisation;
+- ``subject_manager`` (home), ``subject_lead``, ``subject_hr``, ``subject_auditor``: made on
+  first use (``world.user(role)``); the subjects of allegations on ``incident`` once a test
+  builds ``tests.allegations.factories.subject_case`` (issue 17);
 - ``incident`` (home, open), ``restricted`` (home, restricted, nobody named).
 """
 
@@ -19,6 +22,7 @@ from django.test import Client
 
 from organisations.models import Organisation, Role, Service
 from tests.factories import PASSWORD, OrganisationFactory, ServiceFactory, make_incident, member
+from tests.matrix import SUBJECT_ROLES
 
 
 @dataclass
@@ -33,11 +37,21 @@ class World:
     def client(self, role: str) -> Client:
         client = Client()
         if role != "anonymous":
-            client.force_login(self.users[role])
+            client.force_login(self.user(role))
         return client
 
+    def user(self, role: str) -> Any:
+        """A named user; the ``subject_*`` users are made on first use (a member
+        of the organisation in that role; ``subject_manager`` manages home), so
+        tests that never meet them see the same world as before."""
+        if role not in self.users and role in SUBJECT_ROLES:
+            plain = SUBJECT_ROLES[role]
+            services = [self.home] if plain == "manager" else None
+            self.users[role] = member(self.org, Role(plain), services, username=role)
+        return self.users[role]
 
-ROLES = ["manager", "manager_dom", "lead", "hr", "auditor", "admin", "outsider"]
+
+ROLES = ["manager", "manager_dom", "lead", "hr", "auditor", "admin", "outsider", *SUBJECT_ROLES]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.matrix import OK, Case
+from tests.matrix import HIDDEN, OK, Case
 
 
 def _collect() -> list[Case]:
@@ -68,10 +68,13 @@ def _request(world: Any, case: Case, role: str) -> Any:
 def test_permission_matrix(world: Any, case: Case, role: str) -> None:
     response = _request(world, case, role)
     expected = case.expect[role]
-    if expected == OK:
+    if expected in (OK, HIDDEN):
         assert response.status_code in (200, 302), response.status_code
         if response.status_code == 302:
             assert not response["Location"].startswith("/accounts/login"), "sent to login"
+        if case.shows is not None:
+            shown = case.shows(world, response)
+            assert shown if expected == OK else not shown, f"record shown: {shown}"
     else:
         assert response.status_code == expected
 

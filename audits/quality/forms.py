@@ -10,13 +10,13 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
 
+from audits import access
 from audits.quality.models import CRITERIA, ConsentFilter, Result, Source, criteria_for
 from audits.quality.services import MAX_SAMPLE
 from audits.quality.sources import allegation_decisions_available
-from organisations import access
+from incidents.web import DATE_WIDGET
+from organisations import access as org_access
 from organisations.models import Service
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def quarter_bounds(day: date, offset: int = 0) -> tuple[date, date]:
@@ -85,7 +85,7 @@ class AuditCreateForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        membership = access.require_membership(user)
+        membership = org_access.require_membership(user)
         services_field = cast(forms.ModelMultipleChoiceField, self.fields["services"])
         services_field.queryset = Service.objects.filter(
             organisation_id=membership.organisation_id

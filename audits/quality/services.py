@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audits import access
 from audits.quality import sampling, sources
 from audits.quality.models import (
     CRITERION_NAMES,
@@ -21,14 +22,14 @@ from audits.quality.models import (
     Source,
     score_percent,
 )
-from organisations import access
+from organisations import access as org_access
 from organisations.models import Service
 
 MAX_SAMPLE = 200
 
 
 def _require_auditor(actor: Any) -> Any:
-    membership = access.require_membership(actor)
+    membership = org_access.require_membership(actor)
     if not access.can_run_quality_audits(actor):
         raise PermissionDenied("Only safeguarding leads and auditors run quality audits.")
     return membership
@@ -121,7 +122,7 @@ def score_record(
 ) -> RecordScore:
     _require_auditor(actor)
     audit = QualityAudit.objects.select_for_update().get(pk=sample.audit_id)
-    if audit.organisation_id != access.require_membership(actor).organisation_id:
+    if audit.organisation_id != org_access.require_membership(actor).organisation_id:
         raise PermissionDenied
     _require_open(audit)
     if sources.fetch_record(actor, audit.source, sample.record_id) is None:

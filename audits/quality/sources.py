@@ -1,6 +1,6 @@
 """What a quality audit can sample, and how a sampled id becomes a record.
 
-Each source builds its population through ``organisations.access`` as the
+Each source builds its population through each app's ``access`` module as the
 acting user, so an auditor's sample never contains a restricted incident's
 decision. Higher apps are imported inside functions: ``audits`` may read
 everything, but a missing app must not break the import of this module.
@@ -15,8 +15,10 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from allegations import access as allegation_access
 from audits.quality.models import ConsentFilter, Source
-from organisations import access
+from disclosures import access as decision_access
+from organisations import access as org_access
 
 CONSENT_FILTERS: dict[str, Q] = {
     ConsentFilter.ALL: Q(),
@@ -39,7 +41,7 @@ def decision_population(user: Any, scope: Scope) -> QuerySet[Any]:
     """Disclosure decisions in scope that ``user`` may read, by decision date."""
     from disclosures.models import QualityFinding
 
-    qs = access.visible_decisions(user).filter(
+    qs = decision_access.visible_decisions(user).filter(
         decided_at__date__gte=scope.date_from, decided_at__date__lte=scope.date_to
     )
     if scope.service_ids:
@@ -58,7 +60,7 @@ def allegation_decisions_available() -> bool:
         apps.get_model("allegations", "SafeguardingDecision")
     except LookupError:
         return False
-    return hasattr(access, "visible_allegations")
+    return True
 
 
 def _allegation_decisions(user: Any) -> QuerySet[Any]:
@@ -69,12 +71,12 @@ def _allegation_decisions(user: Any) -> QuerySet[Any]:
 
     # By name: this module must import even before the model exists.
     SafeguardingDecision = apps.get_model("allegations", "SafeguardingDecision")
-    membership = access.membership_of(user)
+    membership = org_access.membership_of(user)
     if membership is None or not membership.is_lead or not allegation_decisions_available():
         return SafeguardingDecision.objects.none()
     return SafeguardingDecision.objects.filter(
         organisation_id=membership.organisation_id,
-        record__allegation__in=access.visible_allegations(user),
+        record__allegation__in=allegation_access.visible_allegations(user),
     )
 
 
@@ -112,7 +114,7 @@ def fetch_record(user: Any, source: str, record_id: int) -> Any | None:
     """The sampled record if ``user`` may read it, else None (shown as withheld)."""
     if source == Source.DECISIONS:
         try:
-            return access.get_decision_for(user, record_id)
+            return decision_access.get_decision_for(user, record_id)
         except Http404:
             return None
     return fetch_records(user, source, [record_id]).get(record_id)
@@ -124,7 +126,7 @@ def fetch_records(user: Any, source: str, record_ids: list[int]) -> dict[int, An
         return {}
     qs: QuerySet[Any]
     if source == Source.DECISIONS:
-        qs = access.visible_decisions(user).select_related(
+        qs = decision_access.visible_decisions(user).select_related(
             "incident", "incident__service", "decided_by"
         )
     elif source == Source.ALLEGATION_DECISIONS and allegation_decisions_available():

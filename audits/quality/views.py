@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from audits import access
 from audits.quality import report, services, sources
 from audits.quality.forms import ActionForm, AuditCreateForm, CloseForm, ScoreForm
 from audits.quality.models import ConsentFilter, QualityAudit, RecordScore, Source
-from organisations import access
 from organisations.audit import log_access
 
 PAGE_SIZE = 25

@@ -142,3 +142,46 @@ def about(w: Any, role: str) -> Any:
         )
     w.objects[key] = a
     return a
+
+
+def subject_case(w: Any) -> Any:
+    """World's home incident with an allegation about each ``subject_*`` user
+    (manager, lead, HR, auditor; recorded by the lead, HR owning the HR side), a
+    disclosure decision and an export of it. ``manager``, ``auditor``,
+    ``subject_manager`` and ``subject_auditor`` were named on its need-to-know
+    list before anyone knew: a grant must not beat the subject rule."""
+    if "subject_case" in w.objects:
+        return w.objects["subject_case"]
+    from disclosures.models import DisclosureDecision
+    from tests.chronology.factories import registered_export
+    from tests.disclosures.factories import make_decision
+    from tests.matrix import SUBJECT_ROLES
+
+    lead, incident = w.users["lead"], w.objects["incident"]
+    for role in ("manager", "auditor", "subject_manager", "subject_auditor"):
+        incident.refresh_from_db()
+        incident_services.grant_need_to_know(
+            actor=lead,
+            incident=incident,
+            user=w.user(role),
+            reason="Named before the allegations were known",
+            expected_version=incident.version,
+        )
+    decision: DisclosureDecision = make_decision(w.users["manager"], incident)
+    allegations = {
+        role: make_allegation(
+            lead,
+            incident,
+            make_staff(w, name=f"Subject {role}", user=w.user(role)),
+            hr_owner=w.users["hr"],
+        )
+        for role in SUBJECT_ROLES
+    }
+    incident.refresh_from_db()
+    w.objects.update(
+        subject_case=incident,
+        subject_allegations=allegations,
+        subject_decision=decision,
+        subject_export=registered_export(lead, incident),
+    )
+    return incident

@@ -3,7 +3,18 @@ the home incident: the lead recorded it, HR own the HR side, ``manager`` is on t
 incident's need-to-know list and ``manager_dom`` is not."""
 
 from tests.allegations import factories as f
-from tests.matrix import NOT_FOUND, OK, Case, roles
+from tests.matrix import (
+    HIDDEN,
+    NOT_FOUND,
+    OK,
+    Case,
+    links_to,
+    roles,
+    subject_incident,
+    subject_object,
+    subject_roles,
+    with_subject_case,
+)
 
 ALLEGATION_USERS = roles(NOT_FOUND, manager=OK, manager_dom=OK, lead=OK, hr=OK, outsider=OK)
 LEAD_HR = roles(NOT_FOUND, lead=OK, hr=OK, outsider=OK)
@@ -145,4 +156,57 @@ CASES = [
         label="other organisation",
     ),
     Case("allegations:hr", other_allegation, roles(NOT_FOUND), label="other organisation"),
+]
+
+# Issue 17: an allegation about each subject_* user on world's incident
+# (f.subject_case); every subject, whatever their role, sees none of them.
+SUBJECT_ALLEGATION = subject_object("subject_allegations")
+SUBJECT = "subjects of allegations"
+
+
+def subject_allegation(w):
+    return {"pk": SUBJECT_ALLEGATION(w)}
+
+
+CASES += [
+    Case(
+        "allegations:list",
+        with_subject_case,
+        subject_roles(
+            NOT_FOUND, listing=True, manager=OK, manager_dom=HIDDEN, lead=OK, hr=OK, outsider=HIDDEN
+        ),
+        shows=links_to("allegations:detail", SUBJECT_ALLEGATION),
+        label=SUBJECT,
+    ),
+    Case(
+        "allegations:for_incident",
+        subject_incident,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK),
+        label=SUBJECT,
+    ),
+    Case(
+        "allegations:detail",
+        subject_allegation,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK, hr=OK),
+        label=SUBJECT,
+    ),
+    Case(
+        "allegations:safeguarding",
+        subject_allegation,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK),
+        label=SUBJECT,
+    ),
+    Case("allegations:hr", subject_allegation, subject_roles(NOT_FOUND, hr=OK), label=SUBJECT),
+    Case(
+        "allegations:family",
+        subject_allegation,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK),
+        label=SUBJECT,
+    ),
+    Case(
+        "allegations:referral_create",
+        subject_allegation,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK, hr=OK),
+        label=SUBJECT,
+    ),
 ]

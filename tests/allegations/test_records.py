@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from allegations import access as allegation_access
 from allegations import services
 from allegations.models import (
     Allegation,
@@ -21,8 +22,8 @@ from allegations.models import (
     Referral,
     SafeguardingAmendment,
 )
+from incidents import access as incident_access
 from incidents.models import NeedToKnowGrant
-from organisations import access
 from tests.allegations import factories as f
 
 
@@ -34,10 +35,14 @@ def test_recording_restricts_the_incident_and_keeps_the_manager_on_the_list(worl
     incident.refresh_from_db()
     assert incident.restricted
     assert NeedToKnowGrant.objects.filter(incident=incident, user=manager, revoked_at=None).exists()
-    assert access.visible_incidents(manager).filter(pk=incident.pk).exists()
-    assert access.visible_allegations(manager).filter(pk=a.pk).exists()
+    assert incident_access.visible_incidents(manager).filter(pk=incident.pk).exists()
+    assert allegation_access.visible_allegations(manager).filter(pk=a.pk).exists()
     # The other manager of the service, and the auditor, lose sight of the incident.
-    assert not access.visible_incidents(world.users["auditor"]).filter(pk=incident.pk).exists()
+    assert (
+        not incident_access.visible_incidents(world.users["auditor"])
+        .filter(pk=incident.pk)
+        .exists()
+    )
     assert a.safeguarding_record.status == "open" and a.hr_record.status == "open"
 
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from organisations import access
+from allegations import access as allegation_access
+from incidents import access as incident_access
 from tests.allegations import factories as f
 from tests.test_permission_matrix import url_names
 
@@ -115,7 +116,7 @@ def test_each_side_sees_the_others_existence_owner_and_status(aworld: Any, role:
 
 def test_hr_does_not_see_the_incident(aworld: Any) -> None:
     a = aworld.objects["allegation"]
-    assert not access.visible_incidents(aworld.users["hr"]).exists()
+    assert not incident_access.visible_incidents(aworld.users["hr"]).exists()
     text = aworld.client("hr").get(reverse("allegations:detail", kwargs={"pk": a.pk}))
     assert reverse("incidents:detail", kwargs={"pk": a.incident_id}) not in text.content.decode()
 
@@ -125,8 +126,8 @@ def test_the_subject_never_sees_it(world: Any, role: str) -> None:
     a = f.about(world, role)
     user = world.users[role]
     client = world.client(role)
-    assert not access.visible_allegations(user).filter(pk=a.pk).exists()
-    assert not access.visible_incidents(user).filter(pk=a.incident_id).exists()
+    assert not allegation_access.visible_allegations(user).filter(pk=a.pk).exists()
+    assert not incident_access.visible_incidents(user).filter(pk=a.incident_id).exists()
     assert client.get(reverse("allegations:detail", kwargs={"pk": a.pk})).status_code == 404
     for name in ("safeguarding", "hr"):
         assert client.get(reverse(f"allegations:{name}", kwargs={"pk": a.pk})).status_code == 404
@@ -141,7 +142,7 @@ def test_the_subject_never_sees_it(world: Any, role: str) -> None:
         assert a.incident.reference not in page.content.decode()
     # Others still see it: the exclusion is about the subject only.
     assert (
-        access.visible_allegations(world.users["lead" if role != "lead" else "hr"])
+        allegation_access.visible_allegations(world.users["lead" if role != "lead" else "hr"])
         .filter(pk=a.pk)
         .exists()
     )
@@ -150,13 +151,15 @@ def test_the_subject_never_sees_it(world: Any, role: str) -> None:
 def test_subject_exclusion_leaves_other_incidents_alone(world: Any) -> None:
     f.about(world, "manager")
     manager = world.users["manager"]
-    assert access.visible_incidents(manager).filter(pk=world.objects["incident"].pk).exists()
+    assert (
+        incident_access.visible_incidents(manager).filter(pk=world.objects["incident"].pk).exists()
+    )
 
 
 def test_managers_need_the_need_to_know_list(aworld: Any) -> None:
     a = aworld.objects["allegation"]
-    assert access.visible_allegations(aworld.users["manager"]).filter(pk=a.pk).exists()
-    assert not access.visible_allegations(aworld.users["manager_dom"]).exists()
+    assert allegation_access.visible_allegations(aworld.users["manager"]).filter(pk=a.pk).exists()
+    assert not allegation_access.visible_allegations(aworld.users["manager_dom"]).exists()
     from incidents import services as incident_services
     from incidents.models import NeedToKnowGrant
 
@@ -168,13 +171,13 @@ def test_managers_need_the_need_to_know_list(aworld: Any) -> None:
         reason="No longer involved",
         expected_version=incident.version,
     )
-    assert not access.visible_allegations(aworld.users["manager"]).exists()
+    assert not allegation_access.visible_allegations(aworld.users["manager"]).exists()
 
 
 @pytest.mark.parametrize("role", ["auditor", "admin", "outsider"])
 def test_auditor_admin_and_other_organisations_see_nothing(aworld: Any, role: str) -> None:
     a = aworld.objects["allegation"]
-    assert not access.visible_allegations(aworld.users[role]).exists()
+    assert not allegation_access.visible_allegations(aworld.users[role]).exists()
     assert (
         aworld.client(role).get(reverse("allegations:detail", kwargs={"pk": a.pk})).status_code
         == 404

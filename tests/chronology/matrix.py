@@ -1,4 +1,15 @@
-from tests.matrix import NOT_FOUND, OK, Case, roles
+from tests.matrix import (
+    HIDDEN,
+    NOT_FOUND,
+    OK,
+    Case,
+    links_to,
+    roles,
+    subject_incident,
+    subject_object,
+    subject_roles,
+    with_subject_case,
+)
 
 READERS = roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK)
 LEADS = roles(NOT_FOUND, lead=OK)
@@ -70,4 +81,65 @@ CASES = [
     Case("chronology:export_detail", restricted_export, LEADS, label="restricted"),
     Case("chronology:export_download", export, LEADS),
     Case("chronology:verify", expect=LEAD_PAGES),
+]
+
+
+def _verify_upload(w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.chronology.factories import SAMPLE_PDF
+
+    return {"file": SimpleUploadedFile("export.pdf", SAMPLE_PDF, content_type="application/pdf")}
+
+
+def _verified(w, response):
+    attempt = response.context["attempt"]
+    return attempt is not None and attempt.matched_id == SUBJECT_EXPORT(w)
+
+
+# Issue 17, finding 1: a lead who is the subject of an allegation on the incident
+# sees none of its exports: register, detail, download, verification result.
+SUBJECT_EXPORT = subject_object("subject_export")
+SUBJECT = "subjects of allegations"
+CASES += [
+    Case(
+        "chronology:timeline",
+        subject_incident,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
+        label=SUBJECT,
+    ),
+    Case(
+        "chronology:export_create",
+        subject_incident,
+        subject_roles(NOT_FOUND, lead=OK),
+        label=SUBJECT,
+    ),
+    Case(
+        "chronology:exports",
+        with_subject_case,
+        subject_roles(NOT_FOUND, listing=True, lead=OK, outsider=HIDDEN),
+        shows=links_to("chronology:export_detail", SUBJECT_EXPORT),
+        label=SUBJECT,
+    ),
+    Case(
+        "chronology:export_detail",
+        lambda w: {"pk": SUBJECT_EXPORT(w)},
+        subject_roles(NOT_FOUND, lead=OK),
+        label=SUBJECT,
+    ),
+    Case(
+        "chronology:export_download",
+        lambda w: {"pk": SUBJECT_EXPORT(w)},
+        subject_roles(NOT_FOUND, lead=OK),
+        label=SUBJECT,
+    ),
+    Case(
+        "chronology:verify",
+        with_subject_case,
+        subject_roles(NOT_FOUND, listing=True, lead=OK, outsider=HIDDEN),
+        method="post",
+        data=_verify_upload,
+        shows=_verified,
+        label=SUBJECT,
+    ),
 ]

@@ -110,7 +110,7 @@ def test_hr_detail_excluded_for_inspector_included_internally(world: Any, monkey
         [*timeline.PROVIDERS, Provider("hr_test", "HR", lambda q: 1, items, hr=True)],
     )
     # Suppose the lead's role allowed HR detail: only the internal profile carries it.
-    monkeypatch.setattr("organisations.access.can_see_hr_detail", lambda user, incident: True)
+    monkeypatch.setattr("chronology.access.can_see_hr_detail", lambda user, incident: True)
     incident = world.objects["incident"]
     lead = world.users["lead"]
     kinds = ["incident", "status", "entry", "hr_test"]

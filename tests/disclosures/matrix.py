@@ -1,7 +1,18 @@
 """Who may open each disclosure page. A decision is visible exactly when its
 incident is; recording is for managers of the service and leads."""
 
-from tests.matrix import NOT_FOUND, OK, Case, roles
+from tests.matrix import (
+    HIDDEN,
+    NOT_FOUND,
+    OK,
+    Case,
+    links_to,
+    roles,
+    subject_incident,
+    subject_object,
+    subject_roles,
+    with_subject_case,
+)
 
 READERS = roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK)
 WRITERS = roles(NOT_FOUND, manager=OK, lead=OK)
@@ -69,5 +80,33 @@ CASES = [
     Case(
         "disclosures:reviews_due",
         expect=roles(NOT_FOUND, manager=OK, manager_dom=OK, lead=OK, outsider=OK),
+    ),
+]
+
+# Issue 17: decisions on world's incident once each subject_* user is the
+# subject of an allegation on it (tests.allegations.factories.subject_case).
+SUBJECT_DECISION = subject_object("subject_decision")
+SUBJECT = "subjects of allegations"
+SUBJECT_READERS = subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK)
+CASES += [
+    Case("disclosures:incident_log", subject_incident, SUBJECT_READERS, label=SUBJECT),
+    Case(
+        "disclosures:detail", lambda w: {"pk": SUBJECT_DECISION(w)}, SUBJECT_READERS, label=SUBJECT
+    ),
+    Case(
+        "disclosures:reviews_due",
+        with_subject_case,
+        subject_roles(
+            NOT_FOUND, listing=True, manager=OK, manager_dom=HIDDEN, lead=OK, outsider=HIDDEN
+        ),
+        shows=links_to("disclosures:detail", SUBJECT_DECISION),
+        label=SUBJECT,
+    ),
+    Case(
+        "disclosures:person_register",
+        lambda w: {"pk": (SUBJECT_DECISION(w), w.objects["incident"].people.first().pk)[1]},
+        subject_roles(NOT_FOUND, listing=True, manager=OK, lead=OK, auditor=OK),
+        shows=links_to("disclosures:detail", SUBJECT_DECISION),
+        label=SUBJECT,
     ),
 ]

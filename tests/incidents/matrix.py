@@ -1,4 +1,15 @@
-from tests.matrix import NOT_FOUND, OK, Case, roles
+from tests.matrix import (
+    HIDDEN,
+    NOT_FOUND,
+    OK,
+    Case,
+    links_to,
+    roles,
+    subject_incident,
+    subject_object,
+    subject_roles,
+    with_subject_case,
+)
 
 READERS = roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK, manager_dom=OK, outsider=OK)
 WRITERS = roles(NOT_FOUND, manager=OK, lead=OK, manager_dom=OK, outsider=OK)
@@ -101,5 +112,44 @@ CASES = [
     ),
     Case(
         "incidents:need_to_know", other, roles(NOT_FOUND, outsider=OK), label="other organisation"
+    ),
+]
+
+# Issue 17: world's incident once each subject_* user is the subject of an
+# allegation on it (tests.allegations.factories.subject_case).
+SUBJECT_INCIDENT = subject_object("subject_case")
+CASES += [
+    Case(
+        "incidents:detail",
+        subject_incident,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
+        label="subjects of allegations",
+    ),
+    Case(
+        "incidents:list",
+        with_subject_case,
+        subject_roles(
+            NOT_FOUND,
+            listing=True,
+            manager=OK,
+            manager_dom=HIDDEN,
+            lead=OK,
+            auditor=OK,
+            outsider=HIDDEN,
+        ),
+        shows=links_to("incidents:detail", SUBJECT_INCIDENT),
+        label="subjects of allegations",
+    ),
+    Case(
+        "incidents:entry_create",
+        subject_incident,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK),
+        label="subjects of allegations",
+    ),
+    Case(
+        "incidents:need_to_know",
+        subject_incident,
+        subject_roles(NOT_FOUND, lead=OK),
+        label="subjects of allegations",
     ),
 ]

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from incidents import access as incident_access
 from incidents import services
 from incidents.models import ChronologyEntry, Incident, StatusTransition
-from organisations import access
 from tests.factories import PersonFactory, make_incident
 
 
@@ -183,7 +183,7 @@ def test_auditor_cannot_add_entries(world):
 def test_need_to_know_grant_and_revoke(world):
     restricted = world.objects["restricted"]
     manager_dom = world.users["manager_dom"]
-    assert not access.visible_incidents(manager_dom).filter(pk=restricted.pk).exists()
+    assert not incident_access.visible_incidents(manager_dom).filter(pk=restricted.pk).exists()
     grant = services.grant_need_to_know(
         actor=world.users["lead"],
         incident=restricted,
@@ -191,7 +191,7 @@ def test_need_to_know_grant_and_revoke(world):
         reason="Covering the on-call rota this week.",
         expected_version=restricted.version,
     )
-    assert access.visible_incidents(manager_dom).filter(pk=restricted.pk).exists()
+    assert incident_access.visible_incidents(manager_dom).filter(pk=restricted.pk).exists()
     # A second live grant for the same person is refused.
     with pytest.raises(ValidationError):
         services.grant_need_to_know(
@@ -207,7 +207,7 @@ def test_need_to_know_grant_and_revoke(world):
         reason="Rota cover ended.",
         expected_version=restricted.version,
     )
-    assert not access.visible_incidents(manager_dom).filter(pk=restricted.pk).exists()
+    assert not incident_access.visible_incidents(manager_dom).filter(pk=restricted.pk).exists()
     grant.refresh_from_db()
     assert grant.revoked_by == world.users["lead"]
 
