@@ -190,7 +190,9 @@ def test_the_outsider_lead_cannot_decide(world):
         active=True,
         reason="Cover",
     )
-    response = world.client("outsider").post(
+    outsider = world.client("outsider")
+    assert "Cover" not in outsider.get(reverse("organisations:role_requests")).content.decode()
+    response = outsider.post(
         reverse("organisations:role_request_decide", args=[request.pk]), {"decision": "approve"}
     )
     assert response.status_code == 404
