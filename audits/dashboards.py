@@ -191,6 +191,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "unaudited": unaudited_consent_decisions(user),
             "allegations": allegations_panel(user, side="safeguarding"),
             "audits": audits_in_progress(user),
+            "role_requests_pending": org_access.pending_role_requests(user).count(),
         }
     elif membership.role == Role.HR:
         context["allegations"] = allegations_panel(user, side="hr")

@@ -188,3 +188,8 @@ def visible_people(user: Any) -> QuerySet[Person]:
 
 def get_person_for(user: Any, pk: Any) -> Person:
     return get_or_404(visible_people(user), pk, "person")
+
+
+def is_subject_of_incident(user: Any, incident: Incident) -> bool:
+    """``user`` is excluded from ``incident`` (the subject of an allegation on it)."""
+    return IncidentExclusion.objects.filter(incident=incident, user=user).exists()

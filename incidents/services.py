@@ -333,6 +333,15 @@ def grant_need_to_know(
         raise PermissionDenied
     if not access.need_to_know_candidates(actor).filter(user=user).exists():
         raise ValidationError({"user": "Choose a colleague in your organisation."})
+    if access.is_subject_of_incident(user, incident):
+        # Their access would be void anyway (the subject rule hides the
+        # incident from them); saying so stops a grant that looks effective.
+        raise ValidationError(
+            {
+                "user": "This person is the subject of an allegation on this incident "
+                "and cannot be given access to it."
+            }
+        )
     if not reason.strip():
         raise ValidationError({"reason": "Say why this person needs to know."})
     if NeedToKnowGrant.objects.filter(

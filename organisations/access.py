@@ -29,7 +29,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from organisations.models import Membership, Role, Service
@@ -134,3 +134,108 @@ def administered_services(user: Any) -> QuerySet[Service]:
     if membership is None or membership.role != Role.ADMIN:
         return Service.objects.none()
     return Service.objects.filter(organisation_id=membership.organisation_id)
+
+
+# --- Role requests and sign-in links (separation of duties) -----------------
+# Leads decide the role requests of their organisation; admins see the state
+# of their own organisation's requests on the member pages.
+
+
+def role_requests_for_lead(user: Any) -> QuerySet[Any]:
+    """Every role request of the lead's organisation (history included)."""
+    from organisations.models import RoleRequest
+
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.LEAD:
+        return RoleRequest.objects.none()
+    return RoleRequest.objects.filter(organisation_id=membership.organisation_id).select_related(
+        "membership__user", "requested_by", "decided_by"
+    )
+
+
+def administered_role_requests(user: Any) -> QuerySet[Any]:
+    """The admin's organisation's role requests (their state, on member pages)."""
+    from organisations.models import RoleRequest
+
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.ADMIN:
+        return RoleRequest.objects.none()
+    return RoleRequest.objects.filter(organisation_id=membership.organisation_id)
+
+
+def pending_role_requests(user: Any) -> QuerySet[Any]:
+    from organisations.models import RoleRequest
+
+    return role_requests_for_lead(user).filter(state=RoleRequest.State.PENDING)
+
+
+def get_role_request_for(user: Any, pk: Any) -> Any:
+    from organisations.models import RoleRequest
+
+    try:
+        return role_requests_for_lead(user).get(pk=pk)
+    except (ValueError, TypeError, RoleRequest.DoesNotExist) as exc:
+        raise Http404("No such request.") from exc
+
+
+def awaiting_set_up_for_lead(user: Any) -> QuerySet[Membership]:
+    """Active lead/HR/auditor accounts of the lead's organisation whose owner
+    has not yet followed a sign-in link (a lead may issue them a new one)."""
+    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+
+    from organisations.models import APPROVAL_ROLES
+
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.LEAD:
+        return Membership.objects.none()
+    return (
+        Membership.objects.active()
+        .filter(organisation_id=membership.organisation_id, role__in=APPROVAL_ROLES)
+        .exclude(user=user)
+        .exclude(user__sign_in_links__used_at__isnull=False)
+        .filter(
+            Q(user__sign_in_links__isnull=False)
+            | Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        )
+        .distinct()
+        .select_related("user")
+    )
+
+
+def get_sign_in_link_membership_for(user: Any, pk: Any) -> Membership:
+    """A member the user may issue a sign-in link for (admin or lead), or 404."""
+    membership = membership_of(user)
+    qs = Membership.objects.none()
+    if membership is not None and membership.role in (Role.ADMIN, Role.LEAD):
+        qs = Membership.objects.filter(organisation_id=membership.organisation_id)
+    try:
+        target = qs.select_related("user").get(pk=pk)
+    except (ValueError, TypeError, Membership.DoesNotExist) as exc:
+        raise Http404("No such member.") from exc
+    if not may_issue_sign_in_link(user, target):
+        raise Http404("No such member.")
+    return target
+
+
+def may_issue_sign_in_link(user: Any, target: Membership) -> bool:
+    """Admins for manager and admin accounts; leads for lead, HR and auditor
+    accounts (active, so approved), never their own."""
+    from organisations.models import APPROVAL_ROLES
+
+    membership = membership_of(user)
+    if membership is None or target.organisation_id != membership.organisation_id:
+        return False
+    if target.user_id == getattr(user, "pk", None):
+        return False
+    if target.role in APPROVAL_ROLES:
+        return membership.role == Role.LEAD and target.active
+    return membership.role == Role.ADMIN
+
+
+def pending_role_request_of(membership: Membership) -> Any:
+    """The pending request about ``membership`` (admin pages), or None."""
+    from organisations.models import RoleRequest
+
+    return RoleRequest.objects.filter(
+        membership=membership, state=RoleRequest.State.PENDING
+    ).first()

@@ -14,6 +14,10 @@ class OrganisationsConfig(AppConfig):
         auditlog.register(models.Organisation)
         auditlog.register(models.Service)
         auditlog.register(models.Membership, m2m_fields={"services"})
+        # Separation of duties: every request, decision and sign-in link is on the trail
+        # (the link's secret hash is not; it is useless without the secret anyway).
+        auditlog.register(models.RoleRequest)
+        auditlog.register(models.SignInLink, exclude_fields=["secret_hash"])
 
         from organisations import mfa
 

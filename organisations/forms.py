@@ -8,9 +8,18 @@ from django import forms
 
 from organisations.models import Role, Service
 
+REASON_HELP = (
+    "Needed for the lead, HR or auditor role: a safeguarding lead must approve it "
+    "before it takes effect."
+)
+
 
 class MemberForm(forms.Form):
-    username = forms.CharField(max_length=150)
+    username = forms.CharField(
+        label="Sign-in name",
+        max_length=60,
+        help_text="Lower-case letters, digits, dots, dashes. Your organisation's code is added.",
+    )
     first_name = forms.CharField(label="Given name", max_length=150)
     last_name = forms.CharField(label="Family name", max_length=150)
     email = forms.EmailField()
@@ -22,20 +31,27 @@ class MemberForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Managers see incidents of these services only.",
     )
-    password = forms.CharField(
-        label="Temporary password",
-        widget=forms.PasswordInput(render_value=False),
-        help_text="At least 12 characters. Ask them to change it when they first sign in.",
+    reason = forms.CharField(
+        label="Why they need this role",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=REASON_HELP,
     )
 
-    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, services: Any, sign_in_code: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["services"].queryset = services  # type: ignore[attr-defined]
+        if sign_in_code:
+            self.fields[
+                "username"
+            ].help_text = (
+                f"Lower-case letters, digits, dots, dashes. They sign in as name@{sign_in_code}."
+            )
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Fieldset("Person", "username", "first_name", "last_name", "email", "job_title"),
-            Fieldset("Access", "role", "services", "password"),
+            Fieldset("Access", "role", "services", "reason"),
             Submit("save", "Add user"),
         )
 
@@ -55,6 +71,12 @@ class MembershipEditForm(forms.Form):
     active = forms.BooleanField(
         required=False, help_text="Untick to remove access. The person's records stay."
     )
+    reason = forms.CharField(
+        label="Why they need this role",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=REASON_HELP,
+    )
 
     def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -62,7 +84,7 @@ class MembershipEditForm(forms.Form):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
-            "role", "job_title", "services", "active", Submit("save", "Save")
+            "role", "job_title", "services", "active", "reason", Submit("save", "Save")
         )
 
     def clean(self) -> dict[str, Any]:
@@ -86,3 +108,52 @@ class ServiceForm(forms.Form):
         self.helper.layout = Layout(
             "name", "kind", "cqc_location_id", Submit("save", "Add service")
         )
+
+
+class RoleDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("refuse", "Refuse")])
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Required when refusing.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class WelcomeForm(forms.Form):
+    """A new account's first visit: choose a password and confirm the authenticator."""
+
+    password1 = forms.CharField(
+        label="New password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        help_text="At least 12 characters; not a common password.",
+    )
+    password2 = forms.CharField(
+        label="New password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The template places the fields around the QR code.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        one, two = data.get("password1"), data.get("password2")
+        if one and two and one != two:
+            self.add_error("password2", "The two passwords do not match.")
+        return data

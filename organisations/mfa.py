@@ -38,6 +38,7 @@ OPEN_WITHOUT_SECOND_FACTOR = frozenset(
     {
         "mfa:enrol",
         "mfa:verify",
+        "welcome",
         "logout",
         "login",
         "healthz",

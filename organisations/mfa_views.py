@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from organisations import mfa
+from organisations import mfa, signin
 from organisations.mfa_forms import CodeForm, EnrolForm, PasswordForm
 from organisations.reauth import reauthentication_required, safe_next
 
@@ -40,6 +40,10 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 def enrol(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if signin.awaiting_set_up(user):
+        # A new account enrols only through its one-time sign-in link, so
+        # nobody who got in some other way can bind their phone to it.
+        return render(request, "organisations/mfa_use_link.html", status=403)
     if mfa.has_second_factor(user):
         # Replacing a phone: only from a verified session, confirmed just now.
         if not mfa.is_verified(request):

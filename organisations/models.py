@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
 
 
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     # Short code used in incident references, e.g. "SG" → SG-2026-0042.
     reference_prefix = models.CharField(max_length=8, default="SG")
+    # Accounts created in the app sign in as "name@<sign_in_code>": a sign-in
+    # name is then unique within the organisation only, and an admin choosing
+    # one learns nothing about the names other organisations use.
+    sign_in_code = models.SlugField(max_length=32, unique=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -17,6 +26,27 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.sign_in_code:
+            self.sign_in_code = free_sign_in_code(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def free_sign_in_code(name: str) -> str:
+    """A sign-in code no organisation uses and no existing username ends in."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    base = (slugify(name)[:24].strip("-") or "org").lower()
+    candidate, n = base, 1
+    while (
+        Organisation.objects.filter(sign_in_code=candidate).exists()
+        or User._default_manager.filter(username__iendswith=f"@{candidate}").exists()
+    ):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
 
 
 class Service(models.Model):
@@ -50,6 +80,10 @@ class Role(models.TextChoices):
     HR = "hr", "HR"
     AUDITOR = "auditor", "Auditor"
     ADMIN = "admin", "Organisation admin"
+
+
+# Roles that read safeguarding or HR records: granting one needs a lead's approval.
+APPROVAL_ROLES = (Role.LEAD, Role.HR, Role.AUDITOR)
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -105,3 +139,148 @@ class Membership(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+class RoleRequest(models.Model):
+    """An admin's request to give a member the lead, HR or auditor role.
+
+    Separation of duties: the role takes effect only when a second person, an
+    active safeguarding lead of the same organisation who is neither the
+    requester nor the member concerned, approves it. The row is written once
+    and decided once (database triggers); every step is in the audit log.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+        CANCELLED = "cancelled", "Cancelled"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="role_requests"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    # The role the member held when asked (empty for a new account).
+    previous_role = models.CharField(max_length=16, choices=Role.choices, blank=True)
+    reason = models.TextField("Why they need this role")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(state="pending"),
+                name="one_pending_role_request",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in APPROVAL_ROLES]),
+                name="role_request_needs_approval_role",
+            ),
+            # Nobody approves (or refuses) their own request.
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("requested_by"))
+                | models.Q(state="cancelled"),
+                name="role_request_not_self_decided",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="pending", decided_at__isnull=True)
+                | (~models.Q(state="pending") & models.Q(decided_at__isnull=False)),
+                name="role_request_decided_at_matches_state",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="role_request_no_delete", operation=pgtrigger.Delete),
+            pgtrigger.ReadOnly(
+                name="role_request_fields_read_only",
+                fields=[
+                    "organisation",
+                    "membership",
+                    "role",
+                    "previous_role",
+                    "reason",
+                    "requested_by",
+                    "requested_at",
+                ],
+            ),
+            # A decision is written once and then fixed.
+            pgtrigger.Protect(
+                name="role_request_decided_once",
+                operation=pgtrigger.Update,
+                condition=~pgtrigger.Q(old__state="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Role request {self.pk}: {self.role} for membership {self.membership_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING
+
+
+class SignInLink(models.Model):
+    """A one-time link with which a new account sets its password and enrols
+    its authenticator. Only a hash of the secret is kept; the link is shown
+    once to whoever issued it, to hand over. It ends when used, when a newer
+    link is issued for the same account, or after ``SIGN_IN_LINK_HOURS``."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sign_in_links"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    secret_hash = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="one_live_sign_in_link",
+            )
+        ]
+        triggers = [
+            pgtrigger.Protect(name="sign_in_link_no_delete", operation=pgtrigger.Delete),
+            pgtrigger.ReadOnly(
+                name="sign_in_link_fields_read_only",
+                fields=[
+                    "organisation",
+                    "user",
+                    "issued_by",
+                    "issued_at",
+                    "expires_at",
+                    "secret_hash",
+                ],
+            ),
+            pgtrigger.Protect(
+                name="sign_in_link_ends_once",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__used_at__isnull=False)
+                | pgtrigger.Q(old__revoked_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sign-in link {self.pk} for user {self.user_id}"
+
+    def is_live(self, now: datetime | None = None) -> bool:
+        moment = now or timezone.now()
+        return self.used_at is None and self.revoked_at is None and self.expires_at > moment

@@ -1,13 +1,23 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from organisations import access, services
-from organisations.forms import MemberForm, MembershipEditForm, ServiceForm
+from organisations import access, services, signin
+from organisations.forms import (
+    MemberForm,
+    MembershipEditForm,
+    RoleDecisionForm,
+    ServiceForm,
+)
+from organisations.reauth import reauthentication_required
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -15,7 +25,7 @@ def _require_admin(request: HttpRequest) -> None:
         raise Http404
 
 
-def _apply(form: MemberForm | MembershipEditForm | ServiceForm, exc: ValidationError) -> None:
+def _apply(form: Any, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -31,23 +41,63 @@ def members(request: HttpRequest) -> HttpResponse:
         .order_by("-active", "user__last_name", "user__first_name", "pk")
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    pending_ids = set(
+        access.administered_role_requests(request.user)
+        .filter(state="pending", membership__in=[m.pk for m in page.object_list])
+        .values_list("membership_id", flat=True)
+    )
     return render(
         request,
         "organisations/members.html",
-        {"page": page, "services": access.administered_services(request.user)},
+        {
+            "page": page,
+            "services": access.administered_services(request.user),
+            "pending_ids": pending_ids,
+        },
+    )
+
+
+def _link_url(request: HttpRequest, issued: signin.IssuedLink) -> str:
+    return request.build_absolute_uri(reverse("welcome", args=[issued.token]))
+
+
+def _show_link(request: HttpRequest, membership: Any, issued: signin.IssuedLink) -> HttpResponse:
+    """The one time a sign-in link is shown: rendered, never stored or redirected."""
+    return render(
+        request,
+        "organisations/sign_in_link.html",
+        {
+            "member": membership,
+            "url": _link_url(request, issued),
+            "expires_at": issued.link.expires_at,
+        },
     )
 
 
 def member_create(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
-    form = MemberForm(request.POST or None, services=access.administered_services(request.user))
+    membership = access.require_membership(request.user)
+    form = MemberForm(
+        request.POST or None,
+        services=access.administered_services(request.user),
+        sign_in_code=membership.organisation.sign_in_code,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.add_member(actor=request.user, **form.cleaned_data)
+            added = services.add_member(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _apply(form, exc)
         else:
-            messages.success(request, f"{membership.display_name} added.")
+            if added.link is not None:
+                messages.success(request, f"{added.membership.display_name} added.")
+                return _show_link(request, added.membership, added.link)
+            messages.success(
+                request,
+                f"{added.membership.display_name} added. The "
+                f"{added.membership.get_role_display()} role waits for a safeguarding "
+                "lead's approval; the lead who approves it receives the sign-in link to "
+                "hand over.",
+            )
             return redirect("organisations:members")
     return render(request, "organisations/member_form.html", {"form": form, "title": "Add a user"})
 
@@ -67,17 +117,96 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_member(actor=request.user, membership=membership, **form.cleaned_data)
+            role_request = services.update_member(
+                actor=request.user, membership=membership, **form.cleaned_data
+            )
         except ValidationError as exc:
             _apply(form, exc)
         else:
-            messages.success(request, f"{membership.display_name} updated.")
+            if role_request is not None:
+                messages.success(
+                    request,
+                    f"{membership.display_name} updated. The "
+                    f"{role_request.get_role_display()} role waits for a safeguarding "
+                    "lead's approval.",
+                )
+            else:
+                messages.success(request, f"{membership.display_name} updated.")
             return redirect("organisations:members")
     return render(
         request,
         "organisations/member_form.html",
-        {"form": form, "title": f"Edit {membership.display_name}", "membership": membership},
+        {
+            "form": form,
+            "title": f"Edit {membership.display_name}",
+            "membership": membership,
+            "pending": access.pending_role_request_of(membership),
+            "can_issue_link": access.may_issue_sign_in_link(request.user, membership)
+            and signin.awaiting_set_up(membership.user),
+        },
     )
+
+
+@require_POST
+@reauthentication_required
+def sign_in_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue a new one-time link for an account not yet set up (the old one ends)."""
+    membership = access.get_sign_in_link_membership_for(request.user, pk)
+    try:
+        issued = services.reissue_sign_in_link(actor=request.user, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("home")
+    return _show_link(request, membership, issued)
+
+
+def role_requests(request: HttpRequest) -> HttpResponse:
+    """Leads: role requests to decide, the history, and accounts awaiting set-up."""
+    if not access.has_role(request.user, "lead"):
+        raise Http404
+    history = access.role_requests_for_lead(request.user).exclude(state="pending")
+    page = Paginator(history, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisations/role_requests.html",
+        {
+            "pending": list(access.pending_role_requests(request.user).order_by("requested_at")),
+            "page": page,
+            "awaiting": list(access.awaiting_set_up_for_lead(request.user)[:50]),
+        },
+    )
+
+
+@require_POST
+@reauthentication_required
+def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    role_request = access.get_role_request_for(request.user, pk)
+    form = RoleDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            decision = services.decide_role_request(
+                actor=request.user,
+                role_request=role_request,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            member = role_request.membership
+            if decision.role_request.state == "approved":
+                messages.success(
+                    request,
+                    f"Approved: {member.display_name} is now "
+                    f"{decision.role_request.get_role_display()}.",
+                )
+                if decision.link is not None:
+                    return _show_link(request, member, decision.link)
+            else:
+                messages.success(request, f"Refused: {member.display_name}'s role request.")
+    else:
+        messages.error(request, "Choose approve or refuse.")
+    return redirect("organisations:role_requests")
 
 
 def service_create(request: HttpRequest) -> HttpResponse:

@@ -276,6 +276,8 @@ SAFEGUARD_REQUIRE_MFA = env_bool("SAFEGUARD_REQUIRE_MFA", PRODUCTION)
 # their last verification is older than this.
 SAFEGUARD_REAUTH_SECONDS = int(os.environ.get("SAFEGUARD_REAUTH_SECONDS", "600"))
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Safeguard")
+# A new account's one-time sign-in link (set password + enrol two-step) lasts this long.
+SAFEGUARD_SIGN_IN_LINK_HOURS = int(os.environ.get("SAFEGUARD_SIGN_IN_LINK_HOURS", "72"))
 
 # django-axes: lock a username from one address after repeated failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

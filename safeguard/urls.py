@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from audits.dashboards import home
+from organisations.welcome_views import welcome
 from safeguard import health
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/two-step/", include("organisations.mfa_urls")),
+    path("accounts/welcome/<str:token>/", welcome, name="welcome"),
     path("organisation/", include("organisations.urls")),
     path("incidents/", include("incidents.urls")),
     path("disclosures/", include("disclosures.urls")),

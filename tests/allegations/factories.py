@@ -130,9 +130,9 @@ def about(w: Any, role: str) -> Any:
     incident = make_incident(w.users["manager"], w.home)
     staff = make_staff(w, name=f"Subject {role}", user=subject)
     recorder = w.users["lead"] if role == "manager" else w.users["manager"]
-    a = make_allegation(recorder, incident, staff)
     if role == "manager":
-        # Even a need-to-know grant does not let the subject see it.
+        # Even a need-to-know grant, made before the allegation (one made after
+        # it is refused), does not let the subject see it.
         incident_services.grant_need_to_know(
             actor=w.users["lead"],
             incident=incident,
@@ -140,6 +140,7 @@ def about(w: Any, role: str) -> Any:
             reason="Granted before anyone knew",
             expected_version=incident.version,
         )
+    a = make_allegation(recorder, incident, staff)
     w.objects[key] = a
     return a
 

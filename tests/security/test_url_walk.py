@@ -16,6 +16,8 @@ from tests.security.crawl import all_patterns, matrix_cases, placeholder_url
 PUBLIC = {"healthz", "readyz", "login"}
 # Sign-out works (and does nothing) without a session; Django marks it public.
 PUBLIC_HARMLESS = {"logout"}
+# A new account's one-time sign-in link: answers only to a valid signed token.
+PUBLIC_BY_TOKEN = {"welcome"}
 
 PATTERNS = all_patterns()
 
@@ -29,8 +31,9 @@ def test_only_the_known_public_views_opt_out_of_login() -> None:
     opted_out = {
         name for name, p in PATTERNS if getattr(p.callback, "login_required", True) is False
     }
-    assert opted_out <= PUBLIC | PUBLIC_HARMLESS, opted_out - PUBLIC - PUBLIC_HARMLESS
-    assert opted_out >= PUBLIC
+    allowed = PUBLIC | PUBLIC_HARMLESS | PUBLIC_BY_TOKEN
+    assert opted_out <= allowed, opted_out - allowed
+    assert opted_out >= PUBLIC | PUBLIC_BY_TOKEN
 
 
 def test_no_view_is_csrf_exempt() -> None:
@@ -44,12 +47,27 @@ def test_every_url_sends_a_stranger_to_login(method: str) -> None:
     client = Client()
     login = reverse("login")
     for name, pattern in PATTERNS:
-        if name in PUBLIC | PUBLIC_HARMLESS:
+        if name in PUBLIC | PUBLIC_HARMLESS | PUBLIC_BY_TOKEN:
             continue
         url = placeholder_url(name, pattern)
         response = getattr(client, method)(url)
         assert response.status_code == 302, f"{method.upper()} {url}: {response.status_code}"
         assert response["Location"].startswith(f"{login}?next="), url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_stranger_with_a_made_up_token_gets_nothing(world: Any, method: str) -> None:
+    client = Client()
+    reference = world.objects["incident"].reference
+    for name, pattern in PATTERNS:
+        if name not in PUBLIC_BY_TOKEN:
+            continue
+        url = placeholder_url(name, pattern)
+        response = getattr(client, method)(url, {"password1": "x", "password2": "x", "code": "1"})
+        assert response.status_code == 404, f"{method.upper()} {url}: {response.status_code}"
+        assert reference.encode() not in response.content
+        assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.django_db
@@ -70,7 +88,7 @@ def test_every_post_needs_a_csrf_token(world: Any) -> None:
     anonymous = Client(enforce_csrf_checks=True)
     for name, pattern in PATTERNS:
         url = placeholder_url(name, pattern)
-        who = anonymous if name in PUBLIC else client
+        who = anonymous if name in PUBLIC | PUBLIC_BY_TOKEN else client
         response = who.post(url, {"version": "1", "reason": "x"})
         assert response.status_code == 403, f"POST {url}: {response.status_code}"
 
