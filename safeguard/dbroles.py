@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -112,6 +113,32 @@ def _schema(cursor: Any) -> str:
 
 
 # --- Django side -------------------------------------------------------------
+
+_migrating: str | None = None
+
+
+@contextlib.contextmanager
+def migrating(alias: str) -> Iterator[None]:
+    """Route unqualified queries to ``alias`` while migrations run on it."""
+    global _migrating
+    previous, _migrating = _migrating, alias
+    try:
+        yield
+    finally:
+        _migrating = previous
+
+
+class MigrationRouter:
+    """Data migrations (ours and third-party ones) query ``Model.objects`` without
+    naming a database, which means "default": the app role, on another
+    connection, blocked by the migration's own locks. While ``migrate`` runs
+    they go to the database being migrated (the owner's connection)."""
+
+    def db_for_read(self, model: Any, **hints: Any) -> str | None:
+        return _migrating
+
+    def db_for_write(self, model: Any, **hints: Any) -> str | None:
+        return _migrating
 
 
 def owner_alias(alias: str) -> str:

@@ -182,6 +182,8 @@ if DATABASES["owner"]["NAME"] != DATABASES["default"]["NAME"]:
         "DATABASE_URL and DATABASE_OWNER_URL must name the same database "
         f"({DATABASES['default']['NAME']!r} and {DATABASES['owner']['NAME']!r})."
     )
+# Data migrations' unqualified queries go to the connection migrate runs on.
+DATABASE_ROUTERS = ["safeguard.dbroles.MigrationRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

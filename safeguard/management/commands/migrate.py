@@ -20,7 +20,8 @@ class Command(MigrateCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         options["database"] = dbroles.owner_alias(options["database"])
-        super().handle(*args, **options)
+        with dbroles.migrating(options["database"]):
+            super().handle(*args, **options)
         if options["plan"] or options["check_unapplied"]:
             return
         granted = dbroles.apply_grants(options["database"])
