@@ -55,9 +55,7 @@ def app_env(database_url: str, **overrides: str) -> dict[str, str]:
     # The URL given is the only one: a DATABASE_OWNER_URL of the test run names
     # another database (settings refuse the mismatch).
     env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"TEST_DATABASE_NAME", "DATABASE_OWNER_URL"}
+        k: v for k, v in os.environ.items() if k not in {"TEST_DATABASE_NAME", "DATABASE_OWNER_URL"}
     }
     env.update(
         DATABASE_URL=database_url,
