@@ -94,10 +94,12 @@ connection_created.connect(_allow_audit_flush, dispatch_uid="tests.allow_audit_f
 
 @pytest.fixture(autouse=True)
 def _owner_connection_for_tampering(request: Any) -> Any:
-    """A test that tampers with the tables (``triggers_off``) runs as the owner
-    role: the app role it otherwise runs as may not switch triggers off. Set up
-    before the test's database transaction begins, undone after it ends."""
-    if "triggers_off" not in request.fixturenames:
+    """A test that tampers with the tables (``triggers_off``) or is marked
+    ``as_owner`` (the benchmark's generator drops and rebuilds indexes) runs as
+    the owner role: the app role it otherwise runs as may not. Set up before the
+    test's database transaction begins, undone after it ends."""
+    wanted = "triggers_off" in request.fixturenames
+    if not wanted and request.node.get_closest_marker("as_owner") is None:
         yield
         return
     app = connections[DEFAULT_DB_ALIAS]
