@@ -114,6 +114,33 @@ def _schema(cursor: Any) -> str:
 
 # --- Django side -------------------------------------------------------------
 
+
+def database_settings(url: str, *, app: bool) -> dict[str, Any]:
+    """A DATABASES entry for ``url``: the app's (persistent connections, one
+    transaction per request) or the owner's (short-lived)."""
+    import dj_database_url
+
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(
+            url,
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")) if app else 0,
+            conn_health_checks=app,
+        )
+    )
+    config["ENGINE"] = "django.db.backends.postgresql"
+    # Nothing is half-saved: every request is one transaction.
+    config["ATOMIC_REQUESTS"] = app
+    config.setdefault("OPTIONS", {})
+    config["OPTIONS"].setdefault("connect_timeout", 5)
+    if not config.get("HOST") and config["OPTIONS"].get("host"):
+        # A socket folder given as ?host=... (the embedded server's URL) is the
+        # HOST: dbshell, like every other client, must reach that server and not
+        # whatever listens on the default socket.
+        config["HOST"] = config["OPTIONS"].pop("host")
+    if os.environ.get("TEST_DATABASE_NAME"):
+        config["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+    return config
+
 _migrating: str | None = None
 
 

@@ -12,10 +12,10 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from safeguard.dbroles import database_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -154,27 +154,9 @@ if not DATABASE_URL:
     DATABASE_URL = app_database_url(BASE_DIR)
 
 
-def _database(url: str, *, app: bool) -> dict[str, Any]:
-    config: dict[str, Any] = dict(
-        dj_database_url.parse(
-            url,
-            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")) if app else 0,
-            conn_health_checks=app,
-        )
-    )
-    config["ENGINE"] = "django.db.backends.postgresql"
-    # Nothing is half-saved: every request is one transaction.
-    config["ATOMIC_REQUESTS"] = app
-    config.setdefault("OPTIONS", {})
-    config["OPTIONS"].setdefault("connect_timeout", 5)
-    if os.environ.get("TEST_DATABASE_NAME"):
-        config["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
-    return config
-
-
 DATABASES = {
-    "default": _database(DATABASE_URL, app=True),
-    "owner": _database(DATABASE_OWNER_URL or DATABASE_URL, app=False),
+    "default": database_settings(DATABASE_URL, app=True),
+    "owner": database_settings(DATABASE_OWNER_URL or DATABASE_URL, app=False),
 }
 if DATABASES["owner"]["NAME"] != DATABASES["default"]["NAME"]:
     # A leftover DATABASE_OWNER_URL must never migrate or restore another database.
