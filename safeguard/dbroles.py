@@ -141,6 +141,7 @@ def database_settings(url: str, *, app: bool) -> dict[str, Any]:
         config["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
     return config
 
+
 _migrating: str | None = None
 
 
