@@ -9,6 +9,14 @@ PORT ?= 8000
 
 .PHONY: run test check venv migrate seed serve e2e lock clean-embedded backup restore
 
+# Two database roles (docs/deployment.md): the app connects as a role that owns
+# nothing, migrations run as the owner. Given a superuser's DATABASE_URL (a
+# development or CI server), this creates <database>_owner and <database>_app
+# (idempotent) and runs the command with DATABASE_URL (app) and
+# DATABASE_OWNER_URL (owner); with DATABASE_OWNER_URL set, or DATABASE_URL
+# unset (the embedded server splits itself), it runs it as it is.
+ROLES := $(PY) -m safeguard.dbroles exec --
+
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -18,30 +26,30 @@ $(STAMP): requirements.lock
 venv: $(STAMP)
 
 migrate: $(STAMP)
-	$(PY) manage.py migrate --noinput
+	$(ROLES) $(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(ROLES) $(PY) manage.py seed_demo
 
 ## Development server on http://127.0.0.1:8000 with demo data.
 ## A background worker (large chronology exports) runs beside it and stops with it.
 run: seed
-	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	$(ROLES) $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=$${DEBUG:-1} $(ROLES) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Whole test suite, browser tests included, on real PostgreSQL.
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(ROLES) $(PY) -m pytest $(PYTEST_ARGS)
 
 ## Browser tests only.
 e2e: $(STAMP)
-	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
+	$(ROLES) $(PY) -m pytest -m e2e $(PYTEST_ARGS)
 
 check: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
-	$(PY) manage.py makemigrations --check --dry-run
+	$(ROLES) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
 
 ## Regenerate requirements.lock from requirements.in (needs network access to the package index).
@@ -54,19 +62,19 @@ lock:
 ## SAFEGUARD_ENV=production needs TLS in front, SECRET_KEY and ALLOWED_HOSTS (docs/deployment.md).
 serve: migrate
 	@# Production serves hashed, compressed files collected beforehand (slow: run it at deploy time).
-	if [ "$$SAFEGUARD_ENV" = production ]; then $(PY) manage.py collectstatic --noinput --verbosity 0; fi
-	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(VENV)/bin/gunicorn -c gunicorn.conf.py
+	if [ "$$SAFEGUARD_ENV" = production ]; then $(ROLES) $(PY) manage.py collectstatic --noinput --verbosity 0; fi
+	GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(ROLES) $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 ## Back up the database (DATABASE_URL, or the embedded server) into backups/ as
 ## safeguard-<db>-<UTC time>.dump (pg_dump custom format, owner-only file).
 backup: $(STAMP)
-	$(PY) manage.py backup_database --output-dir backups
+	$(ROLES) $(PY) manage.py backup_database --output-dir backups
 
 ## Replace the database's contents with a backup: make restore FILE=backups/<name>.dump
 ## Asks you to type the database name; stop the app servers first. All-or-nothing.
 restore: $(STAMP)
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/<name>.dump" >&2; exit 2; }
-	$(PY) manage.py restore_database "$(FILE)"
+	$(ROLES) $(PY) manage.py restore_database "$(FILE)"
 
 ## Benchmark at scale: builds (or reuses) its own database of BENCH_INCIDENTS incidents,
 ## prints a table and writes bench/results/latest.json. BENCH_FAST=1: short smoke run.

@@ -37,6 +37,7 @@ from disclosures.models import (
     QualityFinding,
     Recipient,
     RecipientCategory,
+    ReviewPoint,
     SpecialCondition,
 )
 from incidents.models import Incident
@@ -502,8 +503,9 @@ def record_review(
     next one — or end reviewing, with the reason."""
     if not access.can_record_decision(actor, decision.incident):
         raise PermissionDenied
-    # Lock the decision so two reviews of the same point queue up.
-    DisclosureDecision.objects.select_for_update().filter(pk=decision.pk).first()
+    # Lock the decision's review point so two reviews of the same point queue up
+    # (not the decision: the app role may not UPDATE, so not lock, an append-only row).
+    ReviewPoint.objects.select_for_update().filter(decision_id=decision.pk).first()
     current: Any = DisclosureDecision.objects.with_review_point().get(pk=decision.pk)
     if current.current_review_date is None:
         raise ValidationError("Reviewing of this decision has ended; there is no review point.")

@@ -5,18 +5,34 @@ When ``DATABASE_URL`` is unset, settings ask this module for a URL. It starts
 ``.data/postgres`` so records survive restarts. Several processes may share it:
 pgserver keeps a list of the processes using the server and stops it when the
 last one exits.
+
+The server's own superuser (``postgres``) is the owner: it runs migrations.
+The app connects as ``safeguard_app``, a role created here that owns nothing
+(safeguard/dbroles.py). Both log in over the server's private socket with
+trust authentication, as pgserver sets it up (only this machine's users can
+reach the socket's folder).
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import json
 import logging
 import os
+import signal
+import threading
+import time
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 logger = logging.getLogger(__name__)
 
+APP_ROLE = "safeguard_app"
+
 _url: str | None = None
+_app_url: str | None = None
 
 
 def data_dir(base_dir: Path) -> Path:
@@ -34,7 +50,86 @@ def database_url(base_dir: Path) -> str:
 
             pgdata = data_dir(base_dir)
             pgdata.mkdir(parents=True, exist_ok=True)
+            repair_client_list(pgdata)
             server = pgserver.get_server(pgdata, cleanup_mode="stop")
+        # Runs before pgserver's own exit handler (last registered, first run):
+        # processes killed outright must not keep the server up for ever.
+        atexit.register(repair_client_list, pgdata)
+        _exit_cleanly_on_sigterm()
         _url = server.get_uri()
         logger.info("embedded PostgreSQL at %s", pgdata)
     return _url
+
+
+def app_database_url(base_dir: Path) -> str:
+    """The URL the app connects with: the app role on the embedded server,
+    created on first use (idempotent; several processes may race to it)."""
+    global _app_url
+    if _app_url is None:
+        import psycopg
+        from psycopg import sql
+
+        owner_url = database_url(base_dir)
+        with psycopg.connect(owner_url, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE])
+            if exists.fetchone() is None:
+                create = sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+                with contextlib.suppress(
+                    psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation
+                ):
+                    conn.execute(create.format(sql.Identifier(APP_ROLE)))
+        parts = urlsplit(owner_url)
+        host = parts.netloc.rpartition("@")[2]
+        _app_url = urlunsplit(parts._replace(netloc=f"{APP_ROLE}@{host}"))
+    return _app_url
+
+
+def _read_client_list(path: Path) -> list[int] | None:
+    try:
+        pids = json.loads(path.read_text())
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError):
+        return None
+    if isinstance(pids, list) and all(isinstance(pid, int) for pid in pids):
+        return pids
+    return None
+
+
+def repair_client_list(pgdata: Path) -> None:
+    """pgserver keeps the processes using the server in ``.handle_pids.json`` and
+    stops the server when the last one leaves. A process killed outright never
+    leaves, so the server outlived ``make run``; and an empty or half-written
+    file made every later start fail with a JSON error. Keep only live
+    processes; start an unreadable list afresh."""
+    import psutil
+
+    path = pgdata / ".handle_pids.json"
+    pids = _read_client_list(path)
+    if pids is None:
+        time.sleep(0.2)  # perhaps caught mid-write by another process: look again
+        pids = _read_client_list(path)
+    if pids is None:
+        logger.warning("unreadable %s: starting a new list", path)
+        pids, changed = [], True
+    else:
+        alive = [pid for pid in pids if pid == os.getpid() or psutil.pid_exists(pid)]
+        changed, pids = alive != pids, alive
+    if changed:
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(json.dumps(pids))
+        os.replace(partial, path)
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """SIGTERM (a signal to ``make run``'s process group, a service stop) ends the
+    process through its exit handlers, as Ctrl-C does, so the last process
+    using the embedded server stops it. Handlers set by others are left alone."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _raise_system_exit)
+
+
+def _raise_system_exit(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)

@@ -13,8 +13,9 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from safeguard.dbroles import database_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -137,26 +138,34 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL, or the embedded server under .data/ when unset.
+# Database: two roles (safeguard/dbroles.py, docs/deployment.md). The app connects
+# as DATABASE_URL's role, which owns nothing; migrate, flush, backup and restore
+# use the "owner" alias, DATABASE_OWNER_URL's role (the same database). Without
+# DATABASE_OWNER_URL both aliases use DATABASE_URL (one role: no split). With
+# neither set, the embedded server under .data/ provides both.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
 if not DATABASE_URL:
-    from safeguard.embedded_db import database_url
+    if DATABASE_OWNER_URL:
+        raise ImproperlyConfigured("DATABASE_OWNER_URL is set but DATABASE_URL is not.")
+    from safeguard.embedded_db import app_database_url, database_url
 
-    DATABASE_URL = database_url(BASE_DIR)
+    DATABASE_OWNER_URL = database_url(BASE_DIR)
+    DATABASE_URL = app_database_url(BASE_DIR)
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
+    "default": database_settings(DATABASE_URL, app=True),
+    "owner": database_settings(DATABASE_OWNER_URL or DATABASE_URL, app=False),
 }
-DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
-# Nothing is half-saved: every request is one transaction.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
-DATABASES["default"].setdefault("OPTIONS", {})
-DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
-if os.environ.get("TEST_DATABASE_NAME"):
-    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+if DATABASES["owner"]["NAME"] != DATABASES["default"]["NAME"]:
+    # A leftover DATABASE_OWNER_URL must never migrate or restore another database.
+    raise ImproperlyConfigured(
+        "DATABASE_URL and DATABASE_OWNER_URL must name the same database "
+        f"({DATABASES['default']['NAME']!r} and {DATABASES['owner']['NAME']!r})."
+    )
+# Data migrations' unqualified queries go to the connection migrate runs on.
+DATABASE_ROUTERS = ["safeguard.dbroles.MigrationRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

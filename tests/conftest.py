@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.signals import connection_created
 from django.test import Client
 
 from organisations.models import Organisation, Role, Service
+from safeguard import dbroles
 from tests.factories import PASSWORD, OrganisationFactory, ServiceFactory, make_incident, member
 from tests.matrix import SUBJECT_ROLES
 
@@ -91,10 +93,69 @@ def password() -> str:
 
 # The audit log refuses TRUNCATE (audits migration 0003) except in a test_*
 # database whose session sets this; pytest-django's transactional tests
-# (live_server, transaction=True) empty every table with TRUNCATE.
+# (live_server, transaction=True) empty every table with TRUNCATE. Only the
+# owner's connections set it: the app role may not TRUNCATE at all (it has no
+# such privilege, safeguard/dbroles.py), and flush runs as the owner.
 def _allow_audit_flush(sender: Any, connection: Any, **kwargs: Any) -> None:
+    if connection.alias != dbroles.OWNER:
+        return
     with connection.cursor() as cursor:
         cursor.execute("SET safeguard.allow_audit_truncate = 'on'")
 
 
 connection_created.connect(_allow_audit_flush, dispatch_uid="tests.allow_audit_flush")
+
+
+@pytest.fixture(autouse=True)
+def _owner_connection_for_tampering(request: Any) -> Any:
+    """A test that tampers with the tables (``triggers_off``) or is marked
+    ``as_owner`` (the benchmark's generator drops and rebuilds indexes) runs as
+    the owner role: the app role it otherwise runs as may not. Set up before the
+    test's database transaction begins, undone after it ends."""
+    wanted = "triggers_off" in request.fixturenames
+    if not wanted and request.node.get_closest_marker("as_owner") is None:
+        yield
+        return
+    app = connections[DEFAULT_DB_ALIAS]
+    keys = ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
+    saved = {key: app.settings_dict.get(key) for key in keys}
+    owner = connections[dbroles.OWNER].settings_dict
+    app.close()
+    app.settings_dict.update({key: owner.get(key) for key in keys})
+    yield
+    app.close()
+    app.settings_dict.update(saved)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: Any,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+) -> Any:
+    """The owner role creates and migrates the test database (migrate grants the
+    app role its rights there, as in production); the app's connection then
+    points at it with its own role, so every test runs the app as the app role."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            keepdb=django_db_keepdb and not django_db_createdb,
+            aliases={dbroles.OWNER},
+            serialized_aliases=set(),
+        )
+        app = connections[DEFAULT_DB_ALIAS]
+        production_name = app.settings_dict["NAME"]
+        app.close()
+        app.creation.set_as_test_mirror(connections[dbroles.OWNER].settings_dict)
+    yield
+    with django_db_blocker.unblock():
+        app.close()
+        app.settings_dict["NAME"] = production_name
+        if not django_db_keepdb:
+            teardown_databases(config, verbosity=request.config.option.verbose)

@@ -26,16 +26,29 @@ def whole_log_as_text() -> str:
 
 
 class TriggersOff:
-    """Tamper as a superuser would: with every trigger (and FK check) off."""
+    """Tamper as the tables' owner could: with the audit tables' own triggers off
+    (append-only and chaining; foreign keys still hold). Only the owner may: a
+    test using ``triggers_off`` runs as the owner role (tests/conftest.py), the
+    app role is refused (tests/security/test_database_roles.py). The test's
+    transaction rolls the change back."""
+
+    TABLES = ("audits_auditentry", "audits_chainlink")
 
     def __enter__(self) -> Any:
         self.cursor = connection.cursor()
-        self.cursor.execute("SET CONSTRAINTS audits_chain_on_commit IMMEDIATE")
-        self.cursor.execute("SET LOCAL session_replication_role = replica")
+        self.cursor.execute(
+            "SELECT count(*) FROM pg_trigger WHERE tgname = 'audits_entry_append_only' "
+            "AND tgenabled = 'D'"
+        )
+        if not self.cursor.fetchone()[0]:
+            # ALTER TABLE refuses while trigger events are pending: fire them now.
+            self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for table in self.TABLES:
+                self.cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         return self.cursor
 
     def __exit__(self, *exc: Any) -> None:
-        self.cursor.execute("SET LOCAL session_replication_role = DEFAULT")
         self.cursor.close()
 
 

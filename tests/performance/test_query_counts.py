@@ -22,6 +22,9 @@ from django.test.utils import CaptureQueriesContext
 from bench.measure import PAGES
 from safeguard import scale
 
+# The generator drops and rebuilds indexes and resets sequences: the owner's work.
+pytestmark = pytest.mark.as_owner
+
 # Pages whose app is in the code base (the others are reported as unavailable).
 AVAILABLE = [page for page in PAGES if page.resolve({"fixtures": defaultdict(lambda: "1")})]
 

@@ -52,7 +52,11 @@ def app_env(database_url: str, **overrides: str) -> dict[str, str]:
     """Environment for app processes: development mode (no TLS on loopback),
     DEBUG off (real error pages), the test process's secret key (so sessions
     created here are valid there), workers never recycled during a test."""
-    env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_NAME"}
+    # The URL given is the only one: a DATABASE_OWNER_URL of the test run names
+    # another database (settings refuse the mismatch).
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"TEST_DATABASE_NAME", "DATABASE_OWNER_URL"}
+    }
     env.update(
         DATABASE_URL=database_url,
         SAFEGUARD_ENV="development",

@@ -10,16 +10,16 @@ from typing import Any
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-from safeguard import backup
+from safeguard import backup, dbroles
 from tests.reliability import world as scenario
 from tests.reliability.private_postgres import PrivatePostgres
 from tests.reliability.support import (
     app_env,
-    committed_db,
     database_url,
     manage,
     run_module,
@@ -61,7 +61,11 @@ def check_chain(env: dict[str, str]) -> None:
     assert chain.returncode == 0, chain.stdout.decode() + chain.stderr.decode()
 
 
-@committed_db
+@pytest.mark.django_db(
+    transaction=True,
+    available_apps=list(settings.INSTALLED_APPS),
+    databases=[DEFAULT_DB_ALIAS, dbroles.OWNER],
+)
 def test_round_trip_of_the_test_database(tmp_path: Path) -> None:
     scenario.build(2)
     source_url = database_url(connection.settings_dict)
@@ -70,12 +74,14 @@ def test_round_trip_of_the_test_database(tmp_path: Path) -> None:
     assert dump.stat().st_mode & 0o077 == 0, "a backup must be readable by its owner only"
 
     restored_name = f"{connection.settings_dict['NAME']}_restored"
-    admin_url = database_url({**connection.settings_dict, "NAME": "postgres"})
+    # The owner role creates databases and restores; the app role may do neither.
+    owner = connections[dbroles.OWNER].settings_dict
+    admin_url = database_url({**owner, "NAME": "postgres"})
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{restored_name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{restored_name}"')
     try:
-        restored_url = database_url({**connection.settings_dict, "NAME": restored_name})
+        restored_url = database_url({**owner, "NAME": restored_name})
         env = app_env(restored_url)
         manage(env, "restore_database", "--noinput", str(dump))
         assert_restored(snapshot(source_url), snapshot(restored_url), restored_url)

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils import timezone
 
-from safeguard import backup
+from safeguard import backup, dbroles
 
 
 class Command(BaseCommand):
@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--output-dir", default="backups", help="Folder for the file.")
-        parser.add_argument("--database", default="default", help="Database alias.")
+        parser.add_argument(
+            "--database", default=dbroles.OWNER, help="Database alias (the owner role's)."
+        )
 
     def handle(self, *args: Any, output_dir: str, database: str, **options: Any) -> None:
         folder = Path(output_dir)

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from safeguard import backup
+from safeguard import backup, dbroles
 
 
 class Command(BaseCommand):
@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", help="A .dump file written by backup_database.")
-        parser.add_argument("--database", default="default", help="Database alias.")
+        parser.add_argument(
+            "--database", default=dbroles.OWNER, help="Database alias (the owner role's)."
+        )
         parser.add_argument(
             "--noinput",
             "--no-input",
@@ -60,4 +62,6 @@ class Command(BaseCommand):
             ],
             env,
         )
+        # The dump carries no privileges (nor owners): the app role's come from the schema.
+        dbroles.apply_grants(database)
         self.stdout.write(f"Restored {path} into {name} with {pg_restore}")

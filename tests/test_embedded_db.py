@@ -1,0 +1,107 @@
+"""The embedded PostgreSQL (no DATABASE_URL) is what every client reaches."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from django.db import connections
+
+from safeguard.dbroles import database_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+EMBEDDED_URL = "postgresql://safeguard_app@/postgres?host=/work/project/.data/postgres"
+
+
+def test_dbshell_reaches_the_embedded_server_socket() -> None:
+    """Issue 20: ``manage.py dbshell`` connected to the default socket."""
+    config = database_settings(EMBEDDED_URL, app=True)
+    args, _env = connections["default"].client.settings_to_cmd_args_env(config, [])
+    assert args[args.index("-h") + 1] == "/work/project/.data/postgres"
+    assert args[args.index("-U") + 1] == "safeguard_app"
+
+
+def test_a_tcp_url_is_unchanged() -> None:
+    config = database_settings("postgres://app:pw@db.internal:5433/safeguard", app=True)
+    assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 5433, "safeguard")
+    assert "host" not in config["OPTIONS"]
+    assert config["ATOMIC_REQUESTS"] is True
+    assert database_settings("postgres://o@db.internal/safeguard", app=False)["CONN_MAX_AGE"] == 0
+
+
+def _start_app_process(pgdata: Path) -> subprocess.Popen[str]:
+    """A process using the embedded server as ``make run``'s do; prints the
+    postmaster's pid once it is up, then waits."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    env.update(SAFEGUARD_EMBEDDED_PGDATA=str(pgdata), SAFEGUARD_ENV="development")
+    pid_file = str(pgdata / "postmaster.pid")
+    script = "\n".join(
+        [
+            "import django, time",
+            "django.setup()",
+            "from django.db import connection",
+            "connection.ensure_connection()",
+            "connection.close()",
+            f"print(open({pid_file!r}).readline().strip(), flush=True)",
+            "time.sleep(120)",
+        ]
+    )
+    env["DJANGO_SETTINGS_MODULE"] = "safeguard.settings"
+    return subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def _wait_gone(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _run_and_stop(pgdata: Path, *, dead_client: bool) -> None:
+    proc = _start_app_process(pgdata)
+    postmaster = 0
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        assert line.strip().isdigit(), proc.stderr.read() if proc.stderr else ""
+        postmaster = int(line)
+        assert psutil.pid_exists(postmaster)
+        if dead_client:  # a client killed outright never left the list
+            clients = pgdata / ".handle_pids.json"
+            clients.write_text(json.dumps([*json.loads(clients.read_text()), 2**22 + 7]))
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
+        assert _wait_gone(postmaster, 60), "the embedded PostgreSQL outlived its last user"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        if postmaster and psutil.pid_exists(postmaster):
+            os.kill(postmaster, signal.SIGQUIT)  # the server this test started
+
+
+@pytest.mark.slow
+def test_a_signal_stops_the_embedded_server_and_a_broken_client_list_does_not(
+    tmp_path: Path,
+) -> None:
+    """Issue 20: a signal to ``make run``'s processes left the server running,
+    and an empty client list (pgserver's .handle_pids.json) broke every start."""
+    pgdata = tmp_path / "postgres"
+    _run_and_stop(pgdata, dead_client=False)
+    (pgdata / ".handle_pids.json").write_text("")  # as an interrupted write left it
+    _run_and_stop(pgdata, dead_client=True)
