@@ -36,7 +36,7 @@ from allegations.forms import (
 from allegations.models import Allegation, Referral, RetentionReview
 from incidents.views import apply_service_errors
 from organisations import access
-from organisations.audit import log_access
+from organisations.audit import log_access, log_listed
 
 PAGE_SIZE = 25
 RETENTION_WINDOW_DAYS = 90
@@ -76,6 +76,7 @@ def allegation_list(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["status"]:
             qs = qs.filter(status=form.cleaned_data["status"])
     page, query = _page(request, qs.order_by("-raised_at", "-pk"))
+    log_listed(Allegation, page, view="allegation_list", query=request.GET)
     return render(
         request,
         "allegations/list.html",
@@ -92,7 +93,8 @@ def allegation_list(request: HttpRequest) -> HttpResponse:
 def for_incident(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     _require_allegation_role(request)
-    allegations = _listing(access.visible_allegations(request.user).filter(incident=incident))
+    allegations = list(_listing(access.visible_allegations(request.user).filter(incident=incident)))
+    log_access(incident, view="allegations_for_incident")
     return render(
         request,
         "allegations/for_incident.html",
@@ -140,6 +142,7 @@ def allegation_create(request: HttpRequest, pk: int) -> HttpResponse:
                 "and its need-to-know list.",
             )
             return redirect("allegations:detail", pk=allegation.pk)
+    log_access(incident, view="allegation_create")
     return render(request, "allegations/form.html", {"form": form, "incident": incident})
 
 
@@ -227,6 +230,7 @@ def family_communication(request: HttpRequest, pk: int) -> HttpResponse:
                 f"on {allegation.incident.reference}.",
             )
             return redirect("allegations:detail", pk=allegation.pk)
+    log_access(allegation.safeguarding_record, view="family_communication")
     return render(
         request,
         "allegations/family_form.html",
@@ -291,6 +295,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Status and outcome saved.")
             return redirect("allegations:detail", pk=allegation.pk)
+    log_access(allegation, view="allegation_status")
     return render(request, "allegations/status_form.html", {"form": form, "allegation": allegation})
 
 
@@ -319,6 +324,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Correction recorded." if corrects else "Referral recorded.")
             return redirect("allegations:detail", pk=allegation.pk)
+    log_access(corrects or allegation, view="referral_form")
     return render(
         request,
         "allegations/referral_form.html",
@@ -377,6 +383,7 @@ def retention_list(request: HttpRequest) -> HttpResponse:
     if not show_all:
         qs = qs.filter(review_by__lte=today + timedelta(days=RETENTION_WINDOW_DAYS))
     page, query = _page(request, qs.order_by("review_by", "pk"))
+    log_listed(Allegation, page, view="retention", query=request.GET)
     return render(
         request,
         "allegations/retention.html",
@@ -506,6 +513,7 @@ def entry_create(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
         else:
             messages.success(request, "Entry added.")
             return redirect(f"allegations:{side_name}", pk=allegation.pk)
+    log_access(side.record_of(allegation), view=f"{side_name}_entry_create")
     return render(
         request,
         "allegations/side_form.html",
@@ -529,6 +537,7 @@ def decision_create(request: HttpRequest, pk: int, side_name: str) -> HttpRespon
         else:
             messages.success(request, "Key decision recorded.")
             return redirect(f"allegations:{side_name}", pk=allegation.pk)
+    log_access(side.record_of(allegation), view=f"{side_name}_decision_create")
     return render(
         request,
         "allegations/side_form.html",
@@ -557,6 +566,7 @@ def amend(
         else:
             messages.success(request, "Amendment saved. The original remains visible.")
             return redirect(f"allegations:{side_name}", pk=allegation.pk)
+    log_access(target, view=f"{side_name}_{target_kind}_amend")
     return render(
         request,
         "allegations/amend_form.html",

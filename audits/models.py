@@ -106,9 +106,12 @@ class AuditEntryManager(LogEntryManager):
         actor: Any,
         organisation_id: int | None,
         details: dict[str, Any],
+        fingerprints: dict[str, str] | None = None,
     ) -> Any:
         action = AuditEntry.EVENT_ACTIONS[event]
         clean = {str(k)[:64]: v if not isinstance(v, str) else v[:64] for k, v in details.items()}
+        for key, value in (fingerprints or {}).items():
+            clean[str(key)[:64]] = redaction.fingerprint(value)
         kwargs: dict[str, Any] = {"action": action, "view": view}
         if clean:
             kwargs["additional_data"] = clean

@@ -14,7 +14,7 @@ from chronology.models import ExportStatus, VerificationAttempt
 from chronology.profiles import rules_for
 from incidents.views import apply_service_errors
 from organisations import access
-from organisations.audit import log_access
+from organisations.audit import log_access, log_listed
 from organisations.reauth import reauthentication_required
 
 PAGE_SIZE = 50
@@ -121,6 +121,7 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
                     "prepared in the background. This page updates by itself.",
                 )
             return redirect("chronology:export_detail", pk=export.pk)
+    log_access(incident, view="export_create")
     return render(
         request,
         "chronology/export_form.html",
@@ -189,6 +190,7 @@ def export_register(request: HttpRequest) -> HttpResponse:
             | Q(sha256__startswith=term.lower())
         )
     page = Paginator(qs, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    log_listed(qs.model, page, view="export_register", query=request.GET)
     return render(
         request,
         "chronology/register.html",

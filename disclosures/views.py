@@ -27,7 +27,7 @@ from disclosures.forms import (
 from disclosures.models import AMENDABLE_FIELDS, DisclosureDecision
 from incidents.pagination import COUNT_CAP, capped_count, capped_page
 from organisations import access
-from organisations.audit import log_access
+from organisations.audit import log_access, log_listed
 
 PAGE_SIZE = 25
 ROW_SETS = {"recipients": "add_recipient", "consultations": "add_consultation"}
@@ -119,6 +119,7 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
     )
     page = capped_page(qs, PAGE_SIZE, request.GET.get("page"))
     overdue = capped_count(open_points.filter(review_point__due_date__lt=today), COUNT_CAP)
+    log_listed(DisclosureDecision, page, view="reviews_due", query=request.GET)
     return render(
         request,
         "disclosures/reviews_due.html",
@@ -244,6 +245,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
                         f"Decision {decision.number} recorded on {incident.reference}.",
                     )
                     return redirect("disclosures:detail", pk=decision.pk)
+    log_access(incident, view="disclosure_create")
     return render(
         request,
         "disclosures/form.html",
@@ -417,6 +419,7 @@ def decision_amend(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Amendment saved. The original text remains visible.")
             return redirect("disclosures:detail", pk=decision.pk)
+    log_access(decision, view="disclosure_amend")
     return render(
         request,
         "disclosures/amend_form.html",
@@ -445,6 +448,7 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Review recorded.")
             return redirect("disclosures:detail", pk=decision.pk)
+    log_access(decision, view="disclosure_review")
     return render(
         request,
         "disclosures/review_form.html",

@@ -17,7 +17,7 @@ from audits.quality import report, services, sources
 from audits.quality.forms import ActionForm, AuditCreateForm, CloseForm, ScoreForm
 from audits.quality.models import ConsentFilter, QualityAudit, RecordScore, Source
 from organisations import access
-from organisations.audit import log_access
+from organisations.audit import log_access, log_listed
 
 PAGE_SIZE = 25
 
@@ -75,6 +75,7 @@ def quality_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-pk")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    log_listed(QualityAudit, page, view="quality_list", query=request.GET)
     return render(request, "audits/quality/list.html", {"page": page})
 
 
