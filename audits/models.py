@@ -307,6 +307,25 @@ class AuditEntry(AbstractLogEntry):
                     lines.append(f"{label}: {old} → {new}")
         return lines
 
+    def listed_summary(self) -> list[str]:
+        """For a list, search or dashboard: which records it showed, by id
+        ("Incidents shown (page 2): #12, #15")."""
+        data = self.additional_data if isinstance(self.additional_data, dict) else {}
+        lines = []
+        for key, value in sorted(data.items()):
+            if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
+                continue
+            if key == "shown":
+                model = self.content_type.model_class() if self.content_type_id else None
+                label = str(capfirst(model._meta.verbose_name_plural)) if model else "Records"
+                if "page" in data:
+                    label += f" (page {data['page']})"
+            else:
+                label = capfirst(key.replace("_", " "))
+            ids = ", ".join(f"#{pk}" for pk in value) or "none"
+            lines.append(f"{label} shown: {ids}")
+        return lines
+
 
 def _display_value(model: Any, name: str, value: Any) -> str:
     """A kept value as people read it: "Under enquiry" for a choice code, "yes"/"no"."""

@@ -16,6 +16,7 @@ import pytest
 from django.urls import reverse
 
 from audits.models import AuditEntry
+from audits.redaction import fingerprint
 from tests.matrix import OK, Case
 from tests.test_permission_matrix import CASES, url_names
 
@@ -44,6 +45,7 @@ NO_RECORD_CONTENT: dict[str, str] = {
 
 # Who opens a case: the first role in this order that may.
 ROLE_ORDER = ("lead", "manager", "hr", "auditor", "manager_dom", "outsider", "admin")
+
 
 def _opener(case: Case) -> str | None:
     return next((role for role in ROLE_ORDER if case.expect.get(role) == OK), None)
@@ -74,3 +76,45 @@ def test_a_page_showing_records_writes_an_access_entry(world: Any, case: Case) -
     if case.url_name in NO_RECORD_CONTENT:
         return
     assert written.exists(), f"{case.id} ({url}) showed a page as {role} and logged no access"
+
+
+def _last_entry(view: str) -> AuditEntry:
+    return AuditEntry.objects.filter(view=view).latest("id")
+
+
+def test_a_search_logs_the_ids_it_showed_and_only_a_fingerprint_of_the_terms(world: Any) -> None:
+    incident = world.objects["incident"]
+    person = incident.people.get()
+    client = world.client("lead")
+    response = client.get(reverse("incidents:list"), {"q": person.family_name})
+    assert response.status_code == 200
+    entry = _last_entry("incident_search")
+    assert entry.action == A.ACCESS and entry.actor == world.users["lead"]
+    shown = entry.additional_data["shown"]
+    assert incident.pk in shown
+    assert shown == [i.pk for i in response.context["page"].object_list]
+    assert entry.additional_data["count"] == len(shown)
+    assert entry.additional_data["page"] == 1
+    # The search term may be a person's name: only its fingerprint is kept.
+    assert person.family_name not in str(entry.additional_data)
+    assert entry.additional_data["query"] == fingerprint(f"q={person.family_name}")
+    assert person.family_name not in entry.object_repr
+
+
+def test_the_people_search_logs_each_page_it_shows(world: Any) -> None:
+    person = world.objects["incident"].people.get()
+    client = world.client("manager")
+    client.get(reverse("incidents:person_list"), {"q": person.given_name})
+    entry = _last_entry("person_search")
+    assert entry.additional_data["shown"] == [person.pk]
+    assert person.given_name not in str(entry.additional_data)
+
+
+def test_the_audit_trail_says_what_a_list_showed(world: Any) -> None:
+    incident = world.objects["incident"]
+    world.client("manager").get(reverse("incidents:list"))
+    response = world.client("lead").get(reverse("audits:search"))
+    assert response.status_code == 200
+    entry = _last_entry("incident_list")
+    assert f"#{incident.pk}" in " ".join(entry.listed_summary())
+    assert "Incidents (page 1) shown:" in response.content.decode()
