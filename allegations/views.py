@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -37,6 +36,7 @@ from allegations.models import Allegation, Referral, RetentionReview
 from incidents.views import apply_service_errors
 from organisations import access
 from organisations.audit import log_access, log_listed
+from organisations.paging import plain_page
 
 PAGE_SIZE = 25
 RETENTION_WINDOW_DAYS = 90
@@ -54,7 +54,7 @@ def _listing(qs: Any) -> Any:
 
 
 def _page(request: HttpRequest, qs: Any) -> tuple[Any, str]:
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = plain_page(qs, PAGE_SIZE, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
@@ -308,7 +308,8 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     if corrects_pk:
         if not corrects_pk.isdigit():
             raise Http404
-        corrects = access.get_referral_of(allegation, int(corrects_pk))
+        # The id as given: an absurd one is "no such referral" in the lookup.
+        corrects = access.get_referral_of(allegation, corrects_pk)
     form = ReferralForm(
         request.POST or None,
         correcting=corrects is not None,

@@ -12,9 +12,8 @@ from django.db.models import Q
 from django.utils.text import capfirst
 
 from audits.models import AuditEntry
+from incidents.filters import FilterDateField
 from organisations import access
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -49,8 +48,8 @@ class AuditSearchForm(forms.Form):
     object_type = forms.TypedChoiceField(
         label="Record type", choices=[], coerce=int, required=False, empty_value=None
     )
-    date_from = forms.DateField(label="From", required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label="To", required=False, widget=DATE_WIDGET)
+    date_from = FilterDateField(label="From")
+    date_to = FilterDateField(label="To")
 
     def __init__(self, *args: Any, user: Any, entries: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

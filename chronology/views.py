@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from chronology.profiles import rules_for
 from incidents.views import apply_service_errors
 from organisations import access
 from organisations.audit import log_access, log_listed
+from organisations.paging import plain_page
 from organisations.reauth import reauthentication_required
 
 PAGE_SIZE = 50
@@ -41,7 +41,7 @@ def timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
         include_allegations=access.can_see_allegation_safeguarding(request.user, incident),
     )
     items = timeline.build(q)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = plain_page(items, PAGE_SIZE, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     can_export = access.can_export(request.user, incident)
@@ -189,7 +189,7 @@ def export_register(request: HttpRequest) -> HttpResponse:
             | Q(content_fingerprint__startswith=term.lower())
             | Q(sha256__startswith=term.lower())
         )
-    page = Paginator(qs, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = plain_page(qs, REGISTER_PAGE_SIZE, request.GET.get("page"))
     log_listed(qs.model, page, view="export_register", query=request.GET)
     return render(
         request,

@@ -29,6 +29,7 @@ from disclosures.models import (
     RecipientCategory,
     SpecialCondition,
 )
+from incidents.filters import FilterDateField
 from organisations import access
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -387,8 +388,8 @@ class RegisterFilterForm(forms.Form):
         choices=_choices(RecipientCategory.choices, "Any recipient"),
         required=False,
     )
-    date_from = forms.DateField(label="Decided from", required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label="Decided to", required=False, widget=DATE_WIDGET)
+    date_from = FilterDateField(label="Decided from")
+    date_to = FilterDateField(label="Decided to")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

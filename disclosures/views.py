@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,6 +27,7 @@ from disclosures.models import AMENDABLE_FIELDS, DisclosureDecision
 from incidents.pagination import COUNT_CAP, capped_count, capped_page
 from organisations import access
 from organisations.audit import log_access, log_listed
+from organisations.paging import plain_page
 
 PAGE_SIZE = 25
 ROW_SETS = {"recipients": "add_recipient", "consultations": "add_consultation"}
@@ -59,7 +59,7 @@ def incident_log(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("recipients", "quality_findings")
         .order_by("-decided_at", "-pk")
     )
-    page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = plain_page(decisions, PAGE_SIZE, request.GET.get("page"))
     return render(
         request,
         "disclosures/incident_log.html",
@@ -87,7 +87,7 @@ def person_register(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("recipients")
         .order_by("-decided_at", "-pk")
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = plain_page(qs, PAGE_SIZE, request.GET.get("page"))
     return render(
         request,
         "disclosures/person_register.html",

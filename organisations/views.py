@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from organisations import access, services
 from organisations.forms import MemberForm, MembershipEditForm, ServiceForm
+from organisations.paging import plain_page
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -30,7 +30,7 @@ def members(request: HttpRequest) -> HttpResponse:
         .prefetch_related("services")
         .order_by("-active", "user__last_name", "user__first_name", "pk")
     )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = plain_page(qs, 50, request.GET.get("page"))
     return render(
         request,
         "organisations/members.html",
