@@ -93,7 +93,7 @@ def allegation_list(request: HttpRequest) -> HttpResponse:
 def for_incident(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     _require_allegation_role(request)
-    allegations = list(_listing(access.visible_allegations(request.user).filter(incident=incident)))
+    allegations = _listing(access.visible_allegations(request.user).filter(incident=incident))
     log_access(incident, view="allegations_for_incident")
     return render(
         request,
