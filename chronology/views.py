@@ -72,6 +72,9 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_export(request.user, incident):
         raise Http404
+    # Logged before the form is handled: a refused export rolls the request
+    # back (set_rollback below) and the page after it can run no query.
+    log_access(incident, view="export_create")
     # Kinds offered: what the most permissive profile could include for this
     # user; the service narrows it to the chosen profile.
     choices = timeline.kind_choices(include_hr=access.can_see_hr_detail(request.user, incident))
@@ -121,7 +124,6 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
                     "prepared in the background. This page updates by itself.",
                 )
             return redirect("chronology:export_detail", pk=export.pk)
-    log_access(incident, view="export_create")
     return render(
         request,
         "chronology/export_form.html",
