@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -38,7 +37,8 @@ from disclosures import access as decision_access
 from incidents import access as incident_access
 from incidents.web import apply_service_errors
 from organisations import access as org_access
-from organisations.audit import log_access
+from organisations.audit import log_access, log_listed
+from organisations.paging import plain_page
 
 PAGE_SIZE = 25
 RETENTION_WINDOW_DAYS = 90
@@ -56,7 +56,7 @@ def _listing(qs: Any) -> Any:
 
 
 def _page(request: HttpRequest, qs: Any) -> tuple[Any, str]:
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = plain_page(qs, PAGE_SIZE, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
@@ -78,6 +78,7 @@ def allegation_list(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["status"]:
             qs = qs.filter(status=form.cleaned_data["status"])
     page, query = _page(request, qs.order_by("-raised_at", "-pk"))
+    log_listed(Allegation, page, view="allegation_list", query=request.GET)
     return render(
         request,
         "allegations/list.html",
@@ -95,6 +96,7 @@ def for_incident(request: HttpRequest, pk: int) -> HttpResponse:
     incident = incident_access.get_incident_for(request.user, pk)
     _require_allegation_role(request)
     allegations = _listing(access.visible_allegations(request.user).filter(incident=incident))
+    log_access(incident, view="allegations_for_incident")
     return render(
         request,
         "allegations/for_incident.html",
@@ -142,6 +144,7 @@ def allegation_create(request: HttpRequest, pk: int) -> HttpResponse:
                 "and its need-to-know list.",
             )
             return redirect("allegations:detail", pk=allegation.pk)
+    log_access(incident, view="allegation_create")
     return render(request, "allegations/form.html", {"form": form, "incident": incident})
 
 
@@ -229,6 +232,7 @@ def family_communication(request: HttpRequest, pk: int) -> HttpResponse:
                 f"on {allegation.incident.reference}.",
             )
             return redirect("allegations:detail", pk=allegation.pk)
+    log_access(allegation.safeguarding_record, view="family_communication")
     return render(
         request,
         "allegations/family_form.html",
@@ -293,6 +297,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Status and outcome saved.")
             return redirect("allegations:detail", pk=allegation.pk)
+    log_access(allegation, view="allegation_status")
     return render(request, "allegations/status_form.html", {"form": form, "allegation": allegation})
 
 
@@ -305,7 +310,8 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     if corrects_pk:
         if not corrects_pk.isdigit():
             raise Http404
-        corrects = access.get_referral_of(allegation, int(corrects_pk))
+        # The id as given: an absurd one is "no such referral" in the lookup.
+        corrects = access.get_referral_of(allegation, corrects_pk)
     form = ReferralForm(
         request.POST or None,
         correcting=corrects is not None,
@@ -321,6 +327,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Correction recorded." if corrects else "Referral recorded.")
             return redirect("allegations:detail", pk=allegation.pk)
+    log_access(corrects or allegation, view="referral_form")
     return render(
         request,
         "allegations/referral_form.html",
@@ -379,6 +386,7 @@ def retention_list(request: HttpRequest) -> HttpResponse:
     if not show_all:
         qs = qs.filter(review_by__lte=today + timedelta(days=RETENTION_WINDOW_DAYS))
     page, query = _page(request, qs.order_by("review_by", "pk"))
+    log_listed(Allegation, page, view="retention", query=request.GET)
     return render(
         request,
         "allegations/retention.html",
@@ -508,6 +516,7 @@ def entry_create(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
         else:
             messages.success(request, "Entry added.")
             return redirect(f"allegations:{side_name}", pk=allegation.pk)
+    log_access(side.record_of(allegation), view=f"{side_name}_entry_create")
     return render(
         request,
         "allegations/side_form.html",
@@ -531,6 +540,7 @@ def decision_create(request: HttpRequest, pk: int, side_name: str) -> HttpRespon
         else:
             messages.success(request, "Key decision recorded.")
             return redirect(f"allegations:{side_name}", pk=allegation.pk)
+    log_access(side.record_of(allegation), view=f"{side_name}_decision_create")
     return render(
         request,
         "allegations/side_form.html",
@@ -559,6 +569,7 @@ def amend(
         else:
             messages.success(request, "Amendment saved. The original remains visible.")
             return redirect(f"allegations:{side_name}", pk=allegation.pk)
+    log_access(target, view=f"{side_name}_{target_kind}_amend")
     return render(
         request,
         "allegations/amend_form.html",

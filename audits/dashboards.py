@@ -22,9 +22,10 @@ from audits import access
 from audits.svgcharts import Chart, Series
 from disclosures import access as decision_access
 from incidents import access as incident_access
-from incidents.models import Status
+from incidents.models import Incident, Status
 from incidents.pagination import COUNT_CAP, capped_count, first_rows
 from organisations import access as org_access
+from organisations.audit import log_event
 from organisations.models import Role
 
 DUE_WINDOW_DAYS = 14
@@ -168,9 +169,36 @@ def audits_in_progress(user: Any) -> dict[str, Any]:
 # --- Home -------------------------------------------------------------------
 
 
+def _log_shown(context: dict[str, Any]) -> None:
+    """The panels show incident summaries and review subjects: one access entry
+    naming the ids of what was listed (nothing when the dashboard is empty)."""
+
+    def ids(*rows: Any) -> list[int]:
+        return sorted({row.pk for group in rows for row in group})
+
+    def items(key: str, part: str = "items") -> list[Any]:
+        panel = context.get(key)
+        return list(panel.get(part, [])) if isinstance(panel, dict) else []
+
+    shown = {
+        "incidents": ids(items("incidents"), items("restricted")),
+        "decisions": ids(
+            items("reviews", "overdue"),
+            items("reviews", "due"),
+            context.get("decisions") or [],
+            items("unaudited"),
+        ),
+        "allegations": ids(items("allegations")),
+        "quality_audits": ids(items("audits")),
+    }
+    details: dict[str, Any] = {kind: pks for kind, pks in shown.items() if pks}
+    if details:
+        log_event("access", target=Incident, view="home", details=details)
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role's own dashboard. Nothing here is a record view: only lists
-    of references and dates that link to the records (which log the view)."""
+    """Each role's own dashboard: lists that link to the records (which log
+    their own view); what the lists showed is logged by id."""
     membership = org_access.membership_of(request.user)
     if membership is None:
         return render(request, "organisations/no_membership.html", status=403)
@@ -197,6 +225,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["allegations"] = allegations_panel(user, side="hr")
     elif membership.role == Role.AUDITOR:
         context["audits"] = audits_in_progress(user)
+    _log_shown(context)
     return render(request, f"audits/home/{membership.role}.html", context)
 
 

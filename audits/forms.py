@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 
 from audits.models import AuditEntry
 from incidents import access as incident_access
-from incidents.web import DATE_WIDGET
+from incidents.filters import FilterDateField
 from organisations import access as org_access
 
 
@@ -49,8 +49,8 @@ class AuditSearchForm(forms.Form):
     object_type = forms.TypedChoiceField(
         label="Record type", choices=[], coerce=int, required=False, empty_value=None
     )
-    date_from = forms.DateField(label="From", required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label="To", required=False, widget=DATE_WIDGET)
+    date_from = FilterDateField(label="From")
+    date_to = FilterDateField(label="To")
 
     def __init__(self, *args: Any, user: Any, entries: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -106,9 +106,12 @@ class AuditEntryManager(LogEntryManager):
         actor: Any,
         organisation_id: int | None,
         details: dict[str, Any],
+        fingerprints: dict[str, str] | None = None,
     ) -> Any:
         action = AuditEntry.EVENT_ACTIONS[event]
         clean = {str(k)[:64]: v if not isinstance(v, str) else v[:64] for k, v in details.items()}
+        for key, value in (fingerprints or {}).items():
+            clean[str(key)[:64]] = redaction.fingerprint(value)
         kwargs: dict[str, Any] = {"action": action, "view": view}
         if clean:
             kwargs["additional_data"] = clean
@@ -302,6 +305,25 @@ class AuditEntry(AbstractLogEntry):
                 else:
                     old, new = (_display_value(model, name, v) for v in change)
                     lines.append(f"{label}: {old} → {new}")
+        return lines
+
+    def listed_summary(self) -> list[str]:
+        """For a list, search or dashboard: which records it showed, by id
+        ("Incidents shown (page 2): #12, #15")."""
+        data = self.additional_data if isinstance(self.additional_data, dict) else {}
+        lines = []
+        for key, value in sorted(data.items()):
+            if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
+                continue
+            if key == "shown":
+                model = self.content_type.model_class() if self.content_type_id else None
+                label = str(capfirst(model._meta.verbose_name_plural)) if model else "Records"
+                if "page" in data:
+                    label += f" (page {data['page']})"
+            else:
+                label = capfirst(key.replace("_", " "))
+            ids = ", ".join(f"#{pk}" for pk in value) or "none"
+            lines.append(f"{label} shown: {ids}")
         return lines
 
 

@@ -107,7 +107,7 @@ def _csv_lines(entries: Any) -> Iterator[str]:
                 e.object_repr,
                 e.incident_id or "",
                 e.view,
-                "; ".join(e.change_summary()),
+                "; ".join(e.change_summary() + e.listed_summary()),
                 e.remote_addr or "",
                 e.cid or "",
                 e.content_hash,

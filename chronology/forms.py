@@ -17,6 +17,7 @@ from disclosures.models import (
     Purpose,
     SpecialCondition,
 )
+from incidents.filters import FilterDateField
 from incidents.web import DATE_WIDGET
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
@@ -44,8 +45,8 @@ class _RangeAndKinds(forms.Form):
     kinds = forms.MultipleChoiceField(
         label="Include", widget=forms.CheckboxSelectMultiple, required=False
     )
-    date_from = forms.DateField(label="From", required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label="To", required=False, widget=DATE_WIDGET)
+    date_from = FilterDateField(label="From")
+    date_to = FilterDateField(label="To")
 
     def __init__(self, *args: Any, kind_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +13,8 @@ from chronology.models import ExportStatus, VerificationAttempt
 from chronology.profiles import rules_for
 from incidents import access as incident_access
 from incidents.web import apply_service_errors
-from organisations.audit import log_access
+from organisations.audit import log_access, log_listed
+from organisations.paging import plain_page
 from organisations.reauth import reauthentication_required
 
 PAGE_SIZE = 50
@@ -41,7 +41,7 @@ def timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
         include_allegations=access.can_see_allegation_safeguarding(request.user, incident),
     )
     items = timeline.build(q)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = plain_page(items, PAGE_SIZE, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     can_export = access.can_export(request.user, incident)
@@ -72,6 +72,9 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = incident_access.get_incident_for(request.user, pk)
     if not access.can_export(request.user, incident):
         raise Http404
+    # Logged before the form is handled: a refused export rolls the request
+    # back (set_rollback below) and the page after it can run no query.
+    log_access(incident, view="export_create")
     # Kinds offered: what the most permissive profile could include for this
     # user; the service narrows it to the chosen profile.
     choices = timeline.kind_choices(include_hr=access.can_see_hr_detail(request.user, incident))
@@ -188,7 +191,8 @@ def export_register(request: HttpRequest) -> HttpResponse:
             | Q(content_fingerprint__startswith=term.lower())
             | Q(sha256__startswith=term.lower())
         )
-    page = Paginator(qs, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = plain_page(qs, REGISTER_PAGE_SIZE, request.GET.get("page"))
+    log_listed(qs.model, page, view="export_register", query=request.GET)
     return render(
         request,
         "chronology/register.html",

@@ -30,6 +30,7 @@ from disclosures.models import (
     RecipientCategory,
     SpecialCondition,
 )
+from incidents.filters import FilterDateField
 from incidents.web import DATE_WIDGET, DATETIME_WIDGET
 
 
@@ -385,8 +386,8 @@ class RegisterFilterForm(forms.Form):
         choices=_choices(RecipientCategory.choices, "Any recipient"),
         required=False,
     )
-    date_from = forms.DateField(label="Decided from", required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label="Decided to", required=False, widget=DATE_WIDGET)
+    date_from = FilterDateField(label="Decided from")
+    date_to = FilterDateField(label="Decided to")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,7 +27,8 @@ from disclosures.models import AMENDABLE_FIELDS, DisclosureDecision
 from incidents import access as incident_access
 from incidents.pagination import COUNT_CAP, capped_count, capped_page
 from organisations import access as org_access
-from organisations.audit import log_access
+from organisations.audit import log_access, log_listed
+from organisations.paging import plain_page
 
 PAGE_SIZE = 25
 ROW_SETS = {"recipients": "add_recipient", "consultations": "add_consultation"}
@@ -60,7 +60,7 @@ def incident_log(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("recipients", "quality_findings")
         .order_by("-decided_at", "-pk")
     )
-    page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = plain_page(decisions, PAGE_SIZE, request.GET.get("page"))
     return render(
         request,
         "disclosures/incident_log.html",
@@ -88,7 +88,7 @@ def person_register(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("recipients")
         .order_by("-decided_at", "-pk")
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = plain_page(qs, PAGE_SIZE, request.GET.get("page"))
     return render(
         request,
         "disclosures/person_register.html",
@@ -120,6 +120,7 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
     )
     page = capped_page(qs, PAGE_SIZE, request.GET.get("page"))
     overdue = capped_count(open_points.filter(review_point__due_date__lt=today), COUNT_CAP)
+    log_listed(DisclosureDecision, page, view="reviews_due", query=request.GET)
     return render(
         request,
         "disclosures/reviews_due.html",
@@ -245,6 +246,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
                         f"Decision {decision.number} recorded on {incident.reference}.",
                     )
                     return redirect("disclosures:detail", pk=decision.pk)
+    log_access(incident, view="disclosure_create")
     return render(
         request,
         "disclosures/form.html",
@@ -418,6 +420,7 @@ def decision_amend(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Amendment saved. The original text remains visible.")
             return redirect("disclosures:detail", pk=decision.pk)
+    log_access(decision, view="disclosure_amend")
     return render(
         request,
         "disclosures/amend_form.html",
@@ -446,6 +449,7 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Review recorded.")
             return redirect("disclosures:detail", pk=decision.pk)
+    log_access(decision, view="disclosure_review")
     return render(
         request,
         "disclosures/review_form.html",

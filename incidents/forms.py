@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from incidents import access
+from incidents.filters import FilterDateField
 from incidents.models import (
     Category,
     ClosureOutcome,
@@ -154,8 +155,8 @@ class IncidentFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
     category = forms.ChoiceField(choices=[("", "Any category"), *Category.choices], required=False)
     risk = forms.ChoiceField(choices=[("", "Any risk"), *RiskLevel.choices], required=False)
-    date_from = forms.DateField(label="Aware from", required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label="Aware to", required=False, widget=DATE_WIDGET)
+    date_from = FilterDateField(label="Aware from")
+    date_to = FilterDateField(label="Aware to")
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -17,8 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.utils.functional import cached_property
+
+from organisations.paging import page_number
 
 # How many pages past the requested one are counted.
 LOOKAHEAD_PAGES = 10
@@ -42,10 +44,7 @@ class CappedPaginator(Paginator):
 
     def __init__(self, object_list: Any, per_page: int, *, number: Any = 1) -> None:
         super().__init__(object_list, per_page)
-        try:
-            requested = max(1, int(number))
-        except (TypeError, ValueError):
-            requested = 1
+        requested = page_number(number)
         # The window read: from the requested page to LOOKAHEAD_PAGES beyond it.
         self.start = (requested - 1) * self.per_page
         self.cap = (requested + LOOKAHEAD_PAGES) * self.per_page
@@ -86,21 +85,13 @@ class CappedPaginator(Paginator):
 
 
 def capped_page(object_list: Any, per_page: int, number: Any) -> CappedPage:
-    """The page ``number`` (clamped like ``Paginator.get_page``) of ``object_list``."""
-    paginator = CappedPaginator(object_list, per_page, number=number)
+    """The page nearest to ``number`` (see ``page_number``) of ``object_list``."""
+    requested = page_number(number)
+    paginator = CappedPaginator(object_list, per_page, number=requested)
     try:
-        page = paginator.page(number)
-    except (PageNotAnInteger, EmptyPage):
-        page = paginator.page(1 if not _is_int(number) else paginator.num_pages)
-    return page
-
-
-def _is_int(value: Any) -> bool:
-    try:
-        int(value)
-    except (TypeError, ValueError):
-        return False
-    return True
+        return paginator.page(requested)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
 
 
 @dataclass(frozen=True)

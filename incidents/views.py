@@ -21,12 +21,12 @@ from incidents.forms import (
     RevokeForm,
     StatusForm,
 )
-from incidents.models import NeedToKnowGrant
+from incidents.models import Incident, NeedToKnowGrant, Person
 from incidents.pagination import capped_page
 from incidents.queries import chronology_window
 from incidents.web import apply_service_errors
 from organisations import access as org_access
-from organisations.audit import log_access
+from organisations.audit import log_access, log_listed
 from organisations.reauth import reauthentication_required
 
 PAGE_SIZE = 25
@@ -46,6 +46,10 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         qs = form.apply(qs)
     qs = qs.prefetch_related("people").order_by("-became_aware_at", "-pk")
     page = capped_page(qs, PAGE_SIZE, request.GET.get("page"))
+    filtered = any(v for k, v in request.GET.items() if k != "page")
+    log_listed(
+        Incident, page, view="incident_search" if filtered else "incident_list", query=request.GET
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -55,7 +59,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "filtered": filtered,
             "can_create": access.can_create_incident(request.user),
         },
     )
@@ -149,6 +153,7 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Chronology entry added.")
             return redirect("incidents:detail", pk=incident.pk)
+    log_access(incident, view="entry_create")
     return render(request, "incidents/entry_form.html", {"form": form, "incident": incident})
 
 
@@ -170,6 +175,7 @@ def entry_amend(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         else:
             messages.success(request, "Amendment saved. The original entry remains visible.")
             return redirect("incidents:detail", pk=incident.pk)
+    log_access(entry, view="entry_amend")
     return render(
         request,
         "incidents/amend_form.html",
@@ -271,6 +277,7 @@ def need_to_know(request: HttpRequest, pk: int) -> HttpResponse:
     grants = NeedToKnowGrant.objects.filter(incident=incident).select_related(
         "user", "granted_by", "revoked_by"
     )
+    log_access(incident, view="need_to_know")
     return render(
         request,
         "incidents/need_to_know.html",
@@ -348,6 +355,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     page = capped_page(
         qs.order_by("family_name", "given_name", "pk"), PAGE_SIZE, request.GET.get("page")
     )
+    log_listed(Person, page, view="person_search" if q else "person_list", query=request.GET)
     return render(request, "incidents/person_list.html", {"page": page, "q": q})
 
 

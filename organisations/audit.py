@@ -11,6 +11,10 @@ and django-auditlog, never the ``audits`` app that stores and chains entries
   registered model: login, logout, a failed login, an export, opening a
   register or list. ``target`` is the object concerned, or the model class
   for a list/register.
+- ``log_listed(model, rows, view=..., query=...)``: a list or search page showed
+  ``rows``. One ACCESS entry on the model naming the ids shown (never their
+  text), the page number and a fingerprint of the query string, so a search
+  cannot be used to read records page by page without trace.
 - ``acting_as(user)``: attribute the writes inside to ``user`` (demo data,
   commands). Unlike auditlog's ``set_actor`` it nests: the outer actor is
   restored when the inner block ends.
@@ -56,7 +60,8 @@ def log_event(
     view: str = "",
     actor: Any = None,
     organisation_id: int | None = None,
-    details: Mapping[str, str | int | bool | None] | None = None,
+    details: Mapping[str, str | int | bool | list[int] | None] | None = None,
+    fingerprints: Mapping[str, str] | None = None,
 ) -> Any:
     """Record an event that is not a model save. Returns the entry.
 
@@ -64,7 +69,9 @@ def log_event(
     register/list/search, a model class. ``actor`` defaults to the request's
     user; ``organisation_id`` defaults to the target's, then the actor's.
     ``details`` holds identifiers and counts only (values are capped at 64
-    characters); it is part of the hashed entry.
+    characters); it is part of the hashed entry. ``fingerprints`` holds
+    values that may be record text (a search term): only their keyed
+    fingerprints are stored.
     """
     if event not in EVENTS:
         raise ValueError(f"Unknown audit event {event!r}; expected one of {EVENTS}.")
@@ -75,7 +82,48 @@ def log_event(
         actor=actor,
         organisation_id=organisation_id,
         details=dict(details or {}),
+        fingerprints=dict(fingerprints or {}),
     )
+
+
+def log_listed(
+    model: Any, rows: Any, *, view: str, query: Mapping[str, Any] | None = None
+) -> list[Any]:
+    """Record that a list or search page showed ``rows`` of ``model``.
+
+    ``rows`` is a ``Page`` or an iterable of instances. One entry, however many
+    rows (no per-row queries): the ids shown, their number, the page number and
+    a fingerprint of the query string without ``page`` (what was searched for
+    can be confirmed, not read). A ``Page``'s rows are evaluated here, once, so
+    the template renders exactly the rows that were logged. Returns them.
+    """
+    shown = list(getattr(rows, "object_list", rows))
+    if hasattr(rows, "object_list"):
+        rows.object_list = shown
+    details: dict[str, str | int | bool | list[int] | None] = {
+        "shown": [row.pk for row in shown],
+        "count": len(shown),
+    }
+    if hasattr(rows, "number"):
+        details["page"] = rows.number
+    terms = sorted((k, v) for k, v in _items(query) if k != "page" and v)
+    log_event(
+        "access",
+        target=model,
+        view=view,
+        details=details,
+        fingerprints={"query": "&".join(f"{k}={v}" for k, v in terms)} if terms else None,
+    )
+    return shown
+
+
+def _items(query: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    if query is None:
+        return []
+    lists = getattr(query, "lists", None)
+    if lists is not None:  # a QueryDict: every value of every key
+        return [(k, str(v)) for k, values in lists() for v in values]
+    return [(str(k), str(v)) for k, v in query.items()]
 
 
 @contextlib.contextmanager

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from organisations.forms import (
     RoleDecisionForm,
     ServiceForm,
 )
+from organisations.paging import plain_page
 from organisations.reauth import reauthentication_required
 
 
@@ -40,7 +40,7 @@ def members(request: HttpRequest) -> HttpResponse:
         .prefetch_related("services")
         .order_by("-active", "user__last_name", "user__first_name", "pk")
     )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = plain_page(qs, 50, request.GET.get("page"))
     pending_ids = set(
         access.administered_role_requests(request.user)
         .filter(state="pending", membership__in=[m.pk for m in page.object_list])
@@ -165,7 +165,7 @@ def role_requests(request: HttpRequest) -> HttpResponse:
     if not access.has_role(request.user, "lead"):
         raise Http404
     history = access.role_requests_for_lead(request.user).exclude(state="pending")
-    page = Paginator(history, 50).get_page(request.GET.get("page"))
+    page = plain_page(history, 50, request.GET.get("page"))
     return render(
         request,
         "organisations/role_requests.html",

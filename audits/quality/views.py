@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,8 @@ from audits import access
 from audits.quality import report, services, sources
 from audits.quality.forms import ActionForm, AuditCreateForm, CloseForm, ScoreForm
 from audits.quality.models import ConsentFilter, QualityAudit, RecordScore, Source
-from organisations.audit import log_access
+from organisations.audit import log_access, log_listed
+from organisations.paging import plain_page
 
 PAGE_SIZE = 25
 
@@ -74,7 +74,8 @@ def quality_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = plain_page(qs, PAGE_SIZE, request.GET.get("page"))
+    log_listed(QualityAudit, page, view="quality_list", query=request.GET)
     return render(request, "audits/quality/list.html", {"page": page})
 
 
