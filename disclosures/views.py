@@ -402,11 +402,7 @@ def decision_amend(request: HttpRequest, pk: int) -> HttpResponse:
     field = request.GET.get("field", "")
     initial: dict[str, Any] = {}
     if field in dict(AMENDABLE_FIELDS):
-        latest = decision.amendments.filter(field=field).order_by("-created_at", "-pk").first()
-        initial = {
-            "field": field,
-            "new_text": latest.new_text if latest else getattr(decision, field, ""),
-        }
+        initial = {"field": field, "new_text": decision.text_to_correct(field)}
     form = AmendmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
