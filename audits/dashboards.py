@@ -172,7 +172,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership is None:
         return render(request, "organisations/no_membership.html", status=403)
     user = request.user
-    context: dict[str, Any] = {"membership": membership}
+    # The header's ``signed_in`` (context processor) already names the user.
+    context: dict[str, Any] = {}
     if membership.role == Role.MANAGER:
         context |= {
             "incidents": open_incidents(user),

@@ -76,7 +76,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "organisations/member_form.html",
-        {"form": form, "title": f"Edit {membership.display_name}", "membership": membership},
+        {"form": form, "title": f"Edit {membership.display_name}", "member": membership},
     )
 
 
