@@ -37,6 +37,8 @@ from allegations.models import Allegation, Referral, RetentionReview
 from incidents.views import apply_service_errors
 from organisations import access
 from organisations.audit import log_access
+from organisations.denials import RoleRequired
+from organisations.models import Role
 
 PAGE_SIZE = 25
 RETENTION_WINDOW_DAYS = 90
@@ -44,7 +46,7 @@ RETENTION_WINDOW_DAYS = 90
 
 def _require_allegation_role(request: HttpRequest) -> None:
     if not access.has_role(request.user, *access.ALLEGATION_ROLES):
-        raise Http404
+        raise RoleRequired(*access.ALLEGATION_ROLES)
 
 
 def _listing(qs: Any) -> Any:
@@ -107,7 +109,7 @@ def for_incident(request: HttpRequest, pk: int) -> HttpResponse:
 def allegation_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_create_allegation(request.user, incident):
-        raise Http404
+        raise RoleRequired(*access.INCIDENT_WRITERS)
     form = AllegationForm(request.POST or None, user=request.user, incident=incident)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -274,7 +276,7 @@ def _side_summaries(user: Any, allegation: Allegation) -> list[dict[str, Any]]:
 def status_change(request: HttpRequest, pk: int) -> HttpResponse:
     allegation = access.get_allegation_for(request.user, pk)
     if not access.can_record_outcome(request.user, allegation):
-        raise Http404
+        raise RoleRequired(Role.LEAD)
     form = StatusForm(
         request.POST or None,
         initial={
@@ -341,7 +343,7 @@ def _referral_initial(ref: Referral | None) -> dict[str, Any]:
 def retention_review(request: HttpRequest, pk: int) -> HttpResponse:
     allegation = access.get_allegation_for(request.user, pk)
     if not access.can_review_retention(request.user):
-        raise Http404
+        raise RoleRequired(Role.LEAD, Role.HR)
     form = RetentionReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -363,7 +365,7 @@ def _form_errors(form: Any) -> str:
 
 def retention_list(request: HttpRequest) -> HttpResponse:
     if not access.can_review_retention(request.user):
-        raise Http404
+        raise RoleRequired(Role.LEAD, Role.HR)
     today = timezone.localdate()
     show_all = request.GET.get("show") == "all"
     qs = _listing(access.visible_allegations(request.user)).prefetch_related(
@@ -393,7 +395,7 @@ def retention_list(request: HttpRequest) -> HttpResponse:
 
 def staff_list(request: HttpRequest) -> HttpResponse:
     if not access.can_manage_staff(request.user):
-        raise Http404
+        raise RoleRequired(Role.LEAD, Role.HR)
     q = request.GET.get("q", "").strip()[:100]
     qs = access.visible_staff(request.user).select_related("service", "user")
     if q:
@@ -404,7 +406,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 def staff_create(request: HttpRequest) -> HttpResponse:
     if not access.can_manage_staff(request.user):
-        raise Http404
+        raise RoleRequired(Role.LEAD, Role.HR)
     form = StaffMemberForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

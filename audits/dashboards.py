@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, DateField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from audits.svgcharts import Chart, Series
 from incidents.models import Status
 from incidents.pagination import COUNT_CAP, capped_count, first_rows
 from organisations import access
+from organisations.denials import RoleRequired
 from organisations.models import Role
 
 DUE_WINDOW_DAYS = 14
@@ -352,7 +353,7 @@ def audit_scores_chart(user: Any, months: list[date]) -> Chart:
 
 def charts(request: HttpRequest) -> HttpResponse:
     if not access.has_role(request.user, Role.LEAD):
-        raise Http404
+        raise RoleRequired(Role.LEAD)
     today = timezone.localdate()
     months = last_months(today)
     return render(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from audits.models import AuditEntry
 from incidents.pagination import capped_page
 from organisations import access
 from organisations.audit import log_access, log_event
+from organisations.denials import RoleRequired
 
 PAGE_SIZE = 50
 CSV_COLUMNS = [
@@ -43,7 +44,7 @@ def incident_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _search_form(request: HttpRequest) -> tuple[AuditSearchForm, Any]:
     if not access.can_read_audit_trail(request.user):
-        raise Http404
+        raise RoleRequired(*access.AUDIT_READERS)
     entries = access.visible_audit_entries(request.user)
     form = AuditSearchForm(request.GET or None, user=request.user, entries=entries)
     if form.is_bound:

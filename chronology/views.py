@@ -15,6 +15,8 @@ from chronology.profiles import rules_for
 from incidents.views import apply_service_errors
 from organisations import access
 from organisations.audit import log_access
+from organisations.denials import RoleRequired
+from organisations.models import Role
 from organisations.reauth import reauthentication_required
 
 PAGE_SIZE = 50
@@ -71,7 +73,7 @@ def timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
 def export_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_export(request.user, incident):
-        raise Http404
+        raise RoleRequired(Role.LEAD)
     # Kinds offered: what the most permissive profile could include for this
     # user; the service narrows it to the chosen profile.
     choices = timeline.kind_choices(include_hr=access.can_see_hr_detail(request.user, incident))
@@ -170,7 +172,7 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 def export_register(request: HttpRequest) -> HttpResponse:
     if not access.can_verify_exports(request.user):
-        raise Http404
+        raise RoleRequired(Role.LEAD)
     qs = (
         access.visible_exports(request.user)
         .without_pdf()
@@ -198,7 +200,7 @@ def export_register(request: HttpRequest) -> HttpResponse:
 
 def verify(request: HttpRequest) -> HttpResponse:
     if not access.can_verify_exports(request.user):
-        raise Http404
+        raise RoleRequired(Role.LEAD)
     posted = request.method == "POST"
     form = VerifyForm(request.POST if posted else None, request.FILES if posted else None)
     attempt = None

@@ -3,16 +3,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from organisations import access, services
+from organisations.denials import RoleRequired
 from organisations.forms import MemberForm, MembershipEditForm, ServiceForm
+from organisations.models import Role
 
 
 def _require_admin(request: HttpRequest) -> None:
     if not access.can_administer(request.user):
-        raise Http404
+        raise RoleRequired(Role.ADMIN)
 
 
 def _apply(form: MemberForm | MembershipEditForm | ServiceForm, exc: ValidationError) -> None:

@@ -18,13 +18,14 @@ from audits.quality.forms import ActionForm, AuditCreateForm, CloseForm, ScoreFo
 from audits.quality.models import ConsentFilter, QualityAudit, RecordScore, Source
 from organisations import access
 from organisations.audit import log_access
+from organisations.denials import RoleRequired
 
 PAGE_SIZE = 25
 
 
 def _require_auditor(request: HttpRequest) -> None:
     if not access.can_run_quality_audits(request.user):
-        raise Http404
+        raise RoleRequired(*access.QUALITY_AUDITORS)
 
 
 def _apply(form: Any, exc: ValidationError) -> None:
