@@ -511,7 +511,12 @@ def entry_create(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
     return render(
         request,
         "allegations/side_form.html",
-        {"form": form, "allegation": allegation, "side": side, "title": "Add an entry"},
+        {
+            "form": form,
+            "allegation": allegation,
+            "side": side,
+            "title": f"Add an entry to {side.in_sentence}",
+        },
     )
 
 
@@ -534,7 +539,12 @@ def decision_create(request: HttpRequest, pk: int, side_name: str) -> HttpRespon
     return render(
         request,
         "allegations/side_form.html",
-        {"form": form, "allegation": allegation, "side": side, "title": "Record a key decision"},
+        {
+            "form": form,
+            "allegation": allegation,
+            "side": side,
+            "title": f"Record a key decision on {side.in_sentence}",
+        },
     )
 
 

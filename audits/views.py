@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from audits.display import describe
 from audits.forms import AuditSearchForm
 from audits.models import AuditEntry
 from incidents.pagination import capped_page
@@ -39,6 +40,7 @@ def incident_history(request: HttpRequest, pk: int) -> HttpResponse:
     log_access(incident, view="incident_history")
     # Capped: a much-viewed incident gathers thousands of entries.
     page = capped_page(_rows(entries), PAGE_SIZE, request.GET.get("page"))
+    page.object_list = describe(page.object_list, request.user)
     return render(request, "audits/incident_history.html", {"incident": incident, "page": page})
 
 
@@ -55,7 +57,7 @@ def _search_form(request: HttpRequest) -> tuple[AuditSearchForm, Any]:
 def search(request: HttpRequest) -> HttpResponse:
     form, entries = _search_form(request)
     page = capped_page(_rows(entries), PAGE_SIZE, request.GET.get("page"))
-    page.object_list = list(page.object_list)
+    page.object_list = describe(page.object_list, request.user)
     references = dict(
         access.visible_incidents(request.user)
         .filter(pk__in={e.incident_id for e in page.object_list if e.incident_id})
