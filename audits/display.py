@@ -81,7 +81,7 @@ def describe(entries: Iterable[AuditEntry], viewer: Any) -> list[AuditEntry]:
             by_user[m.user_id] = m.display_name
             by_membership[m.pk] = m.display_name
     for entry in entries:
-        entry.where = where(entry.view)  # type: ignore[attr-defined]
+        entry.where = where(entry.view)
         label = entry.object_repr
         model = entry.content_type.model_class() if entry.content_type_id else None
         pk = int(entry.object_pk) if entry.object_pk and entry.object_pk.isdigit() else None
@@ -89,5 +89,5 @@ def describe(entries: Iterable[AuditEntry], viewer: Any) -> list[AuditEntry]:
             label = f"{by_user[pk]} (user account)"
         elif model is Membership and pk in by_membership:
             label = f"{by_membership[pk]}'s membership and role"
-        entry.record_label = label  # type: ignore[attr-defined]
+        entry.record_label = label
     return entries

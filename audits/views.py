@@ -64,7 +64,7 @@ def search(request: HttpRequest) -> HttpResponse:
         .values_list("pk", "reference")
     )
     for entry in page.object_list:
-        entry.incident_reference = references.get(entry.incident_id, "")
+        entry.incident_reference = references.get(entry.incident_id or 0, "")
     log_event("access", target=AuditEntry, view="audit_search", details=form.filters_for_log())
     query = request.GET.copy()
     query.pop("page", None)
