@@ -7,7 +7,7 @@ export SAFEGUARD_ENV ?= development
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check venv migrate seed serve e2e lock clean-embedded backup restore
+.PHONY: run test check venv migrate seed serve e2e lock clean-embedded backup restore system-packages
 
 # Two database roles (docs/deployment.md): the app connects as a role that owns
 # nothing, migrations run as the owner. Given a superuser's DATABASE_URL (a
@@ -37,12 +37,20 @@ run: seed
 	$(ROLES) $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(ROLES) $(PY) manage.py runserver $(HOST):$(PORT)
 
+## Chromium, pdftoppm and the DejaVu fonts: installed when missing (Debian, as
+## root or with passwordless sudo); otherwise one instruction and a stop.
+system-packages:
+	.ci/install-system-packages
+
 ## Whole test suite, browser tests included, on real PostgreSQL.
-test: $(STAMP)
+## The system packages come first, so a machine without them stops before anything runs.
+test: system-packages
+	$(MAKE) --no-print-directory $(STAMP)
 	$(ROLES) $(PY) -m pytest $(PYTEST_ARGS)
 
 ## Browser tests only.
-e2e: $(STAMP)
+e2e: system-packages
+	$(MAKE) --no-print-directory $(STAMP)
 	$(ROLES) $(PY) -m pytest -m e2e $(PYTEST_ARGS)
 
 check: $(STAMP)

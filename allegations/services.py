@@ -69,6 +69,11 @@ class Side:
     def record_of(self, allegation: Allegation) -> Any:
         return self.record.objects.get(allegation=allegation)
 
+    @property
+    def in_sentence(self) -> str:
+        """The label inside a sentence: "the HR record", "the safeguarding record"."""
+        return "the HR record" if self.name == "hr" else f"the {self.label.lower()}"
+
 
 SAFEGUARDING = Side(
     "safeguarding",

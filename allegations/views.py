@@ -38,6 +38,8 @@ from incidents import access as incident_access
 from incidents.web import apply_service_errors
 from organisations import access as org_access
 from organisations.audit import log_access, log_listed
+from organisations.denials import RoleRequired
+from organisations.models import Role
 from organisations.paging import plain_page
 
 PAGE_SIZE = 25
@@ -46,7 +48,7 @@ RETENTION_WINDOW_DAYS = 90
 
 def _require_allegation_role(request: HttpRequest) -> None:
     if not org_access.has_role(request.user, *access.ALLEGATION_ROLES):
-        raise Http404
+        raise RoleRequired(*access.ALLEGATION_ROLES)
 
 
 def _listing(qs: Any) -> Any:
@@ -111,7 +113,7 @@ def for_incident(request: HttpRequest, pk: int) -> HttpResponse:
 def allegation_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = incident_access.get_incident_for(request.user, pk)
     if not access.can_create_allegation(request.user, incident):
-        raise Http404
+        raise RoleRequired(*org_access.INCIDENT_WRITERS)
     form = AllegationForm(request.POST or None, user=request.user, incident=incident)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -280,7 +282,7 @@ def _side_summaries(user: Any, allegation: Allegation) -> list[dict[str, Any]]:
 def status_change(request: HttpRequest, pk: int) -> HttpResponse:
     allegation = access.get_allegation_for(request.user, pk)
     if not access.can_record_outcome(request.user, allegation):
-        raise Http404
+        raise RoleRequired(Role.LEAD)
     form = StatusForm(
         request.POST or None,
         initial={
@@ -350,7 +352,7 @@ def _referral_initial(ref: Referral | None) -> dict[str, Any]:
 def retention_review(request: HttpRequest, pk: int) -> HttpResponse:
     allegation = access.get_allegation_for(request.user, pk)
     if not access.can_review_retention(request.user):
-        raise Http404
+        raise RoleRequired(Role.LEAD, Role.HR)
     form = RetentionReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -372,7 +374,7 @@ def _form_errors(form: Any) -> str:
 
 def retention_list(request: HttpRequest) -> HttpResponse:
     if not access.can_review_retention(request.user):
-        raise Http404
+        raise RoleRequired(Role.LEAD, Role.HR)
     today = timezone.localdate()
     show_all = request.GET.get("show") == "all"
     qs = _listing(access.visible_allegations(request.user)).prefetch_related(
@@ -403,7 +405,7 @@ def retention_list(request: HttpRequest) -> HttpResponse:
 
 def staff_list(request: HttpRequest) -> HttpResponse:
     if not access.can_manage_staff(request.user):
-        raise Http404
+        raise RoleRequired(Role.LEAD, Role.HR)
     q = request.GET.get("q", "").strip()[:100]
     qs = access.visible_staff(request.user).select_related("service", "user")
     if q:
@@ -414,7 +416,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 def staff_create(request: HttpRequest) -> HttpResponse:
     if not access.can_manage_staff(request.user):
-        raise Http404
+        raise RoleRequired(Role.LEAD, Role.HR)
     form = StaffMemberForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -520,7 +522,12 @@ def entry_create(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
     return render(
         request,
         "allegations/side_form.html",
-        {"form": form, "allegation": allegation, "side": side, "title": "Add an entry"},
+        {
+            "form": form,
+            "allegation": allegation,
+            "side": side,
+            "title": f"Add an entry to {side.in_sentence}",
+        },
     )
 
 
@@ -544,7 +551,12 @@ def decision_create(request: HttpRequest, pk: int, side_name: str) -> HttpRespon
     return render(
         request,
         "allegations/side_form.html",
-        {"form": form, "allegation": allegation, "side": side, "title": "Record a key decision"},
+        {
+            "form": form,
+            "allegation": allegation,
+            "side": side,
+            "title": f"Record a key decision on {side.in_sentence}",
+        },
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, DateField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from incidents.models import Incident, Status
 from incidents.pagination import COUNT_CAP, capped_count, first_rows
 from organisations import access as org_access
 from organisations.audit import log_event
+from organisations.denials import RoleRequired
 from organisations.models import Role
 
 DUE_WINDOW_DAYS = 14
@@ -203,7 +204,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership is None:
         return render(request, "organisations/no_membership.html", status=403)
     user = request.user
-    context: dict[str, Any] = {"membership": membership}
+    # The header's ``signed_in`` (context processor) already names the user.
+    context: dict[str, Any] = {}
     if membership.role == Role.MANAGER:
         context |= {
             "incidents": open_incidents(user),
@@ -384,7 +386,7 @@ def audit_scores_chart(user: Any, months: list[date]) -> Chart:
 
 def charts(request: HttpRequest) -> HttpResponse:
     if not org_access.has_role(request.user, Role.LEAD):
-        raise Http404
+        raise RoleRequired(Role.LEAD)
     today = timezone.localdate()
     months = last_months(today)
     return render(

@@ -10,18 +10,20 @@ from collections.abc import Iterator
 from datetime import UTC
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from audits import access
+from audits.display import describe
 from audits.forms import AuditSearchForm
 from audits.models import AuditEntry
 from incidents import access as incident_access
 from incidents.pagination import capped_page
 from organisations.audit import log_access, log_event
+from organisations.denials import RoleRequired
 
 PAGE_SIZE = 50
 CSV_COLUMNS = [
@@ -39,12 +41,13 @@ def incident_history(request: HttpRequest, pk: int) -> HttpResponse:
     log_access(incident, view="incident_history")
     # Capped: a much-viewed incident gathers thousands of entries.
     page = capped_page(_rows(entries), PAGE_SIZE, request.GET.get("page"))
+    page.object_list = describe(page.object_list, request.user)
     return render(request, "audits/incident_history.html", {"incident": incident, "page": page})
 
 
 def _search_form(request: HttpRequest) -> tuple[AuditSearchForm, Any]:
     if not access.can_read_audit_trail(request.user):
-        raise Http404
+        raise RoleRequired(*access.AUDIT_READERS)
     entries = access.visible_audit_entries(request.user)
     form = AuditSearchForm(request.GET or None, user=request.user, entries=entries)
     if form.is_bound:
@@ -55,14 +58,14 @@ def _search_form(request: HttpRequest) -> tuple[AuditSearchForm, Any]:
 def search(request: HttpRequest) -> HttpResponse:
     form, entries = _search_form(request)
     page = capped_page(_rows(entries), PAGE_SIZE, request.GET.get("page"))
-    page.object_list = list(page.object_list)
+    page.object_list = describe(page.object_list, request.user)
     references = dict(
         incident_access.visible_incidents(request.user)
         .filter(pk__in={e.incident_id for e in page.object_list if e.incident_id})
         .values_list("pk", "reference")
     )
     for entry in page.object_list:
-        entry.incident_reference = references.get(entry.incident_id, "")
+        entry.incident_reference = references.get(entry.incident_id or 0, "")
     log_event("access", target=AuditEntry, view="audit_search", details=form.filters_for_log())
     query = request.GET.copy()
     query.pop("page", None)

@@ -268,12 +268,7 @@ def record_export_disclosure(export: ChronologyExport) -> int | None:
     if not details:
         return None
     now = timezone.now()
-    what = (
-        f"Chronology of {export.incident.reference} exported as PDF ({export.page_count} pages, "
-        f"{export.item_count} records: {', '.join(export.kinds)}; "
-        f"period {export.date_from or 'start'} to {export.date_to or 'latest'}), "
-        f"audience profile: {Profile(export.profile).label}. Export {export.public_id}."
-    )
+    what = export_summary(export, Profile(export.profile).label)
     decision = disclosure_services.record_disclosure(
         actor=export.requested_by,
         incident=export.incident,
@@ -300,6 +295,26 @@ def record_export_disclosure(export: ChronologyExport) -> int | None:
         **details,
     )
     return int(decision.pk)
+
+
+def export_summary(export: ChronologyExport, audience: str) -> str:
+    """The export's "what was shared", in the words the timeline's filter uses
+    for each kind of record (never the internal kind codes) and dates as people
+    write them."""
+    from chronology.timeline import kind_choices
+
+    labels = dict(kind_choices(include_hr=True))
+    kinds = "; ".join(labels.get(kind, kind) for kind in export.kinds)
+
+    def day(value: Any, empty: str) -> str:
+        return value.strftime("%-d %b %Y") if value else empty
+
+    return (
+        f"Chronology of {export.incident.reference} exported as PDF ({export.page_count} pages, "
+        f"{export.item_count} records of these kinds: {kinds}; "
+        f"from {day(export.date_from, 'the start')} to {day(export.date_to, 'the latest')}), "
+        f"for the audience: {audience}. Export {export.public_id}."
+    )
 
 
 def _date(value: Any) -> Any:

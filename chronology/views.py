@@ -14,6 +14,8 @@ from chronology.profiles import rules_for
 from incidents import access as incident_access
 from incidents.web import apply_service_errors
 from organisations.audit import log_access, log_listed
+from organisations.denials import RoleRequired
+from organisations.models import Role
 from organisations.paging import plain_page
 from organisations.reauth import reauthentication_required
 
@@ -71,7 +73,7 @@ def timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
 def export_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = incident_access.get_incident_for(request.user, pk)
     if not access.can_export(request.user, incident):
-        raise Http404
+        raise RoleRequired(Role.LEAD)
     # Logged before the form is handled: a refused export rolls the request
     # back (set_rollback below) and the page after it can run no query.
     log_access(incident, view="export_create")
@@ -173,7 +175,7 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 def export_register(request: HttpRequest) -> HttpResponse:
     if not access.can_verify_exports(request.user):
-        raise Http404
+        raise RoleRequired(Role.LEAD)
     qs = (
         access.visible_exports(request.user)
         .without_pdf()
@@ -202,7 +204,7 @@ def export_register(request: HttpRequest) -> HttpResponse:
 
 def verify(request: HttpRequest) -> HttpResponse:
     if not access.can_verify_exports(request.user):
-        raise Http404
+        raise RoleRequired(Role.LEAD)
     posted = request.method == "POST"
     form = VerifyForm(request.POST if posted else None, request.FILES if posted else None)
     attempt = None

@@ -274,6 +274,17 @@ class DisclosureDecision(models.Model):
     def overrides_refusal(self) -> bool:
         return self.consent_position == ConsentPosition.REFUSED and self.shares
 
+    def text_to_correct(self, field: str) -> str:
+        """What a correction of ``field`` starts from: the latest correction, else
+        the recorded text. Recipients and people consulted are rows, not text, so
+        their correction note starts from the rows in words, one per line."""
+        latest = self.amendments.filter(field=field).order_by("-created_at", "-pk").first()
+        if latest is not None:
+            return latest.new_text
+        if field in ("recipients", "consultations"):
+            return "\n".join(str(row) for row in getattr(self, field).all())
+        return str(getattr(self, field, ""))
+
 
 class Recipient(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

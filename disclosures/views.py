@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from incidents import access as incident_access
 from incidents.pagination import COUNT_CAP, capped_count, capped_page
 from organisations import access as org_access
 from organisations.audit import log_access, log_listed
+from organisations.denials import RoleRequired
 from organisations.paging import plain_page
 
 PAGE_SIZE = 25
@@ -43,7 +44,7 @@ def _query_without_page(request: HttpRequest) -> str:
 def _require_reader(request: HttpRequest) -> None:
     membership = org_access.require_membership(request.user)
     if membership.role not in org_access.INCIDENT_READERS:
-        raise Http404
+        raise RoleRequired(*org_access.INCIDENT_READERS)
 
 
 # --- Registers ---------------------------------------------------------------
@@ -105,7 +106,7 @@ def person_register(request: HttpRequest, pk: int) -> HttpResponse:
 def reviews_due(request: HttpRequest) -> HttpResponse:
     membership = org_access.require_membership(request.user)
     if membership.role not in org_access.INCIDENT_WRITERS:
-        raise Http404
+        raise RoleRequired(*org_access.INCIDENT_WRITERS)
     form = ReviewsDueFilterForm(request.GET or None)
     today = timezone.localdate()
     open_points = access.open_review_points(request.user)
@@ -209,7 +210,7 @@ def _error_summary(form: Any, formsets: dict[str, Any]) -> list[tuple[str, str]]
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = incident_access.get_incident_for(request.user, pk)
     if not access.can_record_decision(request.user, incident):
-        raise Http404
+        raise RoleRequired(*access.INCIDENT_WRITERS)
     warnings: list[Any] = []
     warnings_fingerprint = ""
     focus_field = ""
@@ -401,15 +402,11 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_amend(request: HttpRequest, pk: int) -> HttpResponse:
     decision = access.get_decision_for(request.user, pk)
     if not access.can_record_decision(request.user, decision.incident):
-        raise Http404
+        raise RoleRequired(*access.INCIDENT_WRITERS)
     field = request.GET.get("field", "")
     initial: dict[str, Any] = {}
     if field in dict(AMENDABLE_FIELDS):
-        latest = decision.amendments.filter(field=field).order_by("-created_at", "-pk").first()
-        initial = {
-            "field": field,
-            "new_text": latest.new_text if latest else getattr(decision, field, ""),
-        }
+        initial = {"field": field, "new_text": decision.text_to_correct(field)}
     form = AmendmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -431,7 +428,7 @@ def decision_amend(request: HttpRequest, pk: int) -> HttpResponse:
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     decision = access.get_decision_for(request.user, pk)
     if not access.can_record_decision(request.user, decision.incident):
-        raise Http404
+        raise RoleRequired(*access.INCIDENT_WRITERS)
     annotated: Any = DisclosureDecision.objects.with_review_point().get(pk=decision.pk)
     if annotated.current_review_date is None:
         messages.info(request, "Reviewing of this decision has ended.")

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -27,6 +27,8 @@ from incidents.queries import chronology_window
 from incidents.web import apply_service_errors
 from organisations import access as org_access
 from organisations.audit import log_access, log_listed
+from organisations.denials import RoleRequired
+from organisations.models import Role
 from organisations.reauth import reauthentication_required
 
 PAGE_SIZE = 25
@@ -35,7 +37,7 @@ PAGE_SIZE = 25
 def _require_reader(request: HttpRequest) -> None:
     membership = org_access.require_membership(request.user)
     if membership.role not in org_access.INCIDENT_READERS:
-        raise Http404
+        raise RoleRequired(*org_access.INCIDENT_READERS)
 
 
 def incident_list(request: HttpRequest) -> HttpResponse:
@@ -67,7 +69,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 def incident_create(request: HttpRequest) -> HttpResponse:
     if not access.can_create_incident(request.user):
-        raise Http404
+        raise RoleRequired(*access.INCIDENT_WRITERS)
     form = IncidentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -142,7 +144,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_record_on(request.user, incident):
-        raise Http404
+        raise RoleRequired(*access.INCIDENT_WRITERS)
     form = EntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -160,7 +162,7 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_amend(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_record_on(request.user, incident):
-        raise Http404
+        raise RoleRequired(*access.INCIDENT_WRITERS)
     entry = access.get_entry_of(incident, entry_pk)
     latest = entry.amendments.order_by("-created_at", "-pk").first()
     form = AmendmentForm(
@@ -187,7 +189,7 @@ def entry_amend(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 def status_change(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_change_status(request.user, incident):
-        raise Http404
+        raise RoleRequired(*access.INCIDENT_WRITERS)
     if request.POST.get("version") != str(incident.version):
         # The form's status choices came from the old version: say so first.
         messages.error(request, services.ConcurrentChange.message)
@@ -220,7 +222,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
 def references_update(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_record_on(request.user, incident):
-        raise Http404
+        raise RoleRequired(*access.INCIDENT_WRITERS)
     form = ReferencesForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -251,7 +253,7 @@ def _form_errors(form: Any) -> str:
 def need_to_know(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_manage_need_to_know(request.user, incident):
-        raise Http404
+        raise RoleRequired(Role.LEAD)
     form = GrantForm(
         request.POST or None, actor=request.user, initial={"version": incident.version}
     )
@@ -290,7 +292,7 @@ def need_to_know(request: HttpRequest, pk: int) -> HttpResponse:
 def need_to_know_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_manage_need_to_know(request.user, incident):
-        raise Http404
+        raise RoleRequired(Role.LEAD)
     grant = access.get_grant_of(incident, grant_pk)
     form = RevokeForm(request.POST)
     if form.is_valid():
@@ -319,7 +321,7 @@ def need_to_know_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpRes
 def restrict(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_manage_need_to_know(request.user, incident):
-        raise Http404
+        raise RoleRequired(Role.LEAD)
     form = RestrictForm(request.POST)
     if not form.is_valid():
         raise PermissionDenied

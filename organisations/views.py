@@ -10,19 +10,21 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from organisations import access, services, signin
+from organisations.denials import RoleRequired
 from organisations.forms import (
     MemberForm,
     MembershipEditForm,
     RoleDecisionForm,
     ServiceForm,
 )
+from organisations.models import Role
 from organisations.paging import plain_page
 from organisations.reauth import reauthentication_required
 
 
 def _require_admin(request: HttpRequest) -> None:
     if not access.can_administer(request.user):
-        raise Http404
+        raise RoleRequired(Role.ADMIN)
 
 
 def _apply(form: Any, exc: ValidationError) -> None:
@@ -139,7 +141,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "title": f"Edit {membership.display_name}",
-            "membership": membership,
+            "member": membership,
             "pending": access.pending_role_request_of(membership),
             "can_issue_link": access.may_issue_sign_in_link(request.user, membership)
             and signin.awaiting_set_up(membership.user),

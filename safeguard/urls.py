@@ -38,3 +38,5 @@ urlpatterns = [
 # A database outage gets a "service unavailable" page (503), not a 500.
 handler500 = "safeguard.unavailable.server_error"
 handler400 = "safeguard.unavailable.bad_request"
+# One page for a missing record and one the user may not see (never a different answer).
+handler404 = "organisations.denials.page_not_found"

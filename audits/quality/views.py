@@ -17,6 +17,7 @@ from audits.quality import report, services, sources
 from audits.quality.forms import ActionForm, AuditCreateForm, CloseForm, ScoreForm
 from audits.quality.models import ConsentFilter, QualityAudit, RecordScore, Source
 from organisations.audit import log_access, log_listed
+from organisations.denials import RoleRequired
 from organisations.paging import plain_page
 
 PAGE_SIZE = 25
@@ -24,7 +25,7 @@ PAGE_SIZE = 25
 
 def _require_auditor(request: HttpRequest) -> None:
     if not access.can_run_quality_audits(request.user):
-        raise Http404
+        raise RoleRequired(*access.QUALITY_AUDITORS)
 
 
 def _apply(form: Any, exc: ValidationError) -> None:

@@ -263,3 +263,22 @@ def test_staff_form_shows_a_service_error_and_saves_nothing(world: Any) -> None:
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
     assert StaffMember.objects.count() == 1
+
+
+def test_side_forms_and_family_form_speak_plain_english(aworld: Any) -> None:
+    """No developer words on the page: "Add an entry: hr record", "Seed guidance:"."""
+    a = aworld.objects["allegation"]
+    pages = {
+        ("hr", "allegations:hr_entry"): "Add an entry to the HR record",
+        ("hr", "allegations:hr_decision"): "Record a key decision on the HR record",
+        ("lead", "allegations:safeguarding_entry"): "Add an entry to the safeguarding record",
+        ("lead", "allegations:safeguarding_decision"): (
+            "Record a key decision on the safeguarding record"
+        ),
+    }
+    for (role, name), heading in pages.items():
+        html = aworld.client(role).get(reverse(name, kwargs={"pk": a.pk})).content.decode()
+        assert f'<h2 class="h4">{heading}</h2>' in html
+        assert "hr record" not in html
+    html = aworld.client("lead").get(reverse("allegations:family", kwargs={"pk": a.pk}))
+    assert "Seed" not in html.content.decode()

@@ -151,3 +151,47 @@ def test_history_is_paginated(world):
 def test_empty_search_state(world):
     response = world.client("lead").get(reverse("audits:search"), {"actor": world.users["hr"].pk})
     assert "No entries match this search." in response.content.decode()
+
+
+def test_the_trail_names_people_and_says_where_in_words(world):
+    """Once: "User #2" in the Record column and internal view names such as
+    "disclosure_decision" in the Via column. The stored entries are unchanged."""
+    from django.contrib.auth import get_user_model
+    from django.utils.html import escape
+
+    from tests.disclosures.factories import make_decision
+
+    manager = world.users["manager"]
+    decision = make_decision(manager, world.objects["incident"])
+    client = world.client("manager")  # force_login: a login entry about the manager's account
+    client.get(reverse("disclosures:detail", args=[decision.pk]))
+    client.get(reverse("incidents:detail", args=[world.objects["incident"].pk]))
+    lead = world.client("lead")
+    response = lead.get(reverse("audits:search"))
+    html = response.content.decode()
+    table = html.split("<table", 1)[1].split("</table>", 1)[0]
+    assert '<th scope="col">Where</th>' in table
+    assert "Disclosure decision page" in table and "Incident page" in table
+    assert ">disclosure_decision<" not in table and ">incident<" not in table
+    name = escape(manager.get_full_name())
+    assert f"{name} (user account)" in table
+    assert f"User #{manager.pk}<" not in table
+    # Nothing stored changed: the entry keeps the internal names.
+    login_entry = AuditEntry.objects.filter(action=A.LOGIN, object_pk=str(manager.pk)).first()
+    assert login_entry is not None and login_entry.object_repr == f"User #{manager.pk}"
+    assert AuditEntry.objects.filter(view="disclosure_decision").exists()
+    # Another organisation's user is never named.
+    from audits.display import describe
+
+    outsider = world.users["outsider"]
+    world.client("outsider")
+    theirs = AuditEntry.objects.filter(
+        action=A.LOGIN, object_pk=str(outsider.pk), content_type__model="user"
+    )
+    assert theirs.exists()
+    labels = {e.record_label for e in describe(theirs, world.users["lead"])}
+    assert labels == {f"User #{outsider.pk}"}
+    assert get_user_model().objects.get(pk=outsider.pk).get_full_name() not in str(labels)
+    history = lead.get(reverse("audits:incident_history", args=[world.objects["incident"].pk]))
+    assert "Incident page" in history.content.decode()
+    assert ">incident<" not in history.content.decode()

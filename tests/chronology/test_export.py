@@ -254,6 +254,10 @@ def test_export_is_recorded_as_a_disclosure_decision(exported: Any) -> None:
     assert decision.consent_position == "not_sought"
     assert decision.lawful_basis == "legal_obligation"
     assert "Art. 6(1)(c) legal obligation" in e.lawful_basis
+    # "What was shared" names the kinds of record in words, not internal codes.
+    assert "Chronology entries" in decision.what_shared
+    assert "entry," not in decision.what_shared and "status;" not in decision.what_shared
+    assert "from the start to the latest" in decision.what_shared
 
 
 def test_decision_log_rules_apply_before_rendering(world: Any) -> None:

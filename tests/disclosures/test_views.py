@@ -263,3 +263,32 @@ def test_a_removed_row_is_not_saved(world: Any) -> None:
     assert response.status_code == 302
     names = DisclosureDecision.objects.get().recipients.values_list("name", flat=True)
     assert list(names) == ["Sam Ellis"]
+
+
+def test_correcting_recipients_and_consultations_opens_the_form(world: Any) -> None:
+    """The "Correct the recipients / people consulted" links answered 500: the
+    form was filled with a related manager instead of text."""
+    client = world.client("lead")
+    decision = make_decision(world.users["manager"], world.objects["incident"])
+    url = reverse("disclosures:amend", kwargs={"pk": decision.pk})
+    recipient = decision.recipients.first()
+    for field in ("recipients", "consultations"):
+        response = client.get(f"{url}?field={field}")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f'<option value="{field}" selected>' in html
+        assert "RelatedManager" not in html
+    # The correction note starts from what was recorded, in words.
+    html = client.get(f"{url}?field=recipients").content.decode()
+    assert escape(recipient.name) in html
+    response = client.post(
+        url,
+        {
+            "field": "recipients",
+            "new_text": "Also shared with the GP by phone on Monday.",
+            "reason": "The GP call was left off the first record.",
+        },
+    )
+    assert response.status_code == 302
+    assert DecisionAmendment.objects.get().field == "recipients"
+    assert "Also shared with the GP" in client.get(response["Location"]).content.decode()

@@ -41,7 +41,7 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}; run .ci/run or apt-get install chromium")
+        pytest.fail(f"Chromium not found at {CHROMIUM}; run .ci/install-system-packages")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

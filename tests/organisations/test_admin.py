@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.html import escape
 
 from organisations.models import Membership
 
@@ -84,3 +85,25 @@ def test_admin_cannot_assign_another_organisations_service(world):
         },
     )
     assert "Select a valid choice" in response.content.decode()
+
+
+def _header(html: str) -> str:
+    return html.split("<header>", 1)[1].split("</header>", 1)[0]
+
+
+def test_editing_a_member_keeps_the_admin_signed_in_in_the_header(world):
+    """The member's edit page once passed the member's membership under the name
+    the header uses for the signed-in user, so the header named the member."""
+    admin = world.users["admin"].membership
+    lead = world.users["lead"].membership
+    html = (
+        world.client("admin")
+        .get(reverse("organisations:member_edit", args=[lead.pk]))
+        .content.decode()
+    )
+    header = _header(html)
+    assert f"{escape(admin.display_name)} · Organisation admin" in header
+    assert escape(lead.display_name) not in header
+    assert "Users and services" in header
+    assert reverse("incidents:list") not in header  # a lead's link, not an admin's
+    assert f"Edit {escape(lead.display_name)}" in html

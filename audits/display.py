@@ -1,0 +1,93 @@
+"""Audit entries as people read them, worked out when a page shows them.
+
+The stored entry keeps what was true and is hashed into the chain: the view's
+internal name ("disclosure_decision", "command:seed_demo") and a record label
+made of type and id ("User #2"). A page shows where it happened in words and
+names the person a user or membership entry is about. Nothing stored changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.text import capfirst
+
+from audits.models import AuditEntry
+from organisations import access
+from organisations.models import Membership
+
+# The ``view`` names passed to log_access / log_event, as the page a person was on.
+WHERE = {
+    "incident": "Incident page",
+    "incident_history": "Incident's audit history",
+    "person": "Adult at risk's page",
+    "timeline": "Incident timeline",
+    "disclosure_log": "Incident's disclosure decisions",
+    "disclosure_register": "Adult at risk's disclosure register",
+    "disclosure_decision": "Disclosure decision page",
+    "allegation": "Allegation page",
+    "safeguarding_record": "Allegation's safeguarding record",
+    "hr_record": "Allegation's HR record",
+    "export": "Chronology export page",
+    "export_download": "Exported chronology downloaded",
+    "export_verified": "Exported chronology checked on the verify page",
+    "quality_audit": "Record-quality audit",
+    "quality_report": "Record-quality audit report",
+    "quality_report_pdf": "Record-quality audit report (PDF)",
+    "audit_search": "Audit trail search",
+    "audit_search_csv": "Audit trail downloaded as a spreadsheet",
+    "login": "Sign-in page",
+    "logout": "Sign-out",
+    "unspecified": "",
+}
+
+
+def where(view: str) -> str:
+    """ "Disclosure decision page" for "disclosure_decision"; a name added later
+    without a description still reads as words."""
+    if view.startswith("command:"):
+        return f"System task: {view.removeprefix('command:').replace('_', ' ')}"
+    if view in WHERE:
+        return WHERE[view]
+    return str(capfirst(view.replace("_", " ")))
+
+
+def describe(entries: Iterable[AuditEntry], viewer: Any) -> list[AuditEntry]:
+    """The entries with ``where`` and ``record_label`` set for display. A user
+    or membership entry names the person, if they belong to the viewer's
+    organisation; anyone else stays a number."""
+    entries = list(entries)
+    membership = access.membership_of(viewer)
+    user_model = get_user_model()
+    user_ids: set[int] = set()
+    membership_ids: set[int] = set()
+    for entry in entries:
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        if entry.object_pk and entry.object_pk.isdigit():
+            if model is user_model:
+                user_ids.add(int(entry.object_pk))
+            elif model is Membership:
+                membership_ids.add(int(entry.object_pk))
+    by_user: dict[int, str] = {}
+    by_membership: dict[int, str] = {}
+    if membership is not None and (user_ids or membership_ids):
+        known = Membership.objects.filter(organisation_id=membership.organisation_id).filter(
+            Q(user_id__in=user_ids) | Q(pk__in=membership_ids)
+        )
+        for m in known.select_related("user"):
+            by_user[m.user_id] = m.display_name
+            by_membership[m.pk] = m.display_name
+    for entry in entries:
+        entry.where = where(entry.view)
+        label = entry.object_repr
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        pk = int(entry.object_pk) if entry.object_pk and entry.object_pk.isdigit() else None
+        if model is user_model and pk in by_user:
+            label = f"{by_user[pk]} (user account)"
+        elif model is Membership and pk in by_membership:
+            label = f"{by_membership[pk]}'s membership and role"
+        entry.record_label = label
+    return entries
