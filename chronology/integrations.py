@@ -19,6 +19,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from chronology.timeline import (
+    REFERENCE_SOURCES,
     Amendment,
     Field,
     Provider,
@@ -72,6 +73,26 @@ def load() -> None:
             allegation=True,
         )
     )
+    register(
+        Provider(
+            "referral",
+            "Referrals and notifications",
+            _referral_count,
+            _referral_items,
+            allegation=True,
+        )
+    )
+    register(
+        Provider(
+            "hr_link",
+            "HR record cross-reference",
+            _hr_link_count,
+            _hr_link_items,
+            allegation=True,
+            enabled=lambda q: q.hr_cross_reference != "none",
+        )
+    )
+    REFERENCE_SOURCES.append(_referral_references)
 
 
 # --- Disclosure decisions ----------------------------------------------------
@@ -254,33 +275,69 @@ def review_item(r: Any) -> TimelineItem:
 # --- Recording an export as a disclosure decision ----------------------------
 
 
+def export_what_shared(
+    *,
+    reference: str,
+    page_count: int | None,
+    item_count: int | None,
+    kinds: list[str],
+    date_from: Any,
+    date_to: Any,
+    profile: str,
+    public_id: str | None,
+) -> str:
+    """What an export decision says was shared (also checked for quality
+    before the file exists, so the exporter sees the warnings it will carry)."""
+    from chronology.profiles import Profile
+
+    pages = f"{page_count} pages" if page_count is not None else "pages to be counted"
+    records = f"{item_count} records" if item_count is not None else "records"
+    export_id = f" Export {public_id}." if public_id else ""
+    return (
+        f"Chronology of {reference} exported as PDF ({pages}, "
+        f"{records}: {', '.join(kinds)}; "
+        f"period {date_from or 'start'} to {date_to or 'latest'}), "
+        f"audience profile: {Profile(profile).label}.{export_id}"
+    )
+
+
 def record_export_disclosure(export: ChronologyExport) -> int | None:
     """Record the export as a "share" decision naming the exact file.
 
     The decision-log details the exporter gave (consent position, lawful basis,
     proportionality, review point...) were validated when the export was
-    requested and are kept on the register row until the file exists.
+    requested and are kept on the register row until the file exists. So were
+    its record-quality warnings: the decision is saved as "confirmed by the
+    author" only when the exporter confirmed exactly these warnings; warnings
+    nobody saw stop the file (ValidationError) rather than be claimed as
+    confirmed.
     """
-    from chronology.profiles import Profile
+    from django.core.exceptions import ValidationError
+
     from disclosures import services as disclosure_services
 
     details = dict(export.disclosure_details or {})
     if not details:
         return None
+    confirmed = details.pop("quality_confirmed", "")
     now = timezone.now()
-    what = (
-        f"Chronology of {export.incident.reference} exported as PDF ({export.page_count} pages, "
-        f"{export.item_count} records: {', '.join(export.kinds)}; "
-        f"period {export.date_from or 'start'} to {export.date_to or 'latest'}), "
-        f"audience profile: {Profile(export.profile).label}. Export {export.public_id}."
+    what = export_what_shared(
+        reference=export.incident.reference,
+        page_count=export.page_count,
+        item_count=export.item_count,
+        kinds=list(export.kinds),
+        date_from=export.date_from,
+        date_to=export.date_to,
+        profile=export.profile,
+        public_id=export.public_id,
     )
-    decision = disclosure_services.record_disclosure(
-        actor=export.requested_by,
-        incident=export.incident,
-        decision="share",
-        decided_at=export.requested_at,
-        what_shared=what,
-        recipients=[
+    values: dict[str, Any] = {
+        "actor": export.requested_by,
+        "incident": export.incident,
+        "decision": "share",
+        "decided_at": export.requested_at,
+        "what_shared": what,
+        "recipients": [
             {
                 "name": export.recipient_name,
                 "role": export.recipient_role,
@@ -290,15 +347,22 @@ def record_export_disclosure(export: ChronologyExport) -> int | None:
                 "shared_at": now,
             }
         ],
-        reasoning=export.purpose,
-        outcome=details.pop("outcome", "")
+        "reasoning": export.purpose,
+        "outcome": details.pop("outcome", "")
         or f"Chronology sent to {export.recipient_name}, {export.recipient_organisation}.",
-        review_date=_date(details.pop("review_date", None)) or (now + timedelta(days=28)).date(),
-        shared_file_name=export.filename,
-        shared_file_sha256=export.sha256,
-        quality_acknowledged=True,
+        "review_date": _date(details.pop("review_date", None)) or (now + timedelta(days=28)).date(),
+        "shared_file_name": export.filename,
+        "shared_file_sha256": export.sha256,
         **details,
-    )
+    }
+    try:
+        decision = disclosure_services.record_disclosure(**values)
+    except disclosure_services.QualityWarnings as exc:
+        if not confirmed or exc.fingerprint != confirmed:
+            raise ValidationError(
+                "it has record-quality warnings the exporter was not shown"
+            ) from exc
+        decision = disclosure_services.record_disclosure(**values, quality_acknowledged=True)
     return int(decision.pk)
 
 
@@ -315,10 +379,11 @@ def disclosure_values(export_fields: dict[str, Any]) -> dict[str, Any]:
     validation before anything is rendered."""
     now = timezone.now()
     details = dict(export_fields["details"])
+    details.pop("quality_confirmed", None)
     return {
         "decision": "share",
         "decided_at": now,
-        "what_shared": "Chronology PDF",
+        "what_shared": export_fields.get("what_shared") or "Chronology PDF",
         "recipients": [
             {
                 "name": export_fields["recipient_name"],
@@ -464,4 +529,132 @@ def _sg_decision_items(q: TimelineQuery) -> Iterator[TimelineItem]:
             sections=[Section("Key decision", fields)],
             amendments=[Amendment.of(a, labels.get(a.field, a.field)) for a in d.amendments.all()],
             order=37,
+        )
+
+
+# --- Referrals and notifications on allegations -------------------------------
+
+
+def _referrals(q: TimelineQuery) -> QuerySet[Any]:
+    from allegations.models import Referral
+
+    qs = Referral.objects.filter(allegation__incident=q.incident)
+    start, end = q.bounds()
+    if start:
+        qs = qs.filter(referred_on__gte=timezone.localtime(start).date())
+    if end:
+        qs = qs.filter(referred_on__lte=timezone.localtime(end).date())
+    return qs
+
+
+def _referral_count(q: TimelineQuery) -> int:
+    return _referrals(q).count()
+
+
+def _referral_at(r: Any) -> Any:
+    """A referral is dated, not timed: the end of its day, after that day's events."""
+    from datetime import datetime, time
+
+    return datetime.combine(r.referred_on, time(23, 59), timezone.get_current_timezone())
+
+
+def _referral_items(q: TimelineQuery) -> Iterator[TimelineItem]:
+    qs = _referrals(q).select_related("allegation__staff_member", "recorded_by", "corrects")
+    for r in qs.order_by("referred_on", "pk"):
+        fields = [
+            Field("Referred to", r.body),
+            Field("Date referred", r.referred_on.strftime("%-d %b %Y")),
+            Field("Their reference", r.reference or "Not yet given"),
+            Field("About", f"The allegation against {r.allegation.staff_member.name}"),
+        ]
+        if r.corrects_id:
+            fields.append(
+                Field(
+                    "Corrects",
+                    f"The {r.corrects.get_kind_display()} referral recorded "
+                    f"{when(r.corrects.recorded_at)}",
+                )
+            )
+            fields += _prose("Why it was corrected", r.correction_reason)
+        superseded = any(True for _ in r.corrections.all())
+        if superseded:
+            fields.append(Field("Status", "Superseded by a correction (below)"))
+        yield TimelineItem(
+            kind="referral",
+            kind_label=f"Referral · {r.get_kind_display()}",
+            at=_referral_at(r),
+            date_only=True,
+            pk=r.pk,
+            title=f"{r.body}{f' · ref. {r.reference}' if r.reference else ''}",
+            byline=f"Recorded {when(r.recorded_at)} by {name_of(r.recorded_by)}",
+            fields=fields,
+            order=38,
+        )
+
+
+# Which incident reference a referral's kind carries.
+REFERENCE_SLOTS = {"police": "police", "la_pipot": "la", "cqc": "cqc"}
+
+
+def _referral_references(q: TimelineQuery) -> Iterator[tuple[str, str]]:
+    """The current reference of each police, local-authority and CQC referral
+    (a corrected referral gives way to its correction)."""
+    if not q.include_allegations:
+        return
+    from allegations.models import Referral
+
+    qs = (
+        Referral.objects.filter(allegation__incident=q.incident, kind__in=REFERENCE_SLOTS)
+        .exclude(reference="")
+        .filter(corrections__isnull=True)
+        .order_by("referred_on", "pk")
+    )
+    for r in qs:
+        yield (
+            REFERENCE_SLOTS[r.kind],
+            f"{r.reference} ({r.body}, referred {r.referred_on:%-d %b %Y})",
+        )
+
+
+# --- The HR side: a cross-reference, never its content ------------------------
+
+
+def _hr_records(q: TimelineQuery) -> QuerySet[Any]:
+    from allegations.models import HRRecord
+
+    return q.in_range(HRRecord.objects.filter(allegation__incident=q.incident), "created_at")
+
+
+def _hr_link_count(q: TimelineQuery) -> int:
+    return _hr_records(q).count()
+
+
+def _hr_link_items(q: TimelineQuery) -> Iterator[TimelineItem]:
+    for record in _hr_records(q).select_related("owner", "allegation__staff_member"):
+        if q.hr_cross_reference == "owner_status":
+            fields = [
+                Field("HR record", "Exists; its content is kept by HR and is not in this record"),
+                Field("Owner", name_of(record.owner) if record.owner else "Not yet assigned"),
+                Field("Status", record.get_status_display()),
+            ]
+            title = f"HR record for the allegation against {record.allegation.staff_member.name}"
+        else:
+            closed = record.status == "closed"
+            fields = [
+                Field(
+                    "Employment process",
+                    "An employment process was followed."
+                    if closed
+                    else "An employment process is being followed.",
+                )
+            ]
+            title = "Employment process"
+        yield TimelineItem(
+            kind="hr_link",
+            kind_label="HR cross-reference",
+            at=record.created_at,
+            pk=record.pk,
+            title=title,
+            fields=fields,
+            order=39,
         )

@@ -12,6 +12,7 @@ from chronology import services, timeline
 from chronology.forms import DISCLOSURE_FIELDS, ExportForm, TimelineFilterForm, VerifyForm
 from chronology.models import ExportStatus, VerificationAttempt
 from chronology.profiles import rules_for
+from disclosures.services import QualityWarnings
 from incidents.views import apply_service_errors
 from organisations import access
 from organisations.audit import log_access
@@ -32,19 +33,24 @@ def timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         kinds = frozenset(form.cleaned_data["kinds"]) or kinds
         date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    include_allegations = access.can_see_allegation_safeguarding(request.user, incident)
+    can_export = access.can_export(request.user, incident)
     q = timeline.TimelineQuery(
         incident=incident,
         kinds=kinds,
         date_from=date_from,
         date_to=date_to,
         include_hr=include_hr,
-        include_allegations=access.can_see_allegation_safeguarding(request.user, incident),
+        include_allegations=include_allegations,
+        # On the page, as in the internal export, for those who manage them.
+        need_to_know_history=access.can_manage_need_to_know(request.user, incident),
+        hr_cross_reference="owner_status" if include_allegations else "none",
+        quality_audits=can_export,
     )
     items = timeline.build(q)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    can_export = access.can_export(request.user, incident)
     return render(
         request,
         "chronology/timeline.html",
@@ -83,8 +89,12 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExportForm(
         request.POST if request.method == "POST" else None, kind_choices=choices, initial=initial
     )
+    warnings: list[tuple[str, str]] = []
+    warnings_fingerprint = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # "Export with these warnings" confirms exactly the warnings shown.
+        confirmed = request.POST.get("quality_fingerprint", "") if "confirm" in request.POST else ""
         try:
             export = services.request_export(
                 actor=request.user,
@@ -102,7 +112,15 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
                 },
                 date_from=data["date_from"],
                 date_to=data["date_to"],
+                quality_confirmed=confirmed,
             )
+        except QualityWarnings as exc:
+            transaction.set_rollback(True)
+            # Named as the export form names its fields.
+            warnings = [
+                (f.message, services.ERROR_FIELDS.get(f.field, f.field)) for f in exc.findings
+            ]
+            warnings_fingerprint = exc.fingerprint
         except ValidationError as exc:
             transaction.set_rollback(True)
             apply_service_errors(form, exc)
@@ -124,7 +142,13 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "chronology/export_form.html",
-        {"incident": incident, "form": form, "sync_limit": services.sync_limit()},
+        {
+            "incident": incident,
+            "form": form,
+            "sync_limit": services.sync_limit(),
+            "warnings": warnings,
+            "warnings_fingerprint": warnings_fingerprint,
+        },
     )
 
 
