@@ -83,8 +83,8 @@ class ProfileRules:
         """What the cover promises about names."""
         if self.initials_only:
             return (
-                "Every known name of the adult at risk (given, family and preferred) is "
-                "replaced by initials wherever it appears."
+                "Every known name of the adult at risk (given, family, preferred) is replaced "
+                "by initials."
             )
         return "Names in full: this recipient needs to identify the person."
 
