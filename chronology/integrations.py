@@ -565,6 +565,7 @@ def _referral_items(q: TimelineQuery) -> Iterator[TimelineItem]:
             Field("Referred to", r.body),
             Field("Date referred", r.referred_on.strftime("%-d %b %Y")),
             Field("Their reference", r.reference or "Not yet given"),
+            Field("Outcome", r.outcome or "Not yet known"),
             Field("About", f"The allegation against {r.allegation.staff_member.name}"),
         ]
         if r.corrects_id:

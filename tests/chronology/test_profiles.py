@@ -74,6 +74,8 @@ def test_each_profile_carries_what_it_allows_and_nothing_it_forbids(
     assert "Local-authority reference: WSH-PIPOT-2291" in text
     assert "CQC notification reference: CQC-NOT-550913" in text
     assert "Police reference: —" not in text
+    assert "Outcome: Accepted; PiPoT strategy discussion arranged." in text
+    assert "Outcome: Acknowledged by CQC." in text
 
     # The fact of restriction: every cover.
     assert "Restricted: within" in text
@@ -115,3 +117,16 @@ def test_each_profile_carries_what_it_allows_and_nothing_it_forbids(
     else:
         assert "initials only" not in text
         assert set(found) == {"Edith", "Clarke", "Edie"}, profile
+
+
+def test_an_incident_without_an_allegation_keeps_its_own_references(world: Any) -> None:
+    from tests.factories import make_incident
+
+    incident = make_incident(
+        world.users["manager"], world.home, police_reference="NP-26-000417", cqc_reference=""
+    )
+    text = squash(pdf_text(bytes(export(world.users["lead"], incident, profile="police").pdf)))
+    assert "Police reference: NP-26-000417 (recorded on the incident)" in text
+    assert "CQC notification reference: —" in text
+    assert "Not restricted" in text
+    assert "Restricted: within" not in text
