@@ -118,10 +118,28 @@ def extend(ctx: Any) -> None:
             reason="The adviser was the council's PiPoT coordinator, not the LADO (LADOs deal "
             "with children's services).",
         )
-        for kind, body, days, reference in [
-            ("la_pipot", "Westshire Adult Safeguarding Hub (PiPoT)", 0, "WSH-PIPOT-2291"),
-            ("police", "Westshire Police, Safeguarding Investigation Unit", 0, "WP-26-118804"),
-            ("cqc", "Care Quality Commission (statutory notification)", 1, "CQC-NOT-550913"),
+        for kind, body, days, reference, outcome in [
+            (
+                "la_pipot",
+                "Westshire Adult Safeguarding Hub (PiPoT)",
+                0,
+                "WSH-PIPOT-2291",
+                "Accepted; PiPoT strategy discussion arranged.",
+            ),
+            (
+                "police",
+                "Westshire Police, Safeguarding Investigation Unit",
+                0,
+                "WP-26-118804",
+                "",
+            ),
+            (
+                "cqc",
+                "Care Quality Commission (statutory notification)",
+                1,
+                "CQC-NOT-550913",
+                "Acknowledged by CQC.",
+            ),
         ]:
             services.add_referral(
                 actor=lead,
@@ -130,6 +148,7 @@ def extend(ctx: Any) -> None:
                 body=body,
                 referred_on=(t0 + timedelta(days=days)).date(),
                 reference=reference,
+                outcome=outcome,
             )
 
         # Seed 003 example 1: the family asked for full details; they were told about

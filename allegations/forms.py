@@ -249,6 +249,13 @@ class ReferralForm(forms.Form):
     )
     referred_on = forms.DateField(label="Date referred", widget=DATE_WIDGET)
     reference = forms.CharField(label="Their reference", max_length=64, required=False)
+    outcome = forms.CharField(
+        label="Outcome",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What came of it, when known (e.g. 'Accepted for a section 42 enquiry'). "
+        "Learnt later? Record it as a correction of this referral.",
+    )
     correction_reason = forms.CharField(
         label="What was wrong with the original",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -258,7 +265,7 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("referred_on", timezone.localdate().isoformat())
-        fields = ["kind", "body", "referred_on", "reference"]
+        fields = ["kind", "body", "referred_on", "reference", "outcome"]
         if correcting:
             fields.append("correction_reason")
         else:

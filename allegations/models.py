@@ -265,6 +265,9 @@ class Referral(models.Model):
     )
     referred_on = models.DateField("Date referred")
     reference = models.CharField("Their reference", max_length=64, blank=True)
+    # What came of it, when known. The row is append-only: an outcome learnt
+    # later is recorded as a correction of the row, like any other change.
+    outcome = models.TextField("Outcome", blank=True, default="", db_default="")
     corrects = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

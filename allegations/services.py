@@ -366,6 +366,7 @@ def add_referral(
     reference: str = "",
     corrects: Referral | None = None,
     correction_reason: str = "",
+    outcome: str = "",
 ) -> Referral:
     if not access.can_record_referral(actor, allegation):
         raise PermissionDenied
@@ -385,6 +386,7 @@ def add_referral(
         body=body.strip(),
         referred_on=referred_on,
         reference=reference.strip(),
+        outcome=outcome.strip(),
         corrects=corrects,
         correction_reason=correction_reason.strip(),
         recorded_by=actor,

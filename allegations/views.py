@@ -345,6 +345,7 @@ def _referral_initial(ref: Referral | None) -> dict[str, Any]:
         "body": ref.body,
         "referred_on": ref.referred_on.isoformat(),
         "reference": ref.reference,
+        "outcome": ref.outcome,
     }
 
 

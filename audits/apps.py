@@ -15,7 +15,9 @@ class AuditsConfig(AppConfig):
             user_login_failed,
         )
 
-        from audits import receivers
+        from audits import receivers, timeline
+
+        timeline.register()
 
         accessed.connect(receivers.record_access, dispatch_uid="audits.record_access")
         pre_log.connect(receivers.silence_auditlog_access, dispatch_uid="audits.silence_access")

@@ -162,6 +162,7 @@ class ExportForm(_RangeAndKinds):
             "Choose at least one kind of record to include."
         )
         self.helper = FormHelper()
+        self.helper.form_id = "export-form"
         self.helper.attrs = {"novalidate": ""}
         if not self.is_bound:
             import datetime

@@ -12,13 +12,14 @@ and the export pipeline stay the same whichever of those apps is present.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from chronology.timeline import (
+    REFERENCE_SOURCES,
     Amendment,
     Field,
     Provider,
@@ -72,6 +73,26 @@ def load() -> None:
             allegation=True,
         )
     )
+    register(
+        Provider(
+            "referral",
+            "Referrals and notifications",
+            _referral_count,
+            _referral_items,
+            allegation=True,
+        )
+    )
+    register(
+        Provider(
+            "hr_link",
+            "HR record cross-reference",
+            _hr_link_count,
+            _hr_link_items,
+            allegation=True,
+            enabled=lambda q: q.hr_cross_reference != "none",
+        )
+    )
+    REFERENCE_SOURCES.append(_referral_references)
 
 
 # --- Disclosure decisions ----------------------------------------------------
@@ -254,28 +275,80 @@ def review_item(r: Any) -> TimelineItem:
 # --- Recording an export as a disclosure decision ----------------------------
 
 
+def export_what_shared(
+    *,
+    reference: str,
+    page_count: int | None,
+    item_count: int | None,
+    kinds: list[str],
+    date_from: Any,
+    date_to: Any,
+    profile: str,
+    public_id: str | None,
+) -> str:
+    """What an export decision says was shared (also checked for quality
+    before the file exists, so the exporter sees the warnings it will carry),
+    in the words the timeline's filter uses for each kind of record (never the
+    internal kind codes) and dates as people write them."""
+    from chronology.profiles import Profile
+    from chronology.timeline import kind_choices
+
+    labels = dict(kind_choices(include_hr=True))
+    kind_words = "; ".join(labels.get(kind, kind) for kind in kinds)
+
+    def day(value: Any, empty: str) -> str:
+        if isinstance(value, str) and value:
+            value = date.fromisoformat(value)
+        return value.strftime("%-d %b %Y") if value else empty
+
+    pages = f"{page_count} pages" if page_count is not None else "pages to be counted"
+    records = f"{item_count} records" if item_count is not None else "records"
+    export_id = f" Export {public_id}." if public_id else ""
+    return (
+        f"Chronology of {reference} exported as PDF ({pages}, "
+        f"{records} of these kinds: {kind_words}; "
+        f"from {day(date_from, 'the start')} to {day(date_to, 'the latest')}), "
+        f"for the audience: {Profile(profile).label}.{export_id}"
+    )
+
+
 def record_export_disclosure(export: ChronologyExport) -> int | None:
     """Record the export as a "share" decision naming the exact file.
 
     The decision-log details the exporter gave (consent position, lawful basis,
     proportionality, review point...) were validated when the export was
-    requested and are kept on the register row until the file exists.
+    requested and are kept on the register row until the file exists. So were
+    its record-quality warnings: the decision is saved as "confirmed by the
+    author" only when the exporter confirmed exactly these warnings; warnings
+    nobody saw stop the file (ValidationError) rather than be claimed as
+    confirmed.
     """
-    from chronology.profiles import Profile
+    from django.core.exceptions import ValidationError
+
     from disclosures import services as disclosure_services
 
     details = dict(export.disclosure_details or {})
     if not details:
         return None
+    confirmed = details.pop("quality_confirmed", "")
     now = timezone.now()
-    what = export_summary(export, Profile(export.profile).label)
-    decision = disclosure_services.record_disclosure(
-        actor=export.requested_by,
-        incident=export.incident,
-        decision="share",
-        decided_at=export.requested_at,
-        what_shared=what,
-        recipients=[
+    what = export_what_shared(
+        reference=export.incident.reference,
+        page_count=export.page_count,
+        item_count=export.item_count,
+        kinds=list(export.kinds),
+        date_from=export.date_from,
+        date_to=export.date_to,
+        profile=export.profile,
+        public_id=export.public_id,
+    )
+    values: dict[str, Any] = {
+        "actor": export.requested_by,
+        "incident": export.incident,
+        "decision": "share",
+        "decided_at": export.requested_at,
+        "what_shared": what,
+        "recipients": [
             {
                 "name": export.recipient_name,
                 "role": export.recipient_role,
@@ -285,36 +358,23 @@ def record_export_disclosure(export: ChronologyExport) -> int | None:
                 "shared_at": now,
             }
         ],
-        reasoning=export.purpose,
-        outcome=details.pop("outcome", "")
+        "reasoning": export.purpose,
+        "outcome": details.pop("outcome", "")
         or f"Chronology sent to {export.recipient_name}, {export.recipient_organisation}.",
-        review_date=_date(details.pop("review_date", None)) or (now + timedelta(days=28)).date(),
-        shared_file_name=export.filename,
-        shared_file_sha256=export.sha256,
-        quality_acknowledged=True,
+        "review_date": _date(details.pop("review_date", None)) or (now + timedelta(days=28)).date(),
+        "shared_file_name": export.filename,
+        "shared_file_sha256": export.sha256,
         **details,
-    )
+    }
+    try:
+        decision = disclosure_services.record_disclosure(**values)
+    except disclosure_services.QualityWarnings as exc:
+        if not confirmed or exc.fingerprint != confirmed:
+            raise ValidationError(
+                "it has record-quality warnings the exporter was not shown"
+            ) from exc
+        decision = disclosure_services.record_disclosure(**values, quality_acknowledged=True)
     return int(decision.pk)
-
-
-def export_summary(export: ChronologyExport, audience: str) -> str:
-    """The export's "what was shared", in the words the timeline's filter uses
-    for each kind of record (never the internal kind codes) and dates as people
-    write them."""
-    from chronology.timeline import kind_choices
-
-    labels = dict(kind_choices(include_hr=True))
-    kinds = "; ".join(labels.get(kind, kind) for kind in export.kinds)
-
-    def day(value: Any, empty: str) -> str:
-        return value.strftime("%-d %b %Y") if value else empty
-
-    return (
-        f"Chronology of {export.incident.reference} exported as PDF ({export.page_count} pages, "
-        f"{export.item_count} records of these kinds: {kinds}; "
-        f"from {day(export.date_from, 'the start')} to {day(export.date_to, 'the latest')}), "
-        f"for the audience: {audience}. Export {export.public_id}."
-    )
 
 
 def _date(value: Any) -> Any:
@@ -330,10 +390,11 @@ def disclosure_values(export_fields: dict[str, Any]) -> dict[str, Any]:
     validation before anything is rendered."""
     now = timezone.now()
     details = dict(export_fields["details"])
+    details.pop("quality_confirmed", None)
     return {
         "decision": "share",
         "decided_at": now,
-        "what_shared": "Chronology PDF",
+        "what_shared": export_fields.get("what_shared") or "Chronology PDF",
         "recipients": [
             {
                 "name": export_fields["recipient_name"],
@@ -479,4 +540,133 @@ def _sg_decision_items(q: TimelineQuery) -> Iterator[TimelineItem]:
             sections=[Section("Key decision", fields)],
             amendments=[Amendment.of(a, labels.get(a.field, a.field)) for a in d.amendments.all()],
             order=37,
+        )
+
+
+# --- Referrals and notifications on allegations -------------------------------
+
+
+def _referrals(q: TimelineQuery) -> QuerySet[Any]:
+    from allegations.models import Referral
+
+    qs = Referral.objects.filter(allegation__incident=q.incident)
+    start, end = q.bounds()
+    if start:
+        qs = qs.filter(referred_on__gte=timezone.localtime(start).date())
+    if end:
+        qs = qs.filter(referred_on__lte=timezone.localtime(end).date())
+    return qs
+
+
+def _referral_count(q: TimelineQuery) -> int:
+    return _referrals(q).count()
+
+
+def _referral_at(r: Any) -> Any:
+    """A referral is dated, not timed: the end of its day, after that day's events."""
+    from datetime import datetime, time
+
+    return datetime.combine(r.referred_on, time(23, 59), timezone.get_current_timezone())
+
+
+def _referral_items(q: TimelineQuery) -> Iterator[TimelineItem]:
+    qs = _referrals(q).select_related("allegation__staff_member", "recorded_by", "corrects")
+    for r in qs.order_by("referred_on", "pk"):
+        fields = [
+            Field("Referred to", r.body),
+            Field("Date referred", r.referred_on.strftime("%-d %b %Y")),
+            Field("Their reference", r.reference or "Not yet given"),
+            Field("Outcome", r.outcome or "Not yet known"),
+            Field("About", f"The allegation against {r.allegation.staff_member.name}"),
+        ]
+        if r.corrects_id:
+            fields.append(
+                Field(
+                    "Corrects",
+                    f"The {r.corrects.get_kind_display()} referral recorded "
+                    f"{when(r.corrects.recorded_at)}",
+                )
+            )
+            fields += _prose("Why it was corrected", r.correction_reason)
+        superseded = any(True for _ in r.corrections.all())
+        if superseded:
+            fields.append(Field("Status", "Superseded by a correction (below)"))
+        yield TimelineItem(
+            kind="referral",
+            kind_label=f"Referral · {r.get_kind_display()}",
+            at=_referral_at(r),
+            date_only=True,
+            pk=r.pk,
+            title=f"{r.body}{f' · ref. {r.reference}' if r.reference else ''}",
+            byline=f"Recorded {when(r.recorded_at)} by {name_of(r.recorded_by)}",
+            fields=fields,
+            order=38,
+        )
+
+
+# Which incident reference a referral's kind carries.
+REFERENCE_SLOTS = {"police": "police", "la_pipot": "la", "cqc": "cqc"}
+
+
+def _referral_references(q: TimelineQuery) -> Iterator[tuple[str, str]]:
+    """The current reference of each police, local-authority and CQC referral
+    (a corrected referral gives way to its correction)."""
+    if not q.include_allegations:
+        return
+    from allegations.models import Referral
+
+    qs = (
+        Referral.objects.filter(allegation__incident=q.incident, kind__in=REFERENCE_SLOTS)
+        .exclude(reference="")
+        .filter(corrections__isnull=True)
+        .order_by("referred_on", "pk")
+    )
+    for r in qs:
+        yield (
+            REFERENCE_SLOTS[r.kind],
+            f"{r.reference} ({r.body}, referred {r.referred_on:%-d %b %Y})",
+        )
+
+
+# --- The HR side: a cross-reference, never its content ------------------------
+
+
+def _hr_records(q: TimelineQuery) -> QuerySet[Any]:
+    from allegations.models import HRRecord
+
+    return q.in_range(HRRecord.objects.filter(allegation__incident=q.incident), "created_at")
+
+
+def _hr_link_count(q: TimelineQuery) -> int:
+    return _hr_records(q).count()
+
+
+def _hr_link_items(q: TimelineQuery) -> Iterator[TimelineItem]:
+    for record in _hr_records(q).select_related("owner", "allegation__staff_member"):
+        if q.hr_cross_reference == "owner_status":
+            fields = [
+                Field("HR record", "Exists; its content is kept by HR and is not in this record"),
+                Field("Owner", name_of(record.owner) if record.owner else "Not yet assigned"),
+                Field("Status", record.get_status_display()),
+            ]
+            title = f"HR record for the allegation against {record.allegation.staff_member.name}"
+        else:
+            closed = record.status == "closed"
+            fields = [
+                Field(
+                    "Employment process",
+                    "An employment process was followed."
+                    if closed
+                    else "An employment process is being followed.",
+                )
+            ]
+            title = "Employment process"
+        yield TimelineItem(
+            kind="hr_link",
+            kind_label="HR cross-reference",
+            at=record.created_at,
+            pk=record.pk,
+            title=title,
+            fields=fields,
+            order=39,
         )

@@ -1,10 +1,34 @@
 """Audience profiles: who an export is for decides what it may contain.
 
-HR detail (employment actions and outcomes of an allegation against staff) is
-included only in the internal full record, and only when the person exporting
-may see it. Every external audience gets the safeguarding side alone: seed 003,
-"the family received information about safeguarding actions and protection
-measures, but not HR details", and the same holds for inspectors and partners.
+Each profile's rules are decided here and documented, as a table, in
+docs/chronology.md ("What each audience receives"); tests/chronology/
+test_profiles.py checks every rule both ways on the extracted PDF text.
+
+- Referrals and notifications (police, PiPoT, local authority, CQC, DBS,
+  professional regulator) go to every audience: timely partner engagement is
+  what inspectors, commissioners and partners test (seed 000).
+- The fact that the record is restricted to a need-to-know list is on every
+  cover. Its history (restricted when and by whom, each grant and revocation
+  with its reason) goes to the internal record and to the local authority,
+  which leads the section 42 enquiry and tests that information was "tightly
+  controlled internally"; the other audiences get the fact, not the names of
+  the provider's staff on the list.
+- HR: seed 003, "cross-referencing is appropriate, duplication is not". HR
+  *detail* (employment actions and outcomes) is never exported: only leads
+  export and only HR may read HR detail. The internal record says that an HR
+  record exists, its owner and its status; the local authority, the
+  commissioner and CQC are told only that "an employment process is being
+  followed"; the police get nothing about it (an employment process is not
+  evidence, and naming it could prejudice either process).
+- Record-quality audits that sampled a record of the incident (date,
+  auditor, score, findings, actions) go to the internal record, CQC and the
+  commissioner, who look at governance; not to the police or the local
+  authority's enquiry, which are about the incident itself.
+- Names: exports for CQC and the commissioner replace every known name of the
+  adults at risk (given, family, preferred) with initials, in every printed
+  field; the local authority and the police must identify the person, and the
+  internal record is the organisation's own, so they carry names in full. The
+  cover says which, and how many names were replaced.
 """
 
 from __future__ import annotations
@@ -22,8 +46,21 @@ class Profile(models.TextChoices):
     INTERNAL = "internal", "Internal full record"
 
 
+class HRCrossReference(models.TextChoices):
+    NONE = "none", "Nothing about the HR side"
+    PROCESS = "process", "Only that an employment process is being followed"
+    OWNER_STATUS = "owner_status", "That an HR record exists, its owner and its status"
+
+
+class Names(models.TextChoices):
+    INITIALS = "initials", "Initials only"
+    FULL = "full", "Names in full"
+
+
 @dataclass(frozen=True)
 class ProfileRules:
+    # HR detail: only when the person exporting may also read it, which no
+    # role can today (leads export, HR reads HR detail): see the module doc.
     includes_hr: bool
     # Recipient category of the disclosure decision this export is recorded as
     # (DESIGN.md recipient categories).
@@ -31,6 +68,25 @@ class ProfileRules:
     # Purpose category of that decision.
     purpose_category: str
     description: str
+    referrals: bool = True
+    need_to_know_history: bool = False
+    hr_cross_reference: str = HRCrossReference.NONE
+    quality_audits: bool = False
+    names: str = Names.FULL
+
+    @property
+    def initials_only(self) -> bool:
+        return self.names == Names.INITIALS
+
+    @property
+    def redaction_statement(self) -> str:
+        """What the cover promises about names."""
+        if self.initials_only:
+            return (
+                "Every known name of the adult at risk (given, family, preferred) is replaced "
+                "by initials."
+            )
+        return "Names in full: this recipient needs to identify the person."
 
 
 RULES: dict[str, ProfileRules] = {
@@ -38,34 +94,57 @@ RULES: dict[str, ProfileRules] = {
         includes_hr=False,
         recipient_category="cqc",
         purpose_category="regulatory_notification",
-        description="Safeguarding record and every disclosure decision. No HR detail.",
+        description=(
+            "Safeguarding record, every disclosure decision and referral, record-quality "
+            "audits. Names as initials. No HR detail."
+        ),
+        hr_cross_reference=HRCrossReference.PROCESS,
+        quality_audits=True,
+        names=Names.INITIALS,
     ),
     Profile.COMMISSIONER: ProfileRules(
         includes_hr=False,
         recipient_category="commissioner",
         purpose_category="service_continuity",
-        description="Safeguarding record and every disclosure decision. No HR detail.",
+        description=(
+            "Safeguarding record, every disclosure decision and referral, record-quality "
+            "audits. Names as initials. No HR detail."
+        ),
+        hr_cross_reference=HRCrossReference.PROCESS,
+        quality_audits=True,
+        names=Names.INITIALS,
     ),
     Profile.LOCAL_AUTHORITY: ProfileRules(
         includes_hr=False,
         recipient_category="la_safeguarding",
         purpose_category="s42_enquiry",
-        description="For a section 42 enquiry or protection planning. No HR detail.",
+        description=(
+            "For a section 42 enquiry or protection planning: the record with names, "
+            "referrals and who was told internally. No HR detail."
+        ),
+        need_to_know_history=True,
+        hr_cross_reference=HRCrossReference.PROCESS,
     ),
     Profile.POLICE: ProfileRules(
         includes_hr=False,
         recipient_category="police",
         purpose_category="criminal_investigation",
-        description="For a criminal investigation. No HR detail.",
+        description=(
+            "For a criminal investigation: the record with names and referrals. No HR detail."
+        ),
     ),
     Profile.INTERNAL: ProfileRules(
         includes_hr=True,
         recipient_category="internal_lead",
         purpose_category="other",
         description=(
-            "Everything you may see, including HR detail if your role allows it. "
-            "For internal review only."
+            "Everything a safeguarding lead may see, with the need-to-know history and the "
+            "HR cross-reference (that an HR record exists, its owner and status). HR detail "
+            "stays with HR. For internal review only."
         ),
+        need_to_know_history=True,
+        hr_cross_reference=HRCrossReference.OWNER_STATUS,
+        quality_audits=True,
     ),
 }
 

@@ -369,10 +369,21 @@ def sample_items(n: int, *, seed: int = 42) -> list[TimelineItem]:
 
 
 def sample_document(n: int, *, seed: int = 42) -> ExportDocument:
+    from types import SimpleNamespace
+
+    from chronology.profiles import Profile, rules_for
+    from chronology.redaction import Redactor, redact_items
     from chronology.timeline import kind_choices
 
     items = sample_items(n, seed=seed)
     counts = Counter(item.kind for item in items)
+    # A CQC export promises initials: the sample pays for keeping that promise too.
+    rules = rules_for(Profile.CQC)
+    person = SimpleNamespace(
+        given_name="June", family_name="Hartley", preferred_name="", initials="J.H."
+    )
+    redactor = Redactor([person])
+    redact_items(redactor, items)
     return ExportDocument(
         reference="SG-2026-0042",
         public_id="EX-SAMPLE01",
@@ -393,4 +404,8 @@ def sample_document(n: int, *, seed: int = 42) -> ExportDocument:
         generated_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
         items=items,
         counts=[(label, counts[k]) for k, label in kind_choices(include_hr=True) if counts[k]],
+        adults="J.H.",
+        initials_only=rules.initials_only,
+        names_statement=rules.redaction_statement,
+        redactions=redactor.count,
     )

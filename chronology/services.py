@@ -25,6 +25,7 @@ from chronology import access, integrations, timeline
 from chronology.models import ChronologyExport, ExportStatus, VerificationAttempt
 from chronology.pdf import build_export_html, render_pdf
 from chronology.profiles import Profile, rules_for
+from chronology.redaction import Redactor, redact_items
 from incidents.models import Incident
 from organisations import access as org_access
 
@@ -62,6 +63,13 @@ class ExportDocument:
     items: list[timeline.TimelineItem]
     counts: list[tuple[str, int]] = field(default_factory=list)
     classification: str = CLASSIFICATION
+    # What the profile redacts and how often it did (the cover says both).
+    names_statement: str = ""
+    initials_only: bool = False
+    redactions: int = 0
+    adults: str = ""
+    # The fact of restriction is on every cover (chronology/profiles.py).
+    restricted: bool = False
 
     @property
     def title(self) -> str:
@@ -81,19 +89,37 @@ def _date_range_label(date_from: date | None, date_to: date | None) -> str:
 
 
 def query_for(export: ChronologyExport) -> timeline.TimelineQuery:
-    rules = rules_for(export.profile)
-    include_hr = rules.includes_hr and access.can_see_hr_detail(
-        export.requested_by, export.incident
-    )
-    return timeline.TimelineQuery(
+    return _query(
+        actor=export.requested_by,
         incident=export.incident,
-        kinds=frozenset(export.kinds),
+        profile=export.profile,
+        kinds=list(export.kinds),
         date_from=export.date_from,
         date_to=export.date_to,
-        include_hr=include_hr,
-        include_allegations=access.can_see_allegation_safeguarding(
-            export.requested_by, export.incident
-        ),
+    )
+
+
+def _query(
+    *,
+    actor: Any,
+    incident: Incident,
+    profile: str,
+    kinds: list[str],
+    date_from: date | None,
+    date_to: date | None,
+) -> timeline.TimelineQuery:
+    """What an export for this audience may contain (chronology/profiles.py)."""
+    rules = rules_for(profile)
+    return timeline.TimelineQuery(
+        incident=incident,
+        kinds=frozenset(kinds),
+        date_from=date_from,
+        date_to=date_to,
+        include_hr=rules.includes_hr and access.can_see_hr_detail(actor, incident),
+        include_allegations=access.can_see_allegation_safeguarding(actor, incident),
+        need_to_know_history=rules.need_to_know_history,
+        hr_cross_reference=rules.hr_cross_reference,
+        quality_audits=rules.quality_audits,
     )
 
 
@@ -107,29 +133,39 @@ def export_document(export: ChronologyExport) -> ExportDocument:
     kinds_in_order = [(k, label) for k, label in timeline.kind_choices(include_hr=True)]
     membership = org_access.membership_of(export.requested_by)
     people = list(incident.people.all())
-    return ExportDocument(
+    rules = rules_for(export.profile)
+    redactor = Redactor(people if rules.initials_only else [])
+    redact_items(redactor, items)
+    r = redactor.text
+    document = ExportDocument(
         reference=incident.reference,
         public_id=export.public_id,
-        summary=incident.summary,
+        summary=r(incident.summary),
         initials=", ".join(p.initials for p in people) or "—",
+        adults=", ".join(p.initials if rules.initials_only else p.full_name for p in people) or "—",
+        names_statement=rules.redaction_statement,
+        initials_only=rules.initials_only,
+        restricted=incident.restricted,
         service=incident.service.name,
         organisation=incident.organisation.name,
         profile_label=Profile(export.profile).label,
         includes_hr=q.include_hr,
-        recipient_name=export.recipient_name,
-        recipient_role=export.recipient_role,
-        recipient_organisation=export.recipient_organisation,
-        prepared_by=timeline.name_of(export.requested_by),
-        prepared_by_role=(membership.job_title or membership.get_role_display())
+        recipient_name=r(export.recipient_name),
+        recipient_role=r(export.recipient_role),
+        recipient_organisation=r(export.recipient_organisation),
+        prepared_by=r(timeline.name_of(export.requested_by)),
+        prepared_by_role=r(membership.job_title or membership.get_role_display())
         if membership
         else "",
-        purpose=export.purpose,
-        lawful_basis=export.lawful_basis,
+        purpose=r(export.purpose),
+        lawful_basis=r(export.lawful_basis),
         date_range=_date_range_label(export.date_from, export.date_to),
         generated_at=timezone.now(),
         items=items,
         counts=[(label, counts[k]) for k, label in kinds_in_order if k in counts],
     )
+    document.redactions = redactor.count
+    return document
 
 
 @transaction.atomic
@@ -147,6 +183,7 @@ def request_export(
     decision_log: Mapping[str, Any],
     date_from: date | None = None,
     date_to: date | None = None,
+    quality_confirmed: str = "",
 ) -> ChronologyExport:
     """Record an export request and render it now (small) or in the background.
 
@@ -160,6 +197,16 @@ def request_export(
     as that position needs), ``proportionality``, ``confidentiality_measures``,
     ``review_date`` and ``review_what``. They are validated here, before
     anything is rendered, by the disclosure log's own rules.
+
+    The decision is also checked for record quality, as every decision is:
+    when it has warnings, ``disclosures.services.QualityWarnings`` is raised
+    and nothing is saved, until the exporter confirms exactly those warnings
+    by passing their fingerprint as ``quality_confirmed``. The decision then
+    says they were confirmed, which is true; it never claims a confirmation
+    nobody gave.
+
+    Returns the register row as it now stands: done or failed when rendered
+    here, queued when it renders in the background.
     """
     if not access.can_export(actor, incident):
         raise PermissionDenied("Only a safeguarding lead can export a chronology.")
@@ -176,7 +223,13 @@ def request_export(
         if not value.strip():
             errors[name] = f"Enter {label}."
     include_hr = rules_for(profile).includes_hr and access.can_see_hr_detail(actor, incident)
-    allowed = {k for k, _ in timeline.kind_choices(include_hr=include_hr)}
+    probe = _query(
+        actor=actor, incident=incident, profile=profile, kinds=[], date_from=None, date_to=None
+    )
+    # Kinds the profile rules out are not asked for (nor listed in the register).
+    allowed = {
+        k for k, _ in timeline.kind_choices(include_hr=include_hr) if timeline.enabled(k, probe)
+    }
     chosen = [k for k in dict.fromkeys(kinds) if k in allowed]
     if not chosen:
         errors["kinds"] = "Choose at least one kind of record to include."
@@ -194,13 +247,27 @@ def request_export(
     )
     if errors:
         raise ValidationError(errors)
-    q = timeline.TimelineQuery(
+    _check_quality(
         incident=incident,
-        kinds=frozenset(chosen),
+        profile=profile,
+        recipient_name=recipient_name,
+        recipient_role=recipient_role,
+        recipient_organisation=recipient_organisation,
+        purpose=purpose,
+        details=details,
+        kinds=chosen,
         date_from=date_from,
         date_to=date_to,
-        include_hr=include_hr,
-        include_allegations=access.can_see_allegation_safeguarding(actor, incident),
+        confirmed=quality_confirmed,
+    )
+    details["quality_confirmed"] = quality_confirmed
+    q = _query(
+        actor=actor,
+        incident=incident,
+        profile=profile,
+        kinds=chosen,
+        date_from=date_from,
+        date_to=date_to,
     )
     item_count = timeline.count(q)
     if item_count == 0:
@@ -230,9 +297,10 @@ def request_export(
         # Enqueued in the same transaction as the row (database backend): the
         # job exists exactly when the request does.
         render_export.enqueue(export.pk)
-    else:
-        generate(export)
-    return export
+        return export
+    # generate() hands back the completed (or failed) row; the one in hand
+    # still says "rendering".
+    return generate(export)
 
 
 DECISION_LOG_FIELDS = [
@@ -305,6 +373,47 @@ def _disclosure_errors(
             found.setdefault(ERROR_FIELDS.get(key, key), []).extend(messages)
         return found
     return {}
+
+
+def _check_quality(
+    *,
+    incident: Incident,
+    profile: str,
+    recipient_name: str,
+    recipient_role: str,
+    recipient_organisation: str,
+    purpose: str,
+    details: dict[str, Any],
+    kinds: list[str],
+    date_from: date | None,
+    date_to: date | None,
+    confirmed: str,
+) -> None:
+    from disclosures import quality
+    from disclosures.services import QualityWarnings
+
+    values = integrations.disclosure_values(
+        {
+            "recipient_name": recipient_name,
+            "recipient_role": recipient_role,
+            "recipient_organisation": recipient_organisation,
+            "purpose": purpose,
+            "details": details,
+            "what_shared": integrations.export_what_shared(
+                reference=incident.reference,
+                page_count=None,
+                item_count=None,
+                kinds=kinds,
+                date_from=date_from,
+                date_to=date_to,
+                profile=profile,
+                public_id=None,
+            ),
+        }
+    )
+    findings = quality.check(values, risk_level=incident.risk_level)
+    if findings and confirmed != quality.fingerprint(findings):
+        raise QualityWarnings(findings)
 
 
 def _lawful_basis_label(details: Mapping[str, Any]) -> str:

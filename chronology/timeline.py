@@ -26,6 +26,7 @@ from incidents.models import (
     ChronologyAmendment,
     ChronologyEntry,
     Incident,
+    NeedToKnowGrant,
     Status,
     StatusTransition,
 )
@@ -81,9 +82,17 @@ class TimelineItem:
     sections: list[Section] = field(default_factory=list)
     amendments: list[Amendment] = field(default_factory=list)
     hr: bool = False
+    # Known to the day only (a referral's date): printed without a time and
+    # sorted after that day's timed events.
+    date_only: bool = False
     # Tie-break for events at the same minute: the incident first, then status,
     # then entries, then decisions.
     order: int = 50
+
+    @property
+    def when_label(self) -> str:
+        local = timezone.localtime(self.at)
+        return local.strftime("%-d %b %Y") if self.date_only else local.strftime("%-d %b %Y %H:%M")
 
     @property
     def anchor(self) -> str:
@@ -105,6 +114,11 @@ class TimelineQuery:
     # The safeguarding side of allegations against staff: only for users who
     # may read that side (chronology.access.can_see_allegation_safeguarding).
     include_allegations: bool = False
+    # What the audience profile allows (chronology/profiles.py); the web page
+    # sets them from the user's role.
+    need_to_know_history: bool = False
+    hr_cross_reference: str = "none"  # profiles.HRCrossReference
+    quality_audits: bool = False
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         """The date range as aware datetimes in local time (inclusive of date_to)."""
@@ -134,6 +148,8 @@ class Provider:
     items: Callable[[TimelineQuery], Iterable[TimelineItem]]
     hr: bool = False
     allegation: bool = False
+    # Whether the query's audience may have this kind at all (a profile rule).
+    enabled: Callable[[TimelineQuery], bool] = lambda q: True
 
 
 def name_of(user: Any) -> str:
@@ -158,10 +174,39 @@ def _incident_count(q: TimelineQuery) -> int:
 
 def _incident_items(q: TimelineQuery) -> Iterator[TimelineItem]:
     if q.at_in_range(q.incident.became_aware_at):
-        yield incident_item(q.incident)
+        found: dict[str, list[str]] = {}
+        for source in REFERENCE_SOURCES:
+            for slot, text in source(q):
+                found.setdefault(slot, []).append(text)
+        yield incident_item(q.incident, references=found)
 
 
-def incident_item(inc: Incident) -> TimelineItem:
+# Where an incident's notification references come from besides its own fields
+# (the referrals recorded on its allegations, chronology/integrations.py): each
+# source yields ("la" | "police" | "cqc", text) for a query.
+REFERENCE_SOURCES: list[Callable[[TimelineQuery], Iterable[tuple[str, str]]]] = []
+
+
+def notification_fields(inc: Incident, references: dict[str, list[str]] | None) -> list[Field]:
+    """One home for a reference: the referral that carries it. The incident's
+    own fields remain for incidents without an allegation and for references
+    typed there before referrals existed; one that repeats a referral's is
+    not printed twice."""
+    references = references or {}
+    fields = []
+    for slot, label, own in [
+        ("la", "Local-authority reference", inc.la_reference),
+        ("police", "Police reference", inc.police_reference),
+        ("cqc", "CQC notification reference", inc.cqc_reference),
+    ]:
+        values = list(references.get(slot, []))
+        if own and not any(v.split(" ", 1)[0] == own for v in values):
+            values.append(f"{own} (recorded on the incident)")
+        fields.append(Field(label, "; ".join(values) or "—"))
+    return fields
+
+
+def incident_item(inc: Incident, references: dict[str, list[str]] | None = None) -> TimelineItem:
     facts = [
         Field("Categories", ", ".join(inc.category_labels())),
         Field("Risk level", inc.get_risk_level_display()),
@@ -183,11 +228,11 @@ def incident_item(inc: Incident) -> TimelineItem:
             prose=True,
         ),
     ]
-    refs = [
-        Field("Local-authority reference", inc.la_reference or "—"),
-        Field("Police reference", inc.police_reference or "—"),
-        Field("CQC notification reference", inc.cqc_reference or "—"),
-    ]
+    refs = notification_fields(inc, references)
+    if inc.restricted:
+        facts.append(
+            Field("Access", "Restricted to a need-to-know list and the safeguarding leads")
+        )
     return TimelineItem(
         kind="incident",
         kind_label="Incident raised",
@@ -279,10 +324,98 @@ def entry_item(e: ChronologyEntry) -> TimelineItem:
     )
 
 
+# --- Restriction and the need-to-know list -----------------------------------
+
+
+def restriction_changes(inc: Incident) -> list[tuple[datetime, Any, bool, int]]:
+    """(when, by whom, restricted, audit entry id) each time the restricted flag was set or
+    changed, from the audit log (django-auditlog's public API), which has kept
+    every change of the incident since it was created."""
+    from auditlog import get_logentry_model
+
+    changes = []
+    entries = (
+        get_logentry_model()
+        .objects.get_for_object(inc)
+        .select_related("actor")
+        .order_by("timestamp", "pk")
+    )
+    previous = False
+    for e in entries:
+        change = e.changes_dict.get("restricted")
+        if not change:
+            continue
+        now = str(change[-1]) == "True"
+        if now != previous:
+            changes.append((e.timestamp, e.actor, now, e.pk))
+        previous = now
+    return changes
+
+
+def _grants(q: TimelineQuery) -> QuerySet[NeedToKnowGrant]:
+    return NeedToKnowGrant.objects.filter(incident=q.incident)
+
+
+def _need_to_know_items(q: TimelineQuery) -> list[TimelineItem]:
+    items = []
+    for at, actor, restricted, entry_id in restriction_changes(q.incident):
+        if not q.at_in_range(at):
+            continue
+        items.append(
+            TimelineItem(
+                kind="need_to_know",
+                kind_label="Need-to-know",
+                at=at,
+                # Anchors stay distinct from the grants' (need_to_know-<grant id>).
+                pk=-entry_id,
+                title=("Restricted to a need-to-know list" if restricted else "Restriction lifted"),
+                byline=f"By {name_of(actor)}",
+                order=5,
+            )
+        )
+    for g in _grants(q).select_related("user", "granted_by", "revoked_by"):
+        if q.at_in_range(g.granted_at):
+            items.append(
+                TimelineItem(
+                    kind="need_to_know",
+                    kind_label="Need-to-know",
+                    at=g.granted_at,
+                    pk=g.pk,
+                    title=f"{name_of(g.user)} added to the need-to-know list",
+                    byline=f"By {name_of(g.granted_by)}",
+                    text=g.reason,
+                    text_label="Why they need to know",
+                    order=6,
+                )
+            )
+        if g.revoked_at and q.at_in_range(g.revoked_at):
+            items.append(
+                TimelineItem(
+                    kind="need_to_know",
+                    kind_label="Need-to-know",
+                    at=g.revoked_at,
+                    pk=g.pk + 1_000_000_000,
+                    title=f"{name_of(g.user)} removed from the need-to-know list",
+                    byline=f"By {name_of(g.revoked_by)}",
+                    text=g.revoke_reason,
+                    text_label="Why access was removed",
+                    order=7,
+                )
+            )
+    return items
+
+
 PROVIDERS: list[Provider] = [
     Provider("incident", "Incident raised", _incident_count, _incident_items),
     Provider("status", "Status changes", lambda q: _transitions(q).count(), _status_items),
     Provider("entry", "Chronology entries", lambda q: _entries(q).count(), _entry_items),
+    Provider(
+        "need_to_know",
+        "Restriction and need-to-know list",
+        lambda q: len(_need_to_know_items(q)),
+        _need_to_know_items,
+        enabled=lambda q: q.need_to_know_history,
+    ),
 ]
 
 
@@ -311,7 +444,13 @@ def _active(q: TimelineQuery) -> list[Provider]:
         if p.kind in q.kinds
         and (q.include_hr or not p.hr)
         and (q.include_allegations or not p.allegation)
+        and p.enabled(q)
     ]
+
+
+def enabled(kind: str, q: TimelineQuery) -> bool:
+    """Whether the query's audience may have this kind at all."""
+    return any(p.kind == kind and p.enabled(q) for p in providers())
 
 
 def count(q: TimelineQuery) -> int:

@@ -11,6 +11,7 @@ from chronology import access, services, timeline
 from chronology.forms import DISCLOSURE_FIELDS, ExportForm, TimelineFilterForm, VerifyForm
 from chronology.models import ExportStatus, VerificationAttempt
 from chronology.profiles import rules_for
+from disclosures.services import QualityWarnings
 from incidents import access as incident_access
 from incidents.web import apply_service_errors
 from organisations.audit import log_access, log_listed
@@ -34,19 +35,24 @@ def timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         kinds = frozenset(form.cleaned_data["kinds"]) or kinds
         date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    include_allegations = access.can_see_allegation_safeguarding(request.user, incident)
+    can_export = access.can_export(request.user, incident)
     q = timeline.TimelineQuery(
         incident=incident,
         kinds=kinds,
         date_from=date_from,
         date_to=date_to,
         include_hr=include_hr,
-        include_allegations=access.can_see_allegation_safeguarding(request.user, incident),
+        include_allegations=include_allegations,
+        # On the page, as in the internal export, for those who manage them.
+        need_to_know_history=incident_access.can_manage_need_to_know(request.user, incident),
+        hr_cross_reference="owner_status" if include_allegations else "none",
+        quality_audits=can_export,
     )
     items = timeline.build(q)
     page = plain_page(items, PAGE_SIZE, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    can_export = access.can_export(request.user, incident)
     return render(
         request,
         "chronology/timeline.html",
@@ -88,8 +94,12 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExportForm(
         request.POST if request.method == "POST" else None, kind_choices=choices, initial=initial
     )
+    warnings: list[tuple[str, str]] = []
+    warnings_fingerprint = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # "Export with these warnings" confirms exactly the warnings shown.
+        confirmed = request.POST.get("quality_fingerprint", "") if "confirm" in request.POST else ""
         try:
             export = services.request_export(
                 actor=request.user,
@@ -107,7 +117,15 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
                 },
                 date_from=data["date_from"],
                 date_to=data["date_to"],
+                quality_confirmed=confirmed,
             )
+        except QualityWarnings as exc:
+            transaction.set_rollback(True)
+            # Named as the export form names its fields.
+            warnings = [
+                (f.message, services.ERROR_FIELDS.get(f.field, f.field)) for f in exc.findings
+            ]
+            warnings_fingerprint = exc.fingerprint
         except ValidationError as exc:
             transaction.set_rollback(True)
             apply_service_errors(form, exc)
@@ -129,7 +147,13 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "chronology/export_form.html",
-        {"incident": incident, "form": form, "sync_limit": services.sync_limit()},
+        {
+            "incident": incident,
+            "form": form,
+            "sync_limit": services.sync_limit(),
+            "warnings": warnings,
+            "warnings_fingerprint": warnings_fingerprint,
+        },
     )
 
 

@@ -38,6 +38,9 @@ class IncidentForm(forms.Form):
     )
     new_given_name = forms.CharField(label="Given name", max_length=100, required=False)
     new_family_name = forms.CharField(label="Family name", max_length=100, required=False)
+    new_preferred_name = forms.CharField(
+        label="Preferred name (if different)", max_length=100, required=False
+    )
     new_date_of_birth = forms.DateField(label="Date of birth", required=False, widget=DATE_WIDGET)
     categories = forms.MultipleChoiceField(
         label="Categories of abuse",
@@ -104,6 +107,7 @@ class IncidentForm(forms.Form):
                 HTML('<p class="form-text mb-2">Or add someone new:</p>'),
                 "new_given_name",
                 "new_family_name",
+                "new_preferred_name",
                 "new_date_of_birth",
             ),
             Fieldset(

@@ -65,6 +65,9 @@ class Person(models.Model):
     )
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
+    # The name the person goes by, when it differs ("Edie"): exports that
+    # promise initials replace it too (chronology/redaction.py).
+    preferred_name = models.CharField(max_length=100, blank=True, default="", db_default="")
     date_of_birth = models.DateField(null=True, blank=True)
     local_identifier = models.CharField(
         max_length=40, blank=True, help_text="Your own reference for this person, if any."

@@ -82,6 +82,7 @@ def create_person(
     service: Service | None = None,
     date_of_birth: Any = None,
     local_identifier: str = "",
+    preferred_name: str = "",
 ) -> Person:
     membership = org_access.require_membership(actor)
     if not access.can_create_incident(actor):
@@ -93,6 +94,7 @@ def create_person(
         service=service,
         given_name=given_name.strip(),
         family_name=family_name.strip(),
+        preferred_name=preferred_name.strip(),
         date_of_birth=date_of_birth,
         local_identifier=local_identifier.strip(),
     )

@@ -82,6 +82,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                             actor=request.user,
                             given_name=data["new_given_name"],
                             family_name=data["new_family_name"],
+                            preferred_name=data["new_preferred_name"],
                             date_of_birth=data["new_date_of_birth"],
                             service=data["service"],
                         )

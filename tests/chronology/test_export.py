@@ -148,26 +148,30 @@ def test_export_through_the_pages_and_download(world: Any) -> None:
     assert form.status_code == 200
     bad = client.post(url, {"profile": "police"})
     assert "Nothing has been saved or sent." in bad.content.decode()
+    data = {
+        "profile": "police",
+        "recipient_name": "DC Jones",
+        "recipient_role": "Detective constable",
+        "recipient_organisation": "Northshire Police",
+        "purpose": "Criminal investigation of the alleged assault.",
+        "lawful_basis": "public_task",
+        "special_condition": "sch1_para10",
+        "channel": "secure_email",
+        "purpose_category": "criminal_investigation",
+        "consent_position": "not_sought",
+        "consent_reason": "would_prejudice_enquiry",
+        "consent_reason_detail": "Asking would alert the suspect.",
+        "proportionality": "Only this incident, for the investigation.",
+        "review_date": "2099-01-01",
+        "review_what": "Receipt confirmed.",
+        "kinds": ["incident", "status", "entry"],
+    }
+    # The export's decision has record-quality warnings: shown, then confirmed.
+    warned = client.post(url, data)
+    assert "Export with these warnings" in warned.content.decode()
     response = client.post(
         url,
-        {
-            "profile": "police",
-            "recipient_name": "DC Jones",
-            "recipient_role": "Detective constable",
-            "recipient_organisation": "Northshire Police",
-            "purpose": "Criminal investigation of the alleged assault.",
-            "lawful_basis": "public_task",
-            "special_condition": "sch1_para10",
-            "channel": "secure_email",
-            "purpose_category": "criminal_investigation",
-            "consent_position": "not_sought",
-            "consent_reason": "would_prejudice_enquiry",
-            "consent_reason_detail": "Asking would alert the suspect.",
-            "proportionality": "Only this incident, for the investigation.",
-            "review_date": "2099-01-01",
-            "review_what": "Receipt confirmed.",
-            "kinds": ["incident", "status", "entry"],
-        },
+        {**data, "confirm": "1", "quality_fingerprint": warned.context["warnings_fingerprint"]},
     )
     e = ChronologyExport.objects.get()
     assert response.status_code == 302, response.content.decode()[-3000:]

@@ -42,18 +42,28 @@ def test_export_keeps_its_structure_under_the_lean_stylesheet() -> None:
     html, _ = pdf.build_export_html(document)
     rendered = pdf.render_pdf(html)
     reader = PdfReader(io.BytesIO(rendered.data))
-    # Head content is not printed; headings are bold section bookmarks for the
-    # cover, contents and timeline only (not one per item).
+    # Head content is not printed. The outline: the cover, then contents, reading
+    # notes and the timeline, and under the timeline one bookmark per record.
     first = reader.pages[0].extract_text()
     assert "Safeguarding chronology" in first
     assert "OFFICIAL-SENSITIVE" in first
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert titles[:1] == ["Safeguarding chronology"]
-    flat: list[str] = [str(i.title) for i in reader.outline if not isinstance(i, list)] + [
-        str(i.title) for group in reader.outline if isinstance(group, list) for i in group
-    ]
-    assert "Timeline" in flat and "Contents" in flat
-    assert not any("Chronology ·" in t for t in flat)
+
+    def flatten(outline: list[Any], depth: int = 0) -> list[tuple[int, str]]:
+        out: list[tuple[int, str]] = []
+        for entry in outline:
+            if isinstance(entry, list):
+                out += flatten(entry, depth + 1)
+            else:
+                out.append((depth, str(entry.title)))
+        return out
+
+    flat = flatten(reader.outline)
+    assert (1, "Timeline") in flat and (1, "Contents") in flat
+    records = [t for depth, t in flat if depth == 2]
+    assert len(records) == len(document.items)
+    assert records[0].startswith(document.items[0].kind_label)
     # Tagged: every chronology heading is an H3 in the structure tree.
     root: Any = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root
