@@ -287,13 +287,13 @@ def _validation_context(trusted: list[Any]) -> Any:
     return ValidationContext(trust_roots=trusted, allow_fetching=False)
 
 
-def check(data: bytes, *, also_trust: list[Any] | None = None) -> SignatureCheck:
+def check(data: bytes) -> SignatureCheck:
     """Validate the (last) signature in ``data`` with pyHanko's validator.
 
     "intact" needs the signed bytes unchanged, a valid signature and a
     signature that covers the whole file. The caller decides whether the signer
-    is ours (compare ``signer_fingerprint``); the current certificate is
-    trusted here, as are ``also_trust`` (asn1crypto certificates).
+    is ours (compare ``signer_fingerprint``): intact and valid are
+    cryptographic facts, independent of which roots are trusted.
     """
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
@@ -308,8 +308,7 @@ def check(data: bytes, *, also_trust: list[Any] | None = None) -> SignatureCheck
         return SignatureCheck(status="unsigned")
     embedded = signatures[-1]
     try:
-        trusted = [identity().certificate, *(also_trust or [])]
-        context = _validation_context(trusted)
+        context = _validation_context([embedded.signer_cert])
         status = validate_pdf_signature(
             embedded, signer_validation_context=context, ts_validation_context=context
         )
