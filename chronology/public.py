@@ -45,7 +45,9 @@ def rate() -> int:
 def client_key(request: HttpRequest) -> str:
     """A keyed hash of the client's address: enough to count its checks,
     useless for finding out who made them."""
-    address = get_client_ip_address(request) or "unknown"
+    # django-ipware answers nothing when the forwarded chain does not fit the
+    # configured proxy count; the connecting address is then the client.
+    address = get_client_ip_address(request) or request.META.get("REMOTE_ADDR") or "unknown"
     return salted_hmac("chronology.public.client", address).hexdigest()
 
 

@@ -1,5 +1,8 @@
 from tests.matrix import NOT_FOUND, OK, Case, roles
 
+# The public check page (chronology/public.py): anyone, no account.
+PUBLIC = {"check"}
+
 READERS = roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK)
 LEADS = roles(NOT_FOUND, lead=OK)
 # The outsider is the lead of another organisation: they reach their own pages.
