@@ -41,7 +41,9 @@ def main() -> None:
     # fresh worker is the only one that pays for it. Fonts are not warmed up.
     load_renderer()
     # Likewise the signing key (chronology/signing.py): parsed once per process.
-    identity()
+    # The cover says how to check the file, as a real export's does.
+    document.signing_fingerprint = identity().fingerprint
+    document.verify_url = "https://safeguard.example.org/check/"
 
     # Memory is sampled from outside, over this process and the processes a
     # large export renders in (chronology/pdf_parallel.py).
