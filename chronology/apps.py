@@ -1,4 +1,10 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.checks import CheckMessage
 
 
 class ChronologyConfig(AppConfig):
@@ -19,7 +25,9 @@ class ChronologyConfig(AppConfig):
         checks.register(check_signing_certificate, checks.Tags.security, deploy=True)
 
 
-def check_signing_certificate(**kwargs: object) -> list[object]:
+def check_signing_certificate(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     """``check --deploy``: the signing certificate loads (chronology/signing.py)."""
     from django.core import checks
     from django.core.exceptions import ImproperlyConfigured
