@@ -45,6 +45,8 @@ PDF_KEYS = [
     "entries",
     "pages",
     "seconds",
+    "sign_seconds",
+    "sign_share",
     "processes",
     "peak_memory_mb",
     "peak_rss_mb",
@@ -623,6 +625,7 @@ def table(results: dict[str, Any]) -> str:
         "",
         f"PDF: {_fmt(p['entries'])} entries, {_fmt(p['pages'])} pages, {_fmt(p['seconds'])} s,"
         f" {_fmt(p.get('processes'))} process(es), peak {_fmt(p.get('peak_memory_mb'))} MB;"
+        f" signing {_fmt(p.get('sign_seconds'))} s ({_fmt(p.get('sign_share'))} of it);"
         f" Chromium {_fmt(p['chromium_seconds'])} s;"
         f" ratio {_fmt(p['ratio'])}" + (f"  ({p['note']})" if p.get("note") else ""),
         "",

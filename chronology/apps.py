@@ -1,4 +1,10 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.checks import CheckMessage
 
 
 class ChronologyConfig(AppConfig):
@@ -13,3 +19,31 @@ class ChronologyConfig(AppConfig):
         # The PDF bytes are described by their hash in the log, never copied.
         auditlog.register(models.ChronologyExport, exclude_fields=["pdf", "progress"])
         auditlog.register(models.VerificationAttempt)
+
+        from django.core import checks
+
+        checks.register(check_signing_certificate, checks.Tags.security, deploy=True)
+
+
+def check_signing_certificate(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """``check --deploy``: the signing certificate loads (chronology/signing.py)."""
+    from django.core import checks
+    from django.core.exceptions import ImproperlyConfigured
+
+    from chronology import signing
+
+    try:
+        who = signing.identity()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="chronology.E001")]
+    if who.development:
+        return [
+            checks.Warning(
+                "Exports are signed with the self-signed development certificate.",
+                hint="Set SAFEGUARD_SIGNING_PKCS12 and SAFEGUARD_SIGNING_PASSPHRASE.",
+                id="chronology.W001",
+            )
+        ]
+    return []

@@ -7,6 +7,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.conf import settings
 
 from chronology.profiles import RULES, Profile
 from disclosures.models import (
@@ -222,3 +223,69 @@ class VerifyForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("That file is larger than any export (100 MB limit).")
         return upload
+
+
+class PublicCheckForm(forms.Form):
+    """The public check page: a PDF, or its SHA-256 (one or the other)."""
+
+    file = forms.FileField(
+        label="The PDF you received",
+        required=False,
+        allow_empty_file=True,
+        help_text="It is compared with our register and not kept: only its SHA-256 is logged.",
+    )
+    sha256 = forms.CharField(
+        label="Or its SHA-256",
+        required=False,
+        max_length=200,
+        help_text="64 hexadecimal characters, e.g. from sha256sum or certutil -hashfile.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pdf_bytes = b""
+        self._reason = "invalid"
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout("file", "sha256", Submit("check", "Check"))
+
+    def refusal_reason(self) -> str:
+        return self._reason
+
+    def clean_sha256(self) -> str:
+        value = "".join(self.cleaned_data["sha256"].split()).replace(":", "").lower()
+        if value and (len(value) != 64 or any(c not in "0123456789abcdef" for c in value)):
+            self._reason = "bad_hash"
+            raise forms.ValidationError(
+                "A SHA-256 is 64 characters, each 0-9 or a-f. Check what you pasted."
+            )
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload, digest = cleaned.get("file"), cleaned.get("sha256")
+        if self.errors:
+            return cleaned
+        if upload is None and not digest:
+            self._reason = "nothing"
+            raise forms.ValidationError("Choose the PDF file, or paste its SHA-256.")
+        if upload is not None and digest:
+            self._reason = "both"
+            raise forms.ValidationError("Give the file or its SHA-256, not both.")
+        if upload is not None:
+            limit = int(getattr(settings, "SAFEGUARD_CHECK_MAX_BYTES", MAX_UPLOAD_BYTES))
+            if upload.size > limit:
+                self._reason = "too_large"
+                self.add_error("file", "That file is larger than any of our exports.")
+                return cleaned
+            if upload.size == 0:
+                self._reason = "empty"
+                self.add_error("file", "That file is empty.")
+                return cleaned
+            head = upload.read(1024)
+            if b"%PDF-" not in head:
+                self._reason = "not_pdf"
+                self.add_error("file", "That is not a PDF file, so it is not one of our exports.")
+                return cleaned
+            self.pdf_bytes = head + upload.read()
+        return cleaned

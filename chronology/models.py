@@ -43,6 +43,16 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class SignatureStatus(models.TextChoices):
+    """What a checked file's signature said (chronology/signing.py)."""
+
+    INTACT = "intact", "Signature intact"
+    BROKEN = "broken", "Signature broken: the file was changed after it was signed"
+    UNSIGNED = "unsigned", "Not signed"
+    FOREIGN = "foreign", "Signed, but not with our certificate"
+    UNREADABLE = "unreadable", "Not a readable PDF"
+
+
 class ExportQuerySet(models.QuerySet["ChronologyExport"]):
     def without_pdf(self) -> ExportQuerySet:
         return self.defer("pdf")
@@ -66,6 +76,7 @@ REQUEST_FIELDS = [
     "background",
     "requested_by",
     "requested_at",
+    "verify_url",
 ]
 
 
@@ -92,6 +103,9 @@ class ChronologyExport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(default=timezone.now)
+    # The public check page's address, printed on the cover (fixed at request
+    # time: a background export has no request to take it from).
+    verify_url = models.CharField("Check page address", max_length=300, blank=True)
 
     # Written while rendering, then frozen.
     status = models.CharField(max_length=16, choices=ExportStatus.choices, default="queued")
@@ -106,6 +120,10 @@ class ChronologyExport(models.Model):
     )
     page_count = models.PositiveIntegerField(null=True, blank=True)
     size_bytes = models.PositiveIntegerField(null=True, blank=True)
+    # Blank for exports made before signing existed: they verify by hash only.
+    signing_certificate = models.CharField(
+        "SHA-256 of the signing certificate", max_length=64, blank=True
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     failure = models.TextField(blank=True)
     # The disclosure decision recorded for this export. A real foreign key now
@@ -178,9 +196,17 @@ class VerificationAttempt(models.Model):
         ChronologyExport, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     via = models.CharField(max_length=16, default="web")
+    # What the file's signature said (SignatureStatus); blank when only a hash
+    # was given, or for checks made before signing existed.
+    signature = models.CharField(max_length=16, choices=SignatureStatus.choices, blank=True)
+    # The public page: a keyed hash of the client's address (for its rate
+    # limit; the address itself is not kept) and why an upload was refused.
+    client = models.CharField(max_length=64, blank=True)
+    rejected = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["-checked_at", "-pk"]
+        indexes = [models.Index(fields=["client", "-checked_at"], name="verification_client_idx")]
         triggers = [
             pgtrigger.Protect(
                 name="verification_append_only", operation=pgtrigger.Update | pgtrigger.Delete

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,8 +22,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from chronology import access, integrations, timeline
-from chronology.models import ChronologyExport, ExportStatus, VerificationAttempt
+from chronology import access, integrations, signing, timeline
+from chronology.models import (
+    ChronologyExport,
+    ExportStatus,
+    SignatureStatus,
+    VerificationAttempt,
+)
 from chronology.pdf import build_export_html, render_pdf
 from chronology.profiles import Profile, rules_for
 from chronology.redaction import Redactor, redact_items
@@ -70,6 +76,13 @@ class ExportDocument:
     adults: str = ""
     # The fact of restriction is on every cover (chronology/profiles.py).
     restricted: bool = False
+    # How a reader checks the file (the cover's "Checking this document").
+    verify_url: str = ""
+    signing_fingerprint: str = ""
+
+    @property
+    def signing_fingerprint_label(self) -> str:
+        return signing.fingerprint_label(self.signing_fingerprint)
 
     @property
     def title(self) -> str:
@@ -163,9 +176,20 @@ def export_document(export: ChronologyExport) -> ExportDocument:
         generated_at=timezone.now(),
         items=items,
         counts=[(label, counts[k]) for k, label in kinds_in_order if k in counts],
+        verify_url=export.verify_url or public_check_url(),
+        signing_fingerprint=signing.certificate_fingerprint(),
     )
     document.redactions = redactor.count
     return document
+
+
+def public_check_url(site_url: str = "") -> str:
+    """The public check page's address: ``SAFEGUARD_PUBLIC_URL`` when set, else
+    the site the export was requested on (``https://host``)."""
+    from django.urls import reverse
+
+    base = getattr(settings, "SAFEGUARD_PUBLIC_URL", "") or site_url.rstrip("/")
+    return f"{base}{reverse('check')}"
 
 
 @transaction.atomic
@@ -184,6 +208,7 @@ def request_export(
     date_from: date | None = None,
     date_to: date | None = None,
     quality_confirmed: str = "",
+    site_url: str = "",
 ) -> ChronologyExport:
     """Record an export request and render it now (small) or in the background.
 
@@ -196,7 +221,9 @@ def request_export(
     ``understanding_checked``, ``override_authorised_by``, ``override_reason``
     as that position needs), ``proportionality``, ``confidentiality_measures``,
     ``review_date`` and ``review_what``. They are validated here, before
-    anything is rendered, by the disclosure log's own rules.
+    anything is rendered, by the disclosure log's own rules. ``site_url``
+    (``https://host`` of the request) makes the check page's address printed
+    on the cover when ``SAFEGUARD_PUBLIC_URL`` is not set.
 
     The decision is also checked for record quality, as every decision is:
     when it has warnings, ``disclosures.services.QualityWarnings`` is raised
@@ -288,6 +315,7 @@ def request_export(
         item_count=item_count,
         background=item_count > sync_limit(),
         requested_by=actor,
+        verify_url=public_check_url(site_url),
     )
     export.full_clean(exclude=["pdf"])
     export.save()
@@ -448,8 +476,28 @@ def generate(export: ChronologyExport) -> ChronologyExport:
     except Exception:
         logger.exception("Export %s failed to render", export.public_id)
         return _fail(export, "The PDF could not be produced. Nothing was sent; try again.")
+    # The one place an export's final bytes are made: whichever renderer (one
+    # process or several), synchronous or background, the stored file is signed.
+    _set_progress(export.pk, "Signing the PDF")
+    started = time.perf_counter()
     try:
-        return _complete(export, rendered.data, rendered.page_count, fingerprint)
+        data = signing.sign(rendered.data)
+    except signing.SigningError:
+        logger.exception("Export %s could not be signed", export.public_id)
+        return _fail(
+            export,
+            "The PDF could not be signed (signing certificate or timestamp authority "
+            "unavailable). Nothing was sent; tell your administrator.",
+        )
+    logger.info("Export %s signed in %.3f s", export.public_id, time.perf_counter() - started)
+    try:
+        return _complete(
+            export,
+            data,
+            rendered.page_count,
+            fingerprint,
+            signing_certificate=document.signing_fingerprint,
+        )
     except (ValidationError, PermissionDenied) as exc:
         # E.g. the exporter lost their role while a background export ran: the
         # file is not released without its disclosure decision.
@@ -461,10 +509,16 @@ def generate(export: ChronologyExport) -> ChronologyExport:
 
 @transaction.atomic
 def _complete(
-    export: ChronologyExport, data: bytes, page_count: int, fingerprint: str
+    export: ChronologyExport,
+    data: bytes,
+    page_count: int,
+    fingerprint: str,
+    *,
+    signing_certificate: str = "",
 ) -> ChronologyExport:
     export = ChronologyExport.objects.select_for_update().get(pk=export.pk)
     export.pdf = data
+    export.signing_certificate = signing_certificate
     export.sha256 = hashlib.sha256(data).hexdigest()
     export.content_fingerprint = fingerprint
     export.page_count = page_count
@@ -489,9 +543,38 @@ def _fail(export: ChronologyExport, reason: str) -> ChronologyExport:
     return export
 
 
+def signature_status(data: bytes, match: ChronologyExport | None = None) -> str:
+    """What the file's signature says, as a ``SignatureStatus`` value.
+
+    "intact" needs pyHanko's validator to find the signature intact, valid and
+    covering the whole file, made with our current certificate or the one the
+    register recorded for the matching export (so files signed before a
+    certificate rotation still check). A valid signature by anyone else is
+    "foreign".
+    """
+    result = signing.check(data)
+    if result.status != SignatureStatus.INTACT:
+        return result.status
+    ours = {signing.certificate_fingerprint()}
+    if match is not None and match.signing_certificate:
+        ours.add(match.signing_certificate)
+    return SignatureStatus.INTACT if result.signer_fingerprint in ours else SignatureStatus.FOREIGN
+
+
+def _find_export(candidates: Any, digest: str) -> ChronologyExport | None:
+    found: ChronologyExport | None = (
+        candidates.without_pdf()
+        .filter(sha256=digest, status=ExportStatus.DONE)
+        .select_related("incident", "requested_by", "organisation")
+        .first()
+    )
+    return found
+
+
 @transaction.atomic
 def verify_pdf(*, actor: Any, data: bytes, via: str = "web") -> VerificationAttempt:
-    """Does this file match an export byte for byte? Logged either way.
+    """Does this file match an export byte for byte, and is its signature
+    intact? Logged either way.
 
     With an ``actor`` (the web page) only that organisation's register is
     searched; without one (an operator's command) every organisation's is.
@@ -502,12 +585,7 @@ def verify_pdf(*, actor: Any, data: bytes, via: str = "web") -> VerificationAtte
     candidates = (
         access.visible_exports(actor) if actor is not None else ChronologyExport.objects.all()
     )
-    match = (
-        candidates.without_pdf()
-        .filter(sha256=digest, status=ExportStatus.DONE)
-        .select_related("incident", "requested_by")
-        .first()
-    )
+    match = _find_export(candidates, digest)
     membership = org_access.membership_of(actor) if actor is not None else None
     return VerificationAttempt.objects.create(
         organisation_id=membership.organisation_id
@@ -518,4 +596,67 @@ def verify_pdf(*, actor: Any, data: bytes, via: str = "web") -> VerificationAtte
         size_bytes=len(data),
         matched=match,
         via=via,
+        signature=signature_status(data, match),
+    )
+
+
+@dataclass(frozen=True)
+class PublicAnswer:
+    """All the public check page may say about a file: nothing else is passed
+    to its template, so nothing else can leak (no recipient, incident or
+    content)."""
+
+    genuine: bool
+    sha256: str
+    export_id: str = ""
+    organisation: str = ""
+    issued: datetime | None = None
+    page_count: int | None = None
+    # A SignatureStatus value; blank when only a hash was given.
+    signature: str = ""
+
+
+@transaction.atomic
+def check_publicly(*, data: bytes | None = None, sha256: str = "", client: str) -> PublicAnswer:
+    """The public, no-account check of a file (``data``) or of its SHA-256.
+
+    Every organisation's register is searched: the reader does not know (and
+    need not say) who issued the file. Logged as a ``VerificationAttempt``
+    with the hash and size only, never the file, and ``client`` (a keyed hash
+    of the address, for the rate limit).
+    """
+    digest = hashlib.sha256(data).hexdigest() if data is not None else sha256.lower()
+    match = _find_export(ChronologyExport.objects.all(), digest)
+    signature = signature_status(data, match) if data is not None else ""
+    VerificationAttempt.objects.create(
+        organisation_id=match.organisation_id if match else None,
+        sha256=digest,
+        size_bytes=len(data) if data is not None else 0,
+        matched=match,
+        via="public",
+        signature=signature,
+        client=client,
+    )
+    if match is None:
+        return PublicAnswer(genuine=False, sha256=digest, signature=signature)
+    return PublicAnswer(
+        genuine=True,
+        sha256=digest,
+        export_id=match.public_id,
+        organisation=match.organisation.name,
+        issued=match.completed_at,
+        page_count=match.page_count,
+        signature=signature,
+    )
+
+
+def record_refused_public_check(*, client: str, size_bytes: int, reason: str) -> None:
+    """A public check refused before any hash existed (too large, empty, not a
+    PDF): still logged, and counted against the address's rate limit."""
+    VerificationAttempt.objects.create(
+        sha256="",
+        size_bytes=min(max(size_bytes, 0), 2**31 - 1),
+        via="public",
+        client=client,
+        rejected=reason[:32],
     )

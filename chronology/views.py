@@ -118,6 +118,7 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
                 date_from=data["date_from"],
                 date_to=data["date_to"],
                 quality_confirmed=confirmed,
+                site_url=request.build_absolute_uri("/"),
             )
         except QualityWarnings as exc:
             transaction.set_rollback(True)
@@ -237,4 +238,14 @@ def verify(request: HttpRequest) -> HttpResponse:
         attempt = services.verify_pdf(actor=request.user, data=upload.read())
         if attempt.matched is not None:
             log_access(attempt.matched, view="export_verified")
-    return render(request, "chronology/verify.html", {"form": form, "attempt": attempt})
+    from chronology import signing
+
+    return render(
+        request,
+        "chronology/verify.html",
+        {
+            "form": form,
+            "attempt": attempt,
+            "fingerprint": signing.fingerprint_label(signing.certificate_fingerprint()),
+        },
+    )

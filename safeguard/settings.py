@@ -103,6 +103,9 @@ MIDDLEWARE = [
     # Slides the idle timeout at most once a minute (not an UPDATE per request).
     "safeguard.middleware.IdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Refuses an oversize upload to the public check page before anything
+    # (the CSRF check included) reads its body.
+    "chronology.public.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "safeguard.middleware.StripNulMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -318,6 +321,29 @@ SAFEGUARD_EXPORT_RENDER_PROCESSES = (
     if os.environ.get("SAFEGUARD_EXPORT_RENDER_PROCESSES")
     else None
 )
+
+# Signed exports (chronology/signing.py; README and docs/deployment.md). Every
+# export carries a PAdES signature made with this PKCS#12 file's key; without
+# it production refuses to start. Development makes a self-signed certificate
+# once under .data/signing/ and reuses it.
+SAFEGUARD_SIGNING_PKCS12 = os.environ.get("SAFEGUARD_SIGNING_PKCS12", "")
+SAFEGUARD_SIGNING_PASSPHRASE = os.environ.get("SAFEGUARD_SIGNING_PASSPHRASE", "")
+if PRODUCTION and not SAFEGUARD_SIGNING_PKCS12:
+    raise ImproperlyConfigured(
+        "Set SAFEGUARD_SIGNING_PKCS12 (and SAFEGUARD_SIGNING_PASSPHRASE) in production: "
+        "every export is signed with that certificate."
+    )
+# An RFC 3161 timestamp authority; when set every signature carries its timestamp.
+SAFEGUARD_TSA_URL = os.environ.get("SAFEGUARD_TSA_URL", "")
+SAFEGUARD_TSA_TIMEOUT = int(os.environ.get("SAFEGUARD_TSA_TIMEOUT", "10"))
+# Where readers outside the provider check a file (printed on every export's
+# cover), e.g. https://safeguard.example.org. Unset: the address the export was
+# requested on.
+SAFEGUARD_PUBLIC_URL = os.environ.get("SAFEGUARD_PUBLIC_URL", "").rstrip("/")
+# The public check page: the largest upload it reads, and checks per client
+# address per hour (counted in the database, so across all workers).
+SAFEGUARD_CHECK_MAX_BYTES = int(os.environ.get("SAFEGUARD_CHECK_MAX_BYTES", str(25 * 1024 * 1024)))
+SAFEGUARD_CHECK_RATE = int(os.environ.get("SAFEGUARD_CHECK_RATE", "30"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "safeguard@localhost")

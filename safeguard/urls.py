@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from audits.dashboards import home
+from chronology import public as chronology_public
 from organisations.welcome_views import welcome
 from safeguard import health
 
@@ -9,6 +10,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("", home, name="home"),
+    # Anyone holding an export checks it here, without an account.
+    path("check/", chronology_public.check, name="check"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -11,6 +11,9 @@ from tests.matrix import (
     with_subject_case,
 )
 
+# The public check page (chronology/public.py): anyone, no account.
+PUBLIC = {"check"}
+
 READERS = roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK)
 LEADS = roles(NOT_FOUND, lead=OK)
 # The outsider is the lead of another organisation: they reach their own pages.

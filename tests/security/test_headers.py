@@ -102,13 +102,19 @@ def test_crispy_bootstrap5_templates_we_render_are_inline_free() -> None:
         assert not re.search(r"\sstyle=|<style\b|\son[a-z]+=|<script", text), path.name
 
 
-def test_production_settings_pass_the_deployment_checks() -> None:
+def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
+    from chronology.signing import write_self_signed_pkcs12
+
+    certificate = tmp_path / "signing.p12"
+    write_self_signed_pkcs12(certificate, common_name="Check only", passphrase=b"check-only")
     env = {
         **os.environ,
         "SAFEGUARD_ENV": "production",
         "SECRET_KEY": "x" * 20 + "-production-like-secret-key-for-the-check-only-0123456789",
         "ALLOWED_HOSTS": "safeguard.example.org",
         "DEBUG": "",
+        "SAFEGUARD_SIGNING_PKCS12": str(certificate),
+        "SAFEGUARD_SIGNING_PASSPHRASE": "check-only",
     }
     env.pop("SAFEGUARD_REQUIRE_MFA", None)
     # The browser tests set this in-process for Playwright; production never does.
@@ -148,3 +154,33 @@ def test_development_does_not_require_mfa() -> None:
         "SAFEGUARD_REQUIRE_MFA"
     ):
         assert project_settings.SAFEGUARD_REQUIRE_MFA is False
+
+
+@pytest.mark.parametrize(
+    ("signing", "message"),
+    [
+        ({}, "Set SAFEGUARD_SIGNING_PKCS12"),
+        ({"SAFEGUARD_SIGNING_PKCS12": "/nonexistent/signing.p12"}, "could not be read"),
+    ],
+)
+def test_production_refuses_to_start_without_a_signing_certificate(
+    signing: dict[str, str], message: str
+) -> None:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("SAFEGUARD_SIGNING_")},
+        "SAFEGUARD_ENV": "production",
+        "SECRET_KEY": "x" * 20 + "-production-like-secret-key-for-the-check-only-0123456789",
+        "ALLOWED_HOSTS": "safeguard.example.org",
+        "DEBUG": "",
+        **signing,
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr

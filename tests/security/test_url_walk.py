@@ -13,7 +13,8 @@ from tests.matrix import OK
 from tests.security.crawl import all_patterns, matrix_cases, placeholder_url
 
 # The only pages a stranger may open. Everything else needs a signed-in user.
-PUBLIC = {"healthz", "readyz", "login"}
+# "check": anyone holding an export checks it there (chronology/public.py).
+PUBLIC = {"healthz", "readyz", "login", "check"}
 # Sign-out works (and does nothing) without a session; Django marks it public.
 PUBLIC_HARMLESS = {"logout"}
 # A new account's one-time sign-in link: answers only to a valid signed token.

@@ -1,7 +1,8 @@
 """Check a PDF against the export register: ``manage.py verify_export FILE``.
 
-Exit status 0 when the file is, byte for byte, a registered export; 1 when it
-is not. Every check is logged in the register's verification history.
+Exit status 0 when the file is, byte for byte, a registered export and its
+signature (if it has one) is intact; 1 otherwise. Every check is logged in the
+register's verification history.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from chronology import services
+from chronology.models import SignatureStatus
 
 
 class Command(BaseCommand):
@@ -28,6 +30,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
         attempt = services.verify_pdf(actor=None, data=data, via="command")
         self.stdout.write(f"SHA-256 {attempt.sha256}")
+        self.stdout.write(f"Signature: {SignatureStatus(attempt.signature).label}")
         export = attempt.matched
         if export is None:
             self.stdout.write(self.style.ERROR("NO MATCH: this file is not any registered export."))
@@ -41,3 +44,7 @@ class Command(BaseCommand):
                 f"({export.get_profile_display()}); {export.page_count} pages."
             )
         )
+        if attempt.signature not in (SignatureStatus.INTACT, SignatureStatus.UNSIGNED):
+            # A registered file whose signature fails: the register itself is suspect.
+            self.stdout.write(self.style.ERROR("SIGNATURE CHECK FAILED."))
+            raise SystemExit(1)
