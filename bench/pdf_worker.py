@@ -25,13 +25,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from chronology.pdf import (
-        STATIC_SCHEME,
-        UA_STYLESHEET_PATH,
-        build_export_html,
-        load_renderer,
-        render_pdf,
-    )
+    from chronology.pdf import STATIC_SCHEME, build_export_html, load_renderer, render_pdf
     from chronology.sample import sample_document
     from chronology.signing import identity, sign
 
@@ -64,9 +58,8 @@ def main() -> None:
     cpu_seconds = _cpu_seconds() - cpu_started
     peak_memory_kb = int(sampler.communicate()[0].strip() or 0)
     (outdir / "export.pdf").write_bytes(signed)
-    # The same HTML for Chromium: our static scheme becomes plain file paths,
-    # and our user-agent stylesheet (WeasyPrint's defaults for the elements we
-    # use) comes first among the author stylesheets, so both apply the same CSS.
+    # The same HTML for Chromium: our static scheme becomes plain file paths, so
+    # both apply the same author stylesheet over their own user-agent defaults.
     from django.contrib.staticfiles import finders
 
     def to_file(match: str) -> str:
@@ -77,10 +70,6 @@ def main() -> None:
 
     chromium_html = re.sub(
         re.escape(STATIC_SCHEME) + r"([A-Za-z0-9_./-]+)", lambda m: to_file(m.group(1)), html
-    )
-    stylesheet = '<link rel="stylesheet" href="'
-    chromium_html = chromium_html.replace(
-        stylesheet, f'{stylesheet}{UA_STYLESHEET_PATH.as_uri()}" />\n{stylesheet}', 1
     )
     (outdir / "export.html").write_text(chromium_html)
     peak_kb = max(

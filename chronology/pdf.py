@@ -24,13 +24,11 @@ verification compares.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -189,35 +187,13 @@ def _describe(message: str) -> str:
     return "Preparing the document"
 
 
-UA_STYLESHEET_PATH = Path(__file__).with_name("export_ua.css")
-
-
-@functools.cache
-def _export_html_class() -> Any:
-    """WeasyPrint's ``HTML`` with our lean user-agent stylesheet (export_ua.css).
-
-    ``_ua_stylesheets`` is WeasyPrint's own hook for that stylesheet (its form
-    variant subclasses the same way); tests/chronology/test_renderer.py fails if
-    a WeasyPrint upgrade stops calling it, rather than letting exports silently
-    slow down or lose their defaults.
-    """
-    from weasyprint import CSS, HTML
-
-    stylesheet = CSS(string=UA_STYLESHEET_PATH.read_text(), url_fetcher=_fetcher())
-
-    class ExportHTML(HTML):
-        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
-            return [stylesheet]
-
-    return ExportHTML
-
-
-def load_renderer() -> Any:
-    """Import and prepare WeasyPrint once per process; returns the HTML class."""
+def load_renderer() -> None:
+    """Import WeasyPrint (and the merger's pikepdf) once per process, before the
+    first export needs them: the imports take a noticeable fraction of a second."""
     _install_progress_handler()  # before the import, which already logs
-    pdf_tuning.install()
+    import weasyprint  # noqa: F401
+
     pdf_parallel.load()
-    return _export_html_class()
 
 
 # Exports with at least this many records render in parts, one process per core
@@ -239,7 +215,9 @@ def render_pdf(
     if parts > 1:
         load_renderer()
         logger.info("Rendering the export in %s processes", parts)
-        merged = pdf_parallel.render_in_parts(html, parts, _render_single, progress)
+        merged = pdf_parallel.render_in_parts(
+            html, parts, _render_single, progress, page_numbers=render_page_numbers
+        )
         if merged is not None:
             return RenderedPdf(data=merged[0], page_count=merged[1], processes=parts)
         logger.warning("Rendering the export in one process instead of %s", parts)
@@ -250,12 +228,6 @@ def _parts_for(html: str) -> int:
     configured = getattr(settings, "SAFEGUARD_EXPORT_RENDER_PROCESSES", None)
     parts = pdf_parallel.default_parts() if configured is None else int(configured)
     if parts < 2 or html.count(pdf_parallel.ITEM_START) < PARALLEL_MIN_ITEMS:
-        return 1
-    import weasyprint
-
-    if weasyprint.__version__ not in pdf_tuning.WEASYPRINT_VERSIONS:
-        # The page numbering of a part (_page_numbering) hooks into WeasyPrint's
-        # layout as checked on these versions, like the speed-ups do.
         return 1
     if threading.active_count() > 1:
         # Forking copies only this thread: a lock another thread holds (in
@@ -269,56 +241,43 @@ def _render_single(
     html: str,
     *,
     progress: Callable[[str], None] | None = None,
-    numbering: Callable[[int], tuple[int, int]] | None = None,
+    laid_out: Callable[[int], None] | None = None,
 ) -> RenderedPdf:
-    """Render in this process. ``numbering`` (used by a part of a parallel
-    render) is called with the page count once the pages are laid out and
-    returns the index of the part's first page in the whole export and the
-    export's page count, which the page margins then print."""
-    export_html = load_renderer()
+    """Render in this process, through WeasyPrint's public API only:
+    ``HTML(...).render()`` lays the pages out, ``Document.write_pdf()`` writes
+    them. ``laid_out`` (used by a part of a parallel render) is called with the
+    page count between the two."""
+    load_renderer()
+    from weasyprint import HTML
 
     thread = threading.get_ident()
     if progress:
         _progress_callbacks[thread] = progress
     try:
-        with pdf_tuning.gc_paused(), _page_numbering(numbering):
-            source = pdf_tuning.parse_export_html(export_html, html, _fetcher())
-            if source is None:
-                source = export_html(string=html, url_fetcher=_fetcher(), base_url=None)
-            document = source.render()
-            data = document.write_pdf(pdf_variant=PDF_VARIANT)
+        with pdf_tuning.gc_paused():
+            document = HTML(string=html, url_fetcher=_fetcher(), base_url=None).render()
+            if laid_out is not None:
+                laid_out(len(document.pages))
+            # A part's streams are left for the join to compress: qpdf's zlib at
+            # its default level costs a fraction of pydyf's level 9.
+            data = document.write_pdf(
+                pdf_variant=PDF_VARIANT, uncompressed_pdf=laid_out is not None
+            )
     finally:
         _progress_callbacks.pop(thread, None)
     assert isinstance(data, bytes)
     return RenderedPdf(data=data, page_count=len(document.pages))
 
 
-@contextmanager
-def _page_numbering(numbering: Callable[[int], tuple[int, int]] | None) -> Iterator[None]:
-    """Page numbers counted from a given first page, out of a given total:
-    WeasyPrint lays out the margin boxes (where ``counter(page)`` and
-    ``counter(pages)`` print) after all pages of the document, from each page's
-    counter values, which are set here on the first margin box. Not
-    thread-safe; parts run in their own processes."""
-    if numbering is None:
-        yield
-        return
-    import weasyprint.layout as layout
+def render_page_numbers(total: int) -> bytes:
+    """A PDF of ``total`` pages that show only the footer's "Page X of Y", laid
+    out by the export's own stylesheet: the parts of a parallel render leave
+    that footer out, and the merge stamps these pages over theirs."""
+    load_renderer()
+    from weasyprint import HTML
 
-    original = layout.make_margin_boxes
-    resolved: list[tuple[int, int]] = []
-
-    def make_margin_boxes(context: Any, page: Any, state: Any) -> Any:
-        counters = state[1]
-        if not resolved:
-            resolved.append(numbering(counters["pages"][0]))
-        first, total = resolved[0]
-        counters["page"] = [first + context.current_page]
-        counters["pages"] = [total]
-        return original(context, page, state)
-
-    layout.make_margin_boxes = make_margin_boxes
-    try:
-        yield
-    finally:
-        layout.make_margin_boxes = original
+    html = render_to_string("chronology/pdf/page_numbers.html", {"pages": range(total)})
+    with pdf_tuning.gc_paused():
+        data = HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf()
+    assert isinstance(data, bytes)
+    return data

@@ -6,10 +6,17 @@ flat run of records after its cover, so it splits cleanly between records:
 each part is a complete HTML document (same head and stylesheets), rendered
 in a forked child process, and the parent joins the part PDFs page for page.
 
+Everything goes through public API: WeasyPrint's ``HTML.render()`` and
+``Document.write_pdf()``, and pikepdf (qpdf) for the join.
+
 What stays as in a single render:
-- Page numbers. Each child lays out its pages, reports how many it has and
-  waits; the parent answers with the part's first page number and the total,
-  and only then does the child lay out its margin boxes ("Page 71 of 140").
+- Page numbers. A part cannot know its first page number or the total while
+  it is laid out, so the parts leave the footer's "Page X of Y" out (a style
+  rule in their head). Each child reports its page count as soon as its pages
+  are laid out; the parent then renders, with the export's own stylesheet, a
+  document of as many pages showing only that footer ("Page 71 of 140"), and
+  the join stamps each of its pages over the matching page of the export, as
+  page furniture (an ``/Artifact``, like the rest of the header and footer).
 - The running header: each part starts with a record heading, so a part's
   first page names the record it starts with, as any page starting a record does.
 - Tagging (PDF/UA): WeasyPrint tags the cover as a section and each page of
@@ -24,7 +31,7 @@ What differs: a part starts on a new page, so the page before it may end
 early (one short page per extra part), and each part embeds its own subset of
 the fonts (~16 kB more for the 1,000-record sample, ~2%).
 
-Any failure in a part or in the join (or a machine that cannot fork) falls
+Any failure in a part, in the page numbers or in the join (or a machine that cannot fork) falls
 back to the single render: ``render_in_parts`` returns None and the caller
 renders as before.
 """
@@ -50,20 +57,26 @@ MAIN_OPEN = '<main class="timeline">'
 ITEM_START = '<h3 class="ih '
 MAIN_CLOSE = "</main>"
 CLOSE = "\n</main>\n</body>\n</html>\n"
+HEAD_CLOSE = "</head>"
+# In each part's head: the footer's page number is stamped after the join.
+PART_STYLE = "<style>@page { @bottom-right { content: none; } }</style>\n"
 
 _ITEM_START = re.compile(re.escape(ITEM_START))
 
-# Message kinds, child to parent: pages laid out (the child then waits for its
-# numbering), a progress line, the finished PDF, an error.
+# Message kinds, child to parent: pages laid out, a progress line, the
+# finished PDF, an error.
 _PAGES, _PROGRESS, _DONE, _ERROR = b"N", b"M", b"D", b"E"
 _HEADER = struct.Struct("!cI")
-_NUMBERING = struct.Struct("!II")
 
 
 def split_html(html: str, parts: int) -> list[str] | None:
     """The export HTML as ``parts`` documents split between records, each with
-    about the same amount of markup (the cover counts with the first), or
-    None when it does not hold enough records to split."""
+    about the same amount of markup (the cover counts with the first) and
+    without the footer's page number (``PART_STYLE``), or None when it does
+    not hold enough records to split."""
+    if HEAD_CLOSE not in html:
+        return None
+    html = html.replace(HEAD_CLOSE, PART_STYLE + HEAD_CLOSE, 1)
     body = html.find("<body>")
     main = html.find(MAIN_OPEN)
     end = html.rfind(MAIN_CLOSE)
@@ -115,11 +128,15 @@ def render_in_parts(
     parts: int,
     render: Callable[..., Any],
     progress: Callable[[str], None] | None = None,
+    *,
+    page_numbers: Callable[[int], bytes],
 ) -> tuple[bytes, int] | None:
     """Render ``html`` in ``parts`` forked processes and merge the results.
 
-    ``render(html, progress=..., numbering=...)`` is the single-process
-    renderer (``chronology.pdf._render_single``). Returns ``(pdf, pages)``, or
+    ``render(html, progress=..., laid_out=...)`` is the single-process
+    renderer (``chronology.pdf._render_single``); ``page_numbers(total)`` the
+    PDF of the footer page numbers (``chronology.pdf.render_page_numbers``),
+    rendered here while the parts write theirs. Returns ``(pdf, pages)``, or
     None when the document does not split or a part failed.
     """
     if not hasattr(os, "fork"):  # pragma: no cover - not POSIX
@@ -130,7 +147,7 @@ def render_in_parts(
     children: list[_Child] = []
     try:
         _start(pieces, render, children)
-        results = _supervise(children, progress)
+        supervised = _supervise(children, progress, page_numbers)
     except OSError:
         logger.exception("Could not render the export in parts")
         return None
@@ -138,12 +155,13 @@ def render_in_parts(
         for child in children:
             child.close()
             child.reap()
-    if results is None:
+    if supervised is None:
         return None
+    results, numbers = supervised
     if progress:
         progress("Joining the parts")
     try:
-        merged = merge(results)
+        merged = merge(results, numbers)
     except Exception:
         logger.exception("Could not join the parts of the export")
         return None
@@ -151,18 +169,18 @@ def render_in_parts(
 
 
 class _Child:
-    def __init__(self, index: int, pid: int, reader: int, writer: int) -> None:
-        self.index, self.pid, self.reader, self.writer = index, pid, reader, writer
+    def __init__(self, index: int, pid: int, reader: int) -> None:
+        self.index, self.pid, self.reader = index, pid, reader
         self.buffer = bytearray()
         self.pages = 0
         self.laid_out = 0
         self.pdf: bytes | None = None
 
     def close(self) -> None:
-        for fd in (self.reader, self.writer):
+        if self.reader >= 0:
             with contextlib.suppress(OSError):
-                os.close(fd)
-        self.reader = self.writer = -1
+                os.close(self.reader)
+        self.reader = -1
 
     def reap(self) -> None:
         if self.pid <= 0:
@@ -189,11 +207,10 @@ def _start(pieces: list[str], render: Callable[..., Any], children: list[_Child]
     """Fork one child per piece, adding each to ``children`` as it starts."""
     for index, piece in enumerate(pieces):
         up_read, up_write = os.pipe()
-        down_read, down_write = os.pipe()
         try:
             pid = os.fork()
         except OSError:
-            for fd in (up_read, up_write, down_read, down_write):
+            for fd in (up_read, up_write):
                 os.close(fd)
             raise
         if pid == 0:  # pragma: no cover - runs in the child (its exit code is checked)
@@ -202,15 +219,13 @@ def _start(pieces: list[str], render: Callable[..., Any], children: list[_Child]
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
                 os.close(up_read)
-                os.close(down_write)
                 for other in children:
                     other.close()
-                code = _child_main(piece, render, up_write, down_read)
+                code = _child_main(piece, render, up_write)
             finally:
                 os._exit(code)
         os.close(up_write)
-        os.close(down_read)
-        children.append(_Child(index, pid, up_read, down_write))
+        children.append(_Child(index, pid, up_read))
 
 
 def _send(fd: int, kind: bytes, payload: bytes) -> None:
@@ -221,18 +236,8 @@ def _send(fd: int, kind: bytes, payload: bytes) -> None:
         view = view[written:]
 
 
-def _read_exactly(fd: int, size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = os.read(fd, size - len(data))
-        if not chunk:
-            raise EOFError("the export's parent process went away")
-        data += chunk
-    return data
-
-
 def _child_main(  # pragma: no cover - runs in the child
-    html: str, render: Callable[..., Any], up: int, down: int
+    html: str, render: Callable[..., Any], up: int
 ) -> int:
     """Render one part; runs in the forked child, which must not touch the
     database or anything else shared with the parent, and leaves with
@@ -244,14 +249,13 @@ def _child_main(  # pragma: no cover - runs in the child
     gc.disable()
     try:
 
-        def numbering(pages: int) -> tuple[int, int]:
+        def laid_out(pages: int) -> None:
             _send(up, _PAGES, str(pages).encode())
-            return _NUMBERING.unpack(_read_exactly(down, _NUMBERING.size))
 
         def progress(message: str) -> None:
             _send(up, _PROGRESS, message.encode())
 
-        rendered = render(html, progress=progress, numbering=numbering)
+        rendered = render(html, progress=progress, laid_out=laid_out)
         _send(up, _DONE, rendered.data)
         return 0
     except BaseException:
@@ -261,15 +265,19 @@ def _child_main(  # pragma: no cover - runs in the child
 
 
 def _supervise(
-    children: list[_Child], progress: Callable[[str], None] | None
-) -> list[bytes] | None:
+    children: list[_Child],
+    progress: Callable[[str], None] | None,
+    page_numbers: Callable[[int], bytes],
+) -> tuple[list[bytes], bytes] | None:
+    """Follow the parts until each has sent its PDF; once all have laid out
+    their pages, render the page numbers (while they write). Returns the part
+    PDFs and the page numbers' PDF, or None if a part failed."""
     selector = selectors.DefaultSelector()
     for child in children:
         selector.register(child.reader, selectors.EVENT_READ, child)
-    numbered = False
-    writing_reported = False
+    numbers: bytes | None = None
     try:
-        while any(child.pdf is None for child in children):
+        while numbers is None or any(child.pdf is None for child in children):
             for key, _events in selector.select():
                 child = key.data
                 chunk = os.read(child.reader, 1 << 20)
@@ -295,30 +303,20 @@ def _supervise(
                     else:
                         logger.warning("Export part %s failed:\n%s", child.index, payload.decode())
                         return None
-            if not numbered and all(child.pages for child in children):
-                total, first = sum(child.pages for child in children), 0
-                for child in children:
-                    _send_numbering(child.writer, first, total)
-                    first += child.pages
-                numbered = True
-            if numbered and not writing_reported and progress:
-                progress("Writing the PDF")
-                writing_reported = True
+            if numbers is None and all(child.pages for child in children):
+                if progress:
+                    progress("Writing the PDF")
+                numbers = page_numbers(sum(child.pages for child in children))
     finally:
         selector.close()
-    return [child.pdf for child in children if child.pdf is not None]
+    return [child.pdf for child in children if child.pdf is not None], numbers
 
 
-def _send_numbering(fd: int, first_page_index: int, total: int) -> None:
-    data = _NUMBERING.pack(first_page_index, total)
-    while data:
-        data = data[os.write(fd, data) :]
-
-
-def merge(parts: list[bytes]) -> bytes:
+def merge(parts: list[bytes], page_numbers: bytes) -> bytes:
     """Join part PDFs (as written by WeasyPrint with PDF/UA tagging) into one:
     pages, structure tree, parent tree and bookmarks of the later parts are
-    appended to the first part's."""
+    appended to the first part's, and each page of ``page_numbers`` is stamped
+    over the matching page."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(parts[0])) as out:
@@ -332,6 +330,8 @@ def merge(parts: list[bytes]) -> bytes:
         tree.ParentTree.Nums = nums
         if "/ParentTreeNextKey" in tree:
             tree.ParentTreeNextKey = next_key
+        with pikepdf.open(io.BytesIO(page_numbers)) as numbers:
+            _stamp(out, numbers)
         buffer = io.BytesIO()
         out.save(
             buffer,
@@ -386,6 +386,22 @@ def _append(out: Any, part: Any, document: Any, nums: Any, next_key: int) -> int
     if copied_outline:
         _append_outline(out, copied_outline, int(part.Root.Outlines.get("/Count", 0)))
     return offset + (max(keys) + 1 if keys else 0)
+
+
+def _stamp(out: Any, stamps: Any) -> None:
+    """Draw page n of ``stamps`` over page n of ``out`` (same page size), as an
+    artifact: page furniture, outside the structure tree."""
+    import pikepdf
+
+    if len(stamps.pages) != len(out.pages):
+        raise ValueError(f"{len(stamps.pages)} page numbers for {len(out.pages)} pages")
+    for page, stamp in zip(out.pages, stamps.pages, strict=True):
+        form = out.copy_foreign(stamp.as_form_xobject())
+        name = page.add_resource(form, pikepdf.Name.XObject, prefix="Pn")
+        # The page's own content may leave the graphics state changed (WeasyPrint
+        # flips the y axis first): the stamp is drawn from the page's default state.
+        page.contents_add(b"q\n", prepend=True)
+        page.contents_add(b"Q\n/Artifact BMC q " + bytes(name.unparse()) + b" Do Q EMC\n")
 
 
 def _outline_items(pdf: Any) -> list[Any]:

@@ -184,12 +184,33 @@ def _users() -> dict[str, Any]:
     return {key: User(first_name=g, last_name=f) for key, (g, f) in names.items()}
 
 
+class _Rows(list[Any]):
+    """Related rows held in memory, answering ``.all()`` as a related manager does."""
+
+    def all(self) -> _Rows:
+        return self
+
+
+class _Loaded:
+    """An unsaved model instance whose reverse relations answer from memory
+    (the item builders call ``.all()`` on them): every other attribute is the
+    instance's own. Nothing of Django's is set or read beyond its public API."""
+
+    def __init__(self, instance: Any, related: dict[str, list[Any]]) -> None:
+        self.__dict__["sample_instance"] = instance
+        self.__dict__["sample_related"] = {name: _Rows(rows) for name, rows in related.items()}
+
+    def __getattr__(self, name: str) -> Any:
+        related = self.__dict__["sample_related"]
+        if name in related:
+            return related[name]
+        return getattr(self.__dict__["sample_instance"], name)
+
+
 def _with_related(instance: Any, pk: int, **related: list[Any]) -> Any:
-    """An unsaved instance whose reverse relations answer from memory, as after
-    ``prefetch_related`` (the item builders call ``.all()`` on them)."""
+    """``instance`` with primary key ``pk`` and the given reverse relations."""
     instance.pk = pk
-    instance._prefetched_objects_cache = related
-    return instance
+    return _Loaded(instance, related)
 
 
 def _decision(number: int, at: datetime, rng: random.Random, users: dict[str, Any]) -> Any:
@@ -244,7 +265,7 @@ def _review(number: int, decision: Any, at: datetime, users: dict[str, Any]) -> 
     from disclosures.models import DecisionReview
 
     review = DecisionReview(
-        decision=decision,
+        decision=decision.sample_instance,
         review_point_date=decision.review_date,
         reviewed_by=users["maya"],
         reviewed_at=at,

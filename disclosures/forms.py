@@ -15,7 +15,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
-from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 from disclosures import access
@@ -55,16 +54,16 @@ def _section_helper(*fields: Any) -> FormHelper:
 
 
 def quiet(form: Any) -> None:
-    """Re-render a bound form or formset without validating it (used when the
-    author asks for another row: their input stays, no premature errors)."""
+    """Re-render a bound form or formset without showing validation errors (used
+    when the author asks for another row: their input stays, no premature errors)."""
+    # Django validates a bound form when its errors are first asked for; they are
+    # asked for here and emptied in place (the public ErrorDict and ErrorList).
     if isinstance(form, forms.BaseFormSet):
-        formset: Any = form
-        formset._errors = []
-        formset._non_form_errors = formset.error_class()
-        for f in formset.forms:
+        for f in form.forms:
             quiet(f)
+        form.non_form_errors().clear()
     else:
-        form._errors = ErrorDict()
+        form.errors.clear()
 
 
 # Same words as the service's rules, so a message reads the same however it arises.

@@ -80,13 +80,13 @@ class StripNulMiddleware:
     def _clean(data: QueryDict) -> QueryDict | None:
         if not any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data):
             return None
-        cleaned = QueryDict(mutable=True)
+        cleaned = QueryDict(mutable=True, encoding=data.encoding)
         for key in data:
             cleaned.setlist(
                 key.replace("\x00", ""), [v.replace("\x00", "") for v in data.getlist(key)]
             )
-        cleaned._mutable = False
-        return cleaned
+        # Immutable again, as Django hands it to views, through the public API.
+        return QueryDict(cleaned.urlencode(), encoding=data.encoding)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "%00" in request.META.get("QUERY_STRING", ""):

@@ -18,7 +18,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from chronology import pdf, pdf_parallel, pdf_tuning
+from chronology import pdf, pdf_parallel
 from chronology.sample import sample_document
 
 HEADING = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d · ")
@@ -57,6 +57,7 @@ def test_split_cuts_between_records_into_whole_documents(export_html: str) -> No
             ElementTree.fromstring(piece)  # noqa: S314 - our own markup: each part is well-formed
             assert piece.count('<section class="cover"') == (1 if n == 0 else 0)
             assert piece.count('class="end"') == (1 if n == parts - 1 else 0)
+            assert piece.count(pdf_parallel.PART_STYLE) == 1  # no page number of its own
             if n:
                 main = piece.index(pdf_parallel.MAIN_OPEN) + len(pdf_parallel.MAIN_OPEN)
                 assert piece[main:].lstrip().startswith(pdf_parallel.ITEM_START)
@@ -183,8 +184,8 @@ def test_progress_adds_up_the_parts(export_html: str) -> None:
 def _failing_in_parts(monkeypatch: Any, how: str) -> None:
     original = pdf._render_single
 
-    def render(html: str, *, progress: Any = None, numbering: Any = None) -> pdf.RenderedPdf:
-        if numbering is not None:  # a part, in its own process
+    def render(html: str, *, progress: Any = None, laid_out: Any = None) -> pdf.RenderedPdf:
+        if laid_out is not None:  # a part, in its own process
             if how == "raise":
                 raise RuntimeError("part failed")
             os._exit(3)
@@ -218,8 +219,8 @@ def test_parts_render_without_the_cyclic_collector(
     worker's own collector stays as it was."""
     import gc
 
-    def render(html: str, *, progress: Any = None, numbering: Any = None) -> pdf.RenderedPdf:
-        if numbering is not None:  # a part: report the collector's state
+    def render(html: str, *, progress: Any = None, laid_out: Any = None) -> pdf.RenderedPdf:
+        if laid_out is not None:  # a part: report the collector's state
             raise RuntimeError(f"collector on: {gc.isenabled()}")
         return pdf.RenderedPdf(data=b"%PDF-", page_count=1)
 
@@ -240,21 +241,32 @@ def _children() -> set[int]:
     return found
 
 
-def test_numbering_counts_pages_from_the_parts_first(export_html: str) -> None:
-    import weasyprint.layout
+def test_page_numbers_are_stamped_as_artifacts(
+    single: pdf.RenderedPdf, in_two: pdf.RenderedPdf
+) -> None:
+    """The parts leave the footer's page number out; the join draws it from a
+    page of ``render_page_numbers`` as page furniture (an artifact), so the
+    structure tree holds no more than the parts' own content."""
+    numbers = pdf.render_page_numbers(3)
+    assert _pages_text(numbers) == ["Page 1 of 3", "Page 2 of 3", "Page 3 of 3"]
+    with (
+        pikepdf.open(io.BytesIO(in_two.data)) as merged,
+        pikepdf.open(io.BytesIO(numbers)) as stamps,
+    ):
+        assert merged.pages[0].mediabox == stamps.pages[0].mediabox
+        for page in merged.pages:
+            page.contents_coalesce()
+            content = page.obj.Contents.read_bytes()
+            assert re.search(rb"/Artifact BMC q /Pn\S+ Do Q EMC\s*$", content)
+    texts = _pages_text(in_two.data)
+    assert all(len(FOOTER.findall(text)) == 1 for text in texts)  # once, not twice
 
-    original = weasyprint.layout.make_margin_boxes
-    asked: list[int] = []
 
-    def numbering(pages: int) -> tuple[int, int]:
-        asked.append(pages)
-        return 10, 99
-
-    rendered = pdf._render_single(export_html, numbering=numbering)
-    assert asked == [rendered.page_count]
-    texts = _pages_text(rendered.data)
-    assert "Page 11 of 99" in texts[0] and f"Page {10 + len(texts)} of 99" in texts[-1]
-    assert weasyprint.layout.make_margin_boxes is original
+def test_a_stamp_for_each_page_or_no_join() -> None:
+    html, _ = pdf.build_export_html(sample_document(3))
+    one = pdf.render_pdf(html, parts=1)
+    with pytest.raises(ValueError, match="page numbers for"):
+        pdf_parallel.merge([one.data], pdf.render_page_numbers(one.page_count + 1))
 
 
 def test_only_large_exports_in_a_single_threaded_process_use_parts(
@@ -275,10 +287,6 @@ def test_only_large_exports_in_a_single_threaded_process_use_parts(
     assert pdf._parts_for(large) == 1
     monkeypatch.setattr(threading, "active_count", lambda: 1)
     assert pdf._parts_for(large) == 2
-    # The part's page numbering hooks into WeasyPrint's layout as checked on
-    # the pinned versions, so an upgrade renders in one process until checked.
-    monkeypatch.setattr(pdf_tuning, "WEASYPRINT_VERSIONS", {"0.0"})
-    assert pdf._parts_for(large) == 1
 
 
 def test_default_parts_follow_the_cores_this_process_may_use(monkeypatch: Any) -> None:
