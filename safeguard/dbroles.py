@@ -302,7 +302,10 @@ def _adopt_objects(conn: Any, owner: str, app: str) -> None:
 def _is_superuser(url: str) -> bool:
     import psycopg
 
-    with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+    # Asked of the server's maintenance database: the app's own may not exist yet
+    # (ensure_roles creates it). Only pg_roles is read there.
+    server = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True, connect_timeout=5) as conn:
         row = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
     return bool(row and row[0])
 
