@@ -8,7 +8,10 @@ class AllegationsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from allegations import models
+        from allegations import models, references
+        from incidents import references as incident_references
+
+        incident_references.register(references.references_for_viewer)
 
         for model in (
             models.StaffMember,

@@ -604,28 +604,13 @@ def _referral_items(q: TimelineQuery) -> Iterator[TimelineItem]:
         )
 
 
-# Which incident reference a referral's kind carries.
-REFERENCE_SLOTS = {"police": "police", "la_pipot": "la", "cqc": "cqc"}
-
-
 def _referral_references(q: TimelineQuery) -> Iterator[tuple[str, str]]:
-    """The current reference of each police, local-authority and CQC referral
-    (a corrected referral gives way to its correction)."""
+    """The current reference of each police, local-authority and CQC referral."""
     if not q.include_allegations:
         return
-    from allegations.models import Referral
+    from allegations.references import current_references
 
-    qs = (
-        Referral.objects.filter(allegation__incident=q.incident, kind__in=REFERENCE_SLOTS)
-        .exclude(reference="")
-        .filter(corrections__isnull=True)
-        .order_by("referred_on", "pk")
-    )
-    for r in qs:
-        yield (
-            REFERENCE_SLOTS[r.kind],
-            f"{r.reference} ({r.body}, referred {r.referred_on:%-d %b %Y})",
-        )
+    yield from current_references(q.incident)
 
 
 # --- The HR side: a cross-reference, never its content ------------------------

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from incidents import access, services
+from incidents import access, references, services
 from incidents.forms import (
     AmendmentForm,
     EntryForm,
@@ -127,6 +127,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": incident.transitions.select_related("changed_by"),
             "can_record": can_record,
             "can_manage_need_to_know": access.can_manage_need_to_know(request.user, incident),
+            "referral_references": references.recorded_elsewhere(incident, request.user),
             "status_form": StatusForm(incident=incident) if can_record else None,
             "references_form": ReferencesForm(
                 initial={
