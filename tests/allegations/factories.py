@@ -49,13 +49,17 @@ def allegation(w: Any) -> Any:
     lead, hr = w.users["lead"], w.users["hr"]
     incident = w.objects["incident"]
     a = make_allegation(lead, incident, make_staff(w), hr_owner=hr)
-    incident_services.grant_need_to_know(
-        actor=lead,
-        incident=incident,
-        user=w.users["manager"],
-        reason="Registered manager",
-        expected_version=incident.version,
-    )
+    if not incident.need_to_know_grants.filter(
+        user=w.users["manager"], revoked_at__isnull=True
+    ).exists():  # ``subject_case`` may have named them already
+        incident.refresh_from_db()
+        incident_services.grant_need_to_know(
+            actor=lead,
+            incident=incident,
+            user=w.users["manager"],
+            reason="Registered manager",
+            expected_version=incident.version,
+        )
     w.objects["allegation"] = a
     return a
 
@@ -154,12 +158,18 @@ def subject_case(w: Any) -> Any:
     if "subject_case" in w.objects:
         return w.objects["subject_case"]
     from disclosures.models import DisclosureDecision
+    from incidents.models import NeedToKnowGrant
     from tests.chronology.factories import registered_export
     from tests.disclosures.factories import make_decision
     from tests.matrix import SUBJECT_ROLES
 
     lead, incident = w.users["lead"], w.objects["incident"]
     for role in ("manager", "auditor", "subject_manager", "subject_auditor"):
+        # Another builder of the same world (``allegation``) may have named them.
+        if NeedToKnowGrant.objects.filter(
+            incident=incident, user=w.user(role), revoked_at__isnull=True
+        ).exists():
+            continue
         incident.refresh_from_db()
         incident_services.grant_need_to_know(
             actor=lead,
