@@ -31,6 +31,10 @@ NO_RECORD_CONTENT: dict[str, str] = {
     "organisations:member_create": "an empty user form",
     "organisations:member_edit": "one user's role and services",
     "organisations:service_create": "an empty service form",
+    "organisations:role_requests": (
+        "names, roles and reasons of account changes (account administration; each "
+        "request and decision is itself audited)"
+    ),
     "mfa:manage": "the user's own two-step verification settings",
     "mfa:enrol": "the user's own authenticator enrolment",
     "mfa:verify": "the second sign-in step",
