@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from allegations import access as allegation_access
 from audits import access
 from audits.svgcharts import Chart, Series
 from disclosures import access as decision_access
@@ -136,14 +137,11 @@ def unaudited_consent_decisions(user: Any) -> dict[str, Any]:
     }
 
 
-def allegations_panel(user: Any, *, side: str) -> dict[str, Any] | None:
+def allegations_panel(user: Any, *, side: str) -> dict[str, Any]:
     """Allegations not yet concluded: for HR those whose HR side is still open;
     for leads, with how many referrals (PiPoT, police, DBS, regulator) await
-    the outcome. None until the allegations app provides its access helper."""
-    visible = getattr(access, "visible_allegations", None)
-    if visible is None:
-        return None
-    qs = visible(user).exclude(status="concluded")
+    the outcome."""
+    qs = allegation_access.visible_allegations(user).exclude(status="concluded")
     if side == "hr":
         qs = qs.exclude(hr_record__status="closed")
     qs = qs.annotate(referral_count=Count("referrals", distinct=True))
