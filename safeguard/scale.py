@@ -357,8 +357,7 @@ def build(
         _restore_indexes()
         say(f"  indexes rebuilt ({time.monotonic() - started:.1f} s)")
         _reset_sequences(b)
-        with connection.cursor() as cur:
-            cur.execute("SET LOCAL session_replication_role = origin")
+        _set_replication_role("origin")
         if "disclosures" in b.parts:
             # Row triggers were off for the load: derive the review points now.
             from disclosures import review_points
@@ -398,6 +397,18 @@ def _skip_row_triggers() -> None:
             cur.execute("SET LOCAL session_replication_role = replica")
 
 
+def _set_replication_role(value: str) -> str:
+    """Set this transaction's replication role when it differs, returning the
+    previous one. Only a superuser may set it at all; anyone else (the owner
+    role of a two-role deployment) never left "origin", so nothing is set."""
+    with connection.cursor() as cur:
+        cur.execute("SHOW session_replication_role")
+        (previous,) = cur.fetchone() or ("origin",)
+        if previous != value:
+            cur.execute(f"SET LOCAL session_replication_role = {value}")
+    return str(previous)
+
+
 def _add(b: Build, table: str, count: int) -> None:
     b.rows[table] = b.rows.get(table, 0) + count
 
@@ -425,9 +436,15 @@ def _part_organisations(b: Build) -> None:
         "organisations_organisation",
         copy_rows(
             "organisations_organisation",
-            ["id", "name", "reference_prefix", "created_at"],
+            ["id", "name", "reference_prefix", "created_at", "sign_in_code"],
             (
-                (oid, "Bench Care Group" if i == 0 else f"Scale Care {i}", f"B{oid}", created)
+                (
+                    oid,
+                    "Bench Care Group" if i == 0 else f"Scale Care {i}",
+                    f"B{oid}",
+                    created,
+                    f"bench-{oid}",
+                )
                 for i, oid in enumerate(b.orgs)
             ),
         ),
@@ -1038,10 +1055,7 @@ def _part_audit(b: Build) -> None:
              iid, entry.view, entry.compute_content_hash())
         )  # fmt: skip
         aid += 1
-    with connection.cursor() as cur:
-        cur.execute("SHOW session_replication_role")
-        (previous,) = cur.fetchone() or ("origin",)
-        cur.execute("SET LOCAL session_replication_role = origin")
+    previous = _set_replication_role("origin")
     _add(
         b,
         "audits_auditentry",
@@ -1061,7 +1075,7 @@ def _part_audit(b: Build) -> None:
     with connection.cursor() as cur:
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cur.execute("SET CONSTRAINTS ALL DEFERRED")
-        cur.execute(f"SET LOCAL session_replication_role = {previous}")
+    _set_replication_role(previous)
 
 
 PARTS: list[tuple[str, Callable[[Build], Any]]] = [
