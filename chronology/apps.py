@@ -38,12 +38,26 @@ def check_signing_certificate(
         who = signing.identity()
     except ImproperlyConfigured as exc:
         return [checks.Error(str(exc), id="chronology.E001")]
+    from django.conf import settings
+
+    found: list[CheckMessage] = []
     if who.development:
-        return [
+        found.append(
             checks.Warning(
                 "Exports are signed with the self-signed development certificate.",
                 hint="Set SAFEGUARD_SIGNING_PKCS12 and SAFEGUARD_SIGNING_PASSPHRASE.",
                 id="chronology.W001",
             )
-        ]
-    return []
+        )
+    if not getattr(settings, "SAFEGUARD_PUBLIC_URL", ""):
+        # Without it an export made outside a request (a command, a re-run task)
+        # can only print the check page's path on its cover, not its address.
+        found.append(
+            checks.Warning(
+                "SAFEGUARD_PUBLIC_URL is not set: covers of exports made outside a web "
+                "request cannot give the public check page's full address.",
+                hint="Set SAFEGUARD_PUBLIC_URL=https://<your host>.",
+                id="chronology.W002",
+            )
+        )
+    return found

@@ -115,6 +115,7 @@ def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
         "DEBUG": "",
         "SAFEGUARD_SIGNING_PKCS12": str(certificate),
         "SAFEGUARD_SIGNING_PASSPHRASE": "check-only",
+        "SAFEGUARD_PUBLIC_URL": "https://safeguard.example.org",
     }
     env.pop("SAFEGUARD_REQUIRE_MFA", None)
     # The browser tests set this in-process for Playwright; production never does.
@@ -184,3 +185,32 @@ def test_production_refuses_to_start_without_a_signing_certificate(
     )
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
+
+
+def test_the_deployment_checks_want_the_public_check_address(tmp_path: Path) -> None:
+    """Without SAFEGUARD_PUBLIC_URL a cover made outside a request could give
+    only the check page's path, so the deployment check says so."""
+    from chronology.signing import write_self_signed_pkcs12
+
+    certificate = tmp_path / "signing.p12"
+    write_self_signed_pkcs12(certificate, common_name="Check only", passphrase=b"check-only")
+    env = {
+        **os.environ,
+        "SAFEGUARD_ENV": "production",
+        "SECRET_KEY": "x" * 20 + "-production-like-secret-key-for-the-check-only-0123456789",
+        "ALLOWED_HOSTS": "safeguard.example.org",
+        "DEBUG": "",
+        "SAFEGUARD_SIGNING_PKCS12": str(certificate),
+        "SAFEGUARD_SIGNING_PASSPHRASE": "check-only",
+    }
+    for name in ("SAFEGUARD_PUBLIC_URL", "SAFEGUARD_REQUIRE_MFA", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "chronology.W002" in result.stdout + result.stderr
