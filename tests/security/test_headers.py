@@ -102,7 +102,8 @@ def test_crispy_bootstrap5_templates_we_render_are_inline_free() -> None:
         assert not re.search(r"\sstyle=|<style\b|\son[a-z]+=|<script", text), path.name
 
 
-def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
+def _production_env(tmp_path: Path) -> dict[str, str]:
+    """A production-like environment with a throwaway signing certificate."""
     from chronology.signing import write_self_signed_pkcs12
 
     certificate = tmp_path / "signing.p12"
@@ -120,6 +121,11 @@ def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
     env.pop("SAFEGUARD_REQUIRE_MFA", None)
     # The browser tests set this in-process for Playwright; production never does.
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
+    env = _production_env(tmp_path)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -190,21 +196,8 @@ def test_production_refuses_to_start_without_a_signing_certificate(
 def test_the_deployment_checks_want_the_public_check_address(tmp_path: Path) -> None:
     """Without SAFEGUARD_PUBLIC_URL a cover made outside a request could give
     only the check page's path, so the deployment check says so."""
-    from chronology.signing import write_self_signed_pkcs12
-
-    certificate = tmp_path / "signing.p12"
-    write_self_signed_pkcs12(certificate, common_name="Check only", passphrase=b"check-only")
-    env = {
-        **os.environ,
-        "SAFEGUARD_ENV": "production",
-        "SECRET_KEY": "x" * 20 + "-production-like-secret-key-for-the-check-only-0123456789",
-        "ALLOWED_HOSTS": "safeguard.example.org",
-        "DEBUG": "",
-        "SAFEGUARD_SIGNING_PKCS12": str(certificate),
-        "SAFEGUARD_SIGNING_PASSPHRASE": "check-only",
-    }
-    for name in ("SAFEGUARD_PUBLIC_URL", "SAFEGUARD_REQUIRE_MFA", "DJANGO_ALLOW_ASYNC_UNSAFE"):
-        env.pop(name, None)
+    env = _production_env(tmp_path)
+    del env["SAFEGUARD_PUBLIC_URL"]
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
         cwd=ROOT,
