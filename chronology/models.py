@@ -185,8 +185,9 @@ class VerificationAttempt(OrganisationOwned):
 
     organisation_parents = ("matched",)
     # Null only for an operator's ``manage.py verify_export`` with no match:
-    # that check belongs to no organisation.
-    organisation = models.ForeignKey(
+    # that check belongs to no organisation. The one organisation-owned model
+    # whose organisation may be missing, so it narrows the base's field type.
+    organisation = models.ForeignKey(  # type: ignore[assignment]
         Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     checked_by = models.ForeignKey(
