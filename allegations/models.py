@@ -21,7 +21,9 @@ from django.db import models
 from django.utils import timezone
 
 from incidents.models import Category, Incident
-from organisations.models import Organisation, Service
+from organisations.append_only import append_only
+from organisations.models import Service
+from organisations.owned import OrganisationOwned
 
 # Assumption (documented in docs/allegations.md): when only a date of birth is
 # known, the normal retirement age is the UK State Pension age for people born
@@ -38,18 +40,10 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _append_only(prefix: str) -> list[pgtrigger.Protect]:
-    return [
-        pgtrigger.Protect(
-            name=f"{prefix}_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-        )
-    ]
-
-
-class StaffMember(models.Model):
+class StaffMember(OrganisationOwned):
     """A member of staff who may be the subject of an allegation."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation_parents = ("service",)
     name = models.CharField(max_length=200)
     job_title = models.CharField(max_length=120)
     service = models.ForeignKey(
@@ -123,8 +117,8 @@ class RetentionClass(models.TextChoices):
     EXTENDED = "extended", "Extended by retention review"
 
 
-class Allegation(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+class Allegation(OrganisationOwned):
+    organisation_parents = ("incident", "staff_member")
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="allegations")
     staff_member = models.ForeignKey(
         StaffMember, on_delete=models.PROTECT, related_name="allegations"
@@ -220,10 +214,10 @@ def default_retention(
     return RetentionClass.STANDARD, max(base, retirement) if retirement else base
 
 
-class AllegationTransition(models.Model):
+class AllegationTransition(OrganisationOwned):
     """Every status or outcome change; an outcome correction is a new row."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation_parents = ("allegation",)
     allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(max_length=24, choices=AllegationStatus.choices, blank=True)
     to_status = models.CharField(max_length=24, choices=AllegationStatus.choices)
@@ -237,7 +231,7 @@ class AllegationTransition(models.Model):
 
     class Meta:
         ordering = ["changed_at", "pk"]
-        triggers = _append_only("allegation_transition")
+        triggers = append_only("allegation_transition")
 
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status}"
@@ -251,11 +245,11 @@ class ReferralKind(models.TextChoices):
     CQC = "cqc", "CQC notification"
 
 
-class Referral(models.Model):
+class Referral(OrganisationOwned):
     """A referral or notification about the allegation: who, when, their reference.
     Deliberately no narrative here: what was shared belongs in a disclosure decision."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation_parents = ("allegation", "corrects")
     allegation = models.ForeignKey(Allegation, on_delete=models.PROTECT, related_name="referrals")
     kind = models.CharField(max_length=16, choices=ReferralKind.choices)
     body = models.CharField(
@@ -284,7 +278,7 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["referred_on", "pk"]
-        triggers = _append_only("referral")
+        triggers = append_only("referral")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.referred_on:%d %b %Y}"
@@ -299,11 +293,10 @@ class SideStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class SideRecord(models.Model):
+class SideRecord(OrganisationOwned):
     """What both sides may know about each other: that it exists, who owns it,
     its status. Content lives only in the side's own entries and decisions."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -316,6 +309,7 @@ class SideRecord(models.Model):
 
 
 class SafeguardingRecord(SideRecord):
+    organisation_parents = ("allegation",)
     allegation = models.OneToOneField(
         Allegation, on_delete=models.PROTECT, related_name="safeguarding_record"
     )
@@ -336,6 +330,7 @@ class SafeguardingRecord(SideRecord):
 
 
 class HRRecord(SideRecord):
+    organisation_parents = ("allegation",)
     allegation = models.OneToOneField(
         Allegation, on_delete=models.PROTECT, related_name="hr_record"
     )
@@ -356,10 +351,10 @@ class HRRecord(SideRecord):
         return f"{self.label} of allegation {self.allegation_id}"
 
 
-class SideStatusChange(models.Model):
+class SideStatusChange(OrganisationOwned):
     """Owner/status history of either side: metadata both sides may see."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation_parents = ("allegation",)
     allegation = models.ForeignKey(
         Allegation, on_delete=models.PROTECT, related_name="side_changes"
     )
@@ -375,7 +370,7 @@ class SideStatusChange(models.Model):
 
     class Meta:
         ordering = ["changed_at", "pk"]
-        triggers = _append_only("side_change")
+        triggers = append_only("side_change")
 
     def __str__(self) -> str:
         return f"{self.side}: {self.status}"
@@ -406,8 +401,7 @@ class InterimMeasure(models.TextChoices):
     LIFTED = "lifted", "Interim measure lifted"
 
 
-class EntryBase(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+class EntryBase(OrganisationOwned):
     text = models.TextField("What was done or found", help_text="Facts; quote people's words.")
     occurred_at = models.DateTimeField("When it happened")
     recorded_by = models.ForeignKey(
@@ -421,18 +415,20 @@ class EntryBase(models.Model):
 
 
 class SafeguardingEntry(EntryBase):
+    organisation_parents = ("record",)
     record = models.ForeignKey(SafeguardingRecord, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=16, choices=SafeguardingEntryKind.choices)
 
     class Meta(EntryBase.Meta):
         verbose_name_plural = "safeguarding entries"
-        triggers = _append_only("sg_entry")
+        triggers = append_only("sg_entry")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
 
 
 class HREntry(EntryBase):
+    organisation_parents = ("record",)
     record = models.ForeignKey(HRRecord, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=16, choices=HREntryKind.choices)
     interim_measure = models.CharField(max_length=16, choices=InterimMeasure.choices, blank=True)
@@ -440,17 +436,16 @@ class HREntry(EntryBase):
     class Meta(EntryBase.Meta):
         verbose_name = "HR entry"
         verbose_name_plural = "HR entries"
-        triggers = _append_only("hr_entry")
+        triggers = append_only("hr_entry")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
 
 
-class DecisionBase(models.Model):
+class DecisionBase(OrganisationOwned):
     """A key decision. Seed 003: every key decision should record what information
     was considered, who was consulted, the rationale and any dissenting views."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     decision = models.TextField("The decision")
     information_considered = models.TextField("Information considered")
     consulted = models.TextField(
@@ -477,23 +472,25 @@ class DecisionBase(models.Model):
 
 
 class SafeguardingDecision(DecisionBase):
+    organisation_parents = ("record",)
     record = models.ForeignKey(
         SafeguardingRecord, on_delete=models.PROTECT, related_name="decisions"
     )
 
     class Meta(DecisionBase.Meta):
-        triggers = _append_only("sg_decision")
+        triggers = append_only("sg_decision")
 
     def __str__(self) -> str:
         return f"Key decision #{self.pk}"
 
 
 class HRDecision(DecisionBase):
+    organisation_parents = ("record",)
     record = models.ForeignKey(HRRecord, on_delete=models.PROTECT, related_name="decisions")
 
     class Meta(DecisionBase.Meta):
         verbose_name = "HR decision"
-        triggers = _append_only("hr_decision")
+        triggers = append_only("hr_decision")
 
     def __str__(self) -> str:
         return f"Key decision #{self.pk}"
@@ -512,10 +509,9 @@ AMENDABLE_FIELDS = {
 }
 
 
-class AmendmentBase(models.Model):
+class AmendmentBase(OrganisationOwned):
     """A correction to one field of an entry or a decision; the original stays."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     field = models.CharField("Part corrected", max_length=32)
     new_text = models.TextField("Corrected text", blank=True)
     reason = models.TextField("Reason for the amendment")
@@ -536,6 +532,7 @@ class AmendmentBase(models.Model):
 
 
 class SafeguardingAmendment(AmendmentBase):
+    organisation_parents = ("entry", "decision")
     entry = models.ForeignKey(
         SafeguardingEntry,
         on_delete=models.PROTECT,
@@ -558,13 +555,14 @@ class SafeguardingAmendment(AmendmentBase):
                 name="sg_amendment_one_target",
             )
         ]
-        triggers = _append_only("sg_amendment")
+        triggers = append_only("sg_amendment")
 
     def __str__(self) -> str:
         return f"Amendment #{self.pk}"
 
 
 class HRAmendment(AmendmentBase):
+    organisation_parents = ("entry", "decision")
     entry = models.ForeignKey(
         HREntry, on_delete=models.PROTECT, related_name="amendments", null=True, blank=True
     )
@@ -580,13 +578,13 @@ class HRAmendment(AmendmentBase):
                 name="hr_amendment_one_target",
             )
         ]
-        triggers = _append_only("hr_amendment")
+        triggers = append_only("hr_amendment")
 
     def __str__(self) -> str:
         return f"Amendment #{self.pk}"
 
 
-class RetentionReview(models.Model):
+class RetentionReview(OrganisationOwned):
     """A person reviewed whether to keep the allegation's records. Nothing is
     deleted by the system: disposal is a human act outside this record."""
 
@@ -594,7 +592,7 @@ class RetentionReview(models.Model):
         RETAIN = "retain", "Retain and review again"
         DISPOSAL = "disposal", "Refer for disposal under the retention policy"
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation_parents = ("allegation",)
     allegation = models.ForeignKey(
         Allegation, on_delete=models.PROTECT, related_name="retention_reviews"
     )
@@ -608,7 +606,7 @@ class RetentionReview(models.Model):
 
     class Meta:
         ordering = ["reviewed_at", "pk"]
-        triggers = _append_only("retention_review")
+        triggers = append_only("retention_review")
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} ({self.reviewed_at:%d %b %Y})"

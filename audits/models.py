@@ -14,7 +14,8 @@ How an entry is made safe and tamper-evident:
    entry under an advisory lock: ``hash = sha256(prev_hash || content_hash)``.
    Holding the lock only for the commit, not the whole request, keeps many
    gunicorn processes from queueing behind a slow page.
-4. Triggers refuse UPDATE, DELETE and TRUNCATE on both tables (migration 0003).
+4. Triggers refuse UPDATE, DELETE and TRUNCATE on both tables
+   (``organisations.append_only``, like every append-only table).
 
 ``manage.py verify_audit_chain`` recomputes all of it. See docs/audit-trail.md.
 """
@@ -36,6 +37,7 @@ from django.utils.text import capfirst
 
 from audits import redaction
 from audits.redaction import FINGERPRINT_PREFIX
+from organisations.append_only import append_only
 from organisations.audit import current_source
 
 GENESIS_HASH = "0" * 64
@@ -212,6 +214,7 @@ class AuditEntry(AbstractLogEntry):
             models.Index(fields=["incident_id", "-timestamp", "-id"], name="audit_incident_idx"),
             models.Index(fields=["organisation_id", "-timestamp"], name="audit_org_time_idx"),
         ]
+        triggers = append_only("audit_entry", refuse_truncate=True)
 
     def __str__(self) -> str:
         return f"Audit entry #{self.pk}"
@@ -355,6 +358,7 @@ class ChainLink(models.Model):
 
     class Meta:
         ordering = ["seq"]
+        triggers = append_only("chain_link", refuse_truncate=True)
 
     def __str__(self) -> str:
         return f"Chain link {self.seq}"

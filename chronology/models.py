@@ -27,7 +27,9 @@ from django.utils import timezone
 
 from chronology.profiles import Profile
 from incidents.models import Incident
+from organisations.append_only import append_only
 from organisations.models import Organisation
+from organisations.owned import OrganisationOwned
 
 
 def new_public_id() -> str:
@@ -80,8 +82,8 @@ REQUEST_FIELDS = [
 ]
 
 
-class ChronologyExport(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+class ChronologyExport(OrganisationOwned):
+    organisation_parents = ("incident", "disclosure_decision")
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="exports")
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id)
     profile = models.CharField("Audience", max_length=16, choices=Profile.choices)
@@ -178,12 +180,14 @@ class ChronologyExport(models.Model):
         return f"{self.incident.reference}-chronology-{self.public_id}.pdf"
 
 
-class VerificationAttempt(models.Model):
+class VerificationAttempt(OrganisationOwned):
     """Someone checked a PDF against the register. Kept whether or not it matched."""
 
+    organisation_parents = ("matched",)
     # Null only for an operator's ``manage.py verify_export`` with no match:
-    # that check belongs to no organisation.
-    organisation = models.ForeignKey(
+    # that check belongs to no organisation. The one organisation-owned model
+    # whose organisation may be missing, so it narrows the base's field type.
+    organisation = models.ForeignKey(  # type: ignore[assignment]
         Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     checked_by = models.ForeignKey(
@@ -207,11 +211,7 @@ class VerificationAttempt(models.Model):
     class Meta:
         ordering = ["-checked_at", "-pk"]
         indexes = [models.Index(fields=["client", "-checked_at"], name="verification_client_idx")]
-        triggers = [
-            pgtrigger.Protect(
-                name="verification_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            ),
-        ]
+        triggers = append_only("verification")
 
     def __str__(self) -> str:
         return f"Verification {self.sha256[:12]} → {self.matched_id or 'no match'}"

@@ -22,13 +22,9 @@ from django.utils import timezone
 
 from disclosures import review_points
 from incidents.models import Incident
-from organisations.models import Organisation, Service
-
-APPEND_ONLY = pgtrigger.Update | pgtrigger.Delete
-
-
-def _append_only(name: str) -> list[Any]:
-    return [pgtrigger.Protect(name=name, operation=APPEND_ONLY)]
+from organisations.append_only import append_only
+from organisations.models import Service
+from organisations.owned import OrganisationOwned
 
 
 class Decision(models.TextChoices):
@@ -165,8 +161,8 @@ class DecisionQuerySet(models.QuerySet["DisclosureDecision"]):
 DecisionManager = models.Manager.from_queryset(DecisionQuerySet)
 
 
-class DisclosureDecision(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+class DisclosureDecision(OrganisationOwned):
+    organisation_parents = ("incident",)
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, related_name="disclosure_decisions"
     )
@@ -253,7 +249,7 @@ class DisclosureDecision(models.Model):
             models.Index(fields=["organisation", "review_date"]),
         ]
         triggers = [
-            *_append_only("decision_append_only"),
+            *append_only("decision"),
             # Its review point, in the same transaction (review_points.py).
             pgtrigger.Trigger(
                 name="decision_review_point",
@@ -286,8 +282,8 @@ class DisclosureDecision(models.Model):
         return str(getattr(self, field, ""))
 
 
-class Recipient(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+class Recipient(OrganisationOwned):
+    organisation_parents = ("decision",)
     decision = models.ForeignKey(
         DisclosureDecision, on_delete=models.PROTECT, related_name="recipients"
     )
@@ -302,14 +298,14 @@ class Recipient(models.Model):
     class Meta:
         ordering = ["pk"]
         indexes = [models.Index(fields=["organisation", "category"])]
-        triggers = _append_only("recipient_append_only")
+        triggers = append_only("recipient")
 
     def __str__(self) -> str:
         return f"{self.name}, {self.role} ({self.recipient_organisation})"
 
 
-class Consultation(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+class Consultation(OrganisationOwned):
+    organisation_parents = ("decision",)
     decision = models.ForeignKey(
         DisclosureDecision, on_delete=models.PROTECT, related_name="consultations"
     )
@@ -319,7 +315,7 @@ class Consultation(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        triggers = _append_only("consultation_append_only")
+        triggers = append_only("consultation")
 
     def __str__(self) -> str:
         return f"{self.name}, {self.role}"
@@ -347,10 +343,10 @@ AMENDABLE_FIELDS = [
 ]
 
 
-class DecisionAmendment(models.Model):
+class DecisionAmendment(OrganisationOwned):
     """A correction to one field of a saved decision. Shown beneath the original."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation_parents = ("decision",)
     decision = models.ForeignKey(
         DisclosureDecision, on_delete=models.PROTECT, related_name="amendments"
     )
@@ -362,17 +358,17 @@ class DecisionAmendment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        triggers = _append_only("decision_amendment_append_only")
+        triggers = append_only("decision_amendment")
 
     def __str__(self) -> str:
         return f"Amendment #{self.pk} to {self.get_field_display()}"
 
 
-class DecisionReview(models.Model):
+class DecisionReview(OrganisationOwned):
     """A review recorded against a decision's review point. It sets the next
     review point, or ends reviewing with a reason."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation_parents = ("decision",)
     decision = models.ForeignKey(
         DisclosureDecision, on_delete=models.PROTECT, related_name="reviews"
     )
@@ -396,7 +392,7 @@ class DecisionReview(models.Model):
             )
         ]
         triggers = [
-            *_append_only("decision_review_append_only"),
+            *append_only("decision_review"),
             # Moves the decision's review point on (review_points.py).
             pgtrigger.Trigger(
                 name="review_moves_review_point",
@@ -414,19 +410,19 @@ class DecisionReview(models.Model):
         return self.next_review_date is None
 
 
-class ReviewPoint(models.Model):
+class ReviewPoint(OrganisationOwned):
     """Where each decision's reviewing stands: its current review point (the
     latest review's next point, or the decision's own), or none once reviewing
     has ended. Derived data, written only by the database triggers above and
     by ``review_points.rebuild()``; never by application code."""
 
+    organisation_parents = ("decision", "incident", "service")
     decision = models.OneToOneField(
         DisclosureDecision,
         on_delete=models.PROTECT,
         primary_key=True,
         related_name="review_point",
     )
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="+")
     # The incident's service (fixed once the incident is saved), so a
     # manager's open points are read from their services' index entries.
@@ -458,11 +454,11 @@ class ReviewPoint(models.Model):
         return f"Review point of decision {self.decision_id}: {self.due_date or 'ended'}"
 
 
-class QualityFinding(models.Model):
+class QualityFinding(OrganisationOwned):
     """A record-quality warning shown to the author and saved with the decision,
     so audits can sample weak records."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation_parents = ("decision",)
     decision = models.ForeignKey(
         DisclosureDecision, on_delete=models.PROTECT, related_name="quality_findings"
     )
@@ -473,7 +469,7 @@ class QualityFinding(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        triggers = _append_only("quality_finding_append_only")
+        triggers = append_only("quality_finding")
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"

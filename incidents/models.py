@@ -16,7 +16,9 @@ from django.db import models
 from django.utils import timezone
 
 from incidents import lookups  # noqa: F401  (registers __ilike_contains, __any_of)
+from organisations.append_only import append_only
 from organisations.models import Organisation, Service
+from organisations.owned import OrganisationOwned
 
 
 class Category(models.TextChoices):
@@ -56,10 +58,10 @@ class ClosureOutcome(models.TextChoices):
     TRANSFERRED = "transferred", "Transferred to another agency"
 
 
-class Person(models.Model):
+class Person(OrganisationOwned):
     """An adult at risk."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation_parents = ("service",)
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, related_name="people", null=True, blank=True
     )
@@ -129,8 +131,8 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         )
 
 
-class Incident(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+class Incident(OrganisationOwned):
+    organisation_parents = ("service",)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="incidents")
     reference = models.CharField(max_length=32, editable=False)
     people = models.ManyToManyField(Person, related_name="incidents", verbose_name="adults at risk")
@@ -240,8 +242,8 @@ class ReferenceCounter(models.Model):
         return f"{self.organisation_id}/{self.year}: {self.last_number}"
 
 
-class StatusTransition(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+class StatusTransition(OrganisationOwned):
+    organisation_parents = ("incident",)
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="transitions")
     from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices)
@@ -254,11 +256,7 @@ class StatusTransition(models.Model):
 
     class Meta:
         ordering = ["changed_at", "pk"]
-        triggers = [
-            pgtrigger.Protect(
-                name="transition_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            ),
-        ]
+        triggers = append_only("transition")
 
     def __str__(self) -> str:
         return f"{self.incident_id}: {self.from_status or '—'} → {self.to_status}"
@@ -273,8 +271,8 @@ class EntryKind(models.TextChoices):
     ACTION = "action", "Action taken"
 
 
-class ChronologyEntry(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+class ChronologyEntry(OrganisationOwned):
+    organisation_parents = ("incident",)
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=16, choices=EntryKind.choices)
     facts = models.TextField(help_text="What happened, factually. Quote people's exact words.")
@@ -291,20 +289,16 @@ class ChronologyEntry(models.Model):
         ordering = ["occurred_at", "pk"]
         verbose_name_plural = "chronology entries"
         indexes = [models.Index(fields=["incident", "occurred_at", "id"])]
-        triggers = [
-            pgtrigger.Protect(
-                name="entry_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            ),
-        ]
+        triggers = append_only("entry")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
 
 
-class ChronologyAmendment(models.Model):
+class ChronologyAmendment(OrganisationOwned):
     """A correction to an entry: the original stays, this is shown beneath it."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation_parents = ("entry",)
     entry = models.ForeignKey(ChronologyEntry, on_delete=models.PROTECT, related_name="amendments")
     reason = models.TextField("Reason for the amendment")
     new_text = models.TextField("Corrected text")
@@ -313,21 +307,17 @@ class ChronologyAmendment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        triggers = [
-            pgtrigger.Protect(
-                name="amendment_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            ),
-        ]
+        triggers = append_only("amendment")
 
     def __str__(self) -> str:
         return f"Amendment #{self.pk} to entry #{self.entry_id}"
 
 
-class NeedToKnowGrant(models.Model):
+class NeedToKnowGrant(OrganisationOwned):
     """A named person allowed to see a restricted incident. Revoking stamps the
     row once; the grant itself is never rewritten or removed."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation_parents = ("incident",)
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, related_name="need_to_know_grants"
     )
@@ -385,7 +375,7 @@ class ExclusionSource(models.TextChoices):
     ALLEGATION = "allegation", "Subject of an allegation against staff"
 
 
-class IncidentExclusion(models.Model):
+class IncidentExclusion(OrganisationOwned):
     """A person who must never see an incident, whatever their role or grants:
     today, the staff member an allegation on it is about (DESIGN.md: "a member of
     staff named as source of harm ... never sees the incident").
@@ -397,7 +387,7 @@ class IncidentExclusion(models.Model):
     Append-only: an exclusion is never lifted (a wrongly linked login stays
     excluded, which fails safe)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation_parents = ("incident",)
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="exclusions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     source = models.CharField(max_length=16, choices=ExclusionSource.choices)
@@ -411,25 +401,7 @@ class IncidentExclusion(models.Model):
         ]
         # The rule reads a user's exclusions first (one small query).
         indexes = [models.Index(fields=["user", "incident"], name="exclusion_user_idx")]
-        triggers = [
-            pgtrigger.Protect(
-                name="exclusion_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            ),
-            # A child's organisation is its incident's (checked by the database).
-            pgtrigger.Trigger(
-                name="exclusion_same_organisation",
-                operation=pgtrigger.Insert,
-                when=pgtrigger.Before,
-                func="""
-                IF NEW.organisation_id IS DISTINCT FROM (
-                    SELECT organisation_id FROM incidents_incident WHERE id = NEW.incident_id
-                ) THEN
-                    RAISE EXCEPTION 'incident exclusion: organisation differs from its incident''s';
-                END IF;
-                RETURN NEW;
-                """,
-            ),
-        ]
+        triggers = append_only("exclusion")
 
     def __str__(self) -> str:
         return f"Excluded: user {self.user_id} from incident {self.incident_id}"

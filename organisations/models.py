@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from organisations.owned import OrganisationOwned
+
 
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
@@ -141,7 +143,7 @@ class Membership(models.Model):
         return self.role == Role.ADMIN
 
 
-class RoleRequest(models.Model):
+class RoleRequest(OrganisationOwned):
     """An admin's request to give a member the lead, HR or auditor role.
 
     Separation of duties: the role takes effect only when a second person, an
@@ -156,7 +158,7 @@ class RoleRequest(models.Model):
         REFUSED = "refused", "Refused"
         CANCELLED = "cancelled", "Cancelled"
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation_parents = ("membership",)
     membership = models.ForeignKey(
         Membership, on_delete=models.PROTECT, related_name="role_requests"
     )
@@ -229,13 +231,12 @@ class RoleRequest(models.Model):
         return self.state == self.State.PENDING
 
 
-class SignInLink(models.Model):
+class SignInLink(OrganisationOwned):
     """A one-time link with which a new account sets its password and enrols
     its authenticator. Only a hash of the secret is kept; the link is shown
     once to whoever issued it, to hand over. It ends when used, when a newer
     link is issued for the same account, or after ``SIGN_IN_LINK_HOURS``."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sign_in_links"
     )

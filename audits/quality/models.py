@@ -18,7 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from organisations.models import Organisation
+from organisations.append_only import append_only
+from organisations.owned import OrganisationOwned
 
 __all__ = [
     "AuditAction",
@@ -27,8 +28,6 @@ __all__ = [
     "ReminderSent",
     "SampledRecord",
 ]
-
-APPEND_ONLY = pgtrigger.Update | pgtrigger.Delete
 
 
 class Source(models.TextChoices):
@@ -139,8 +138,7 @@ class QualityAuditQuerySet(models.QuerySet["QualityAudit"]):
         return self.filter(closed_at__isnull=False)
 
 
-class QualityAudit(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+class QualityAudit(OrganisationOwned):
     title = models.CharField(max_length=200)
     source = models.CharField(max_length=32, choices=Source.choices, default=Source.DECISIONS)
     date_from = models.DateField("Decisions from")
@@ -220,8 +218,8 @@ class QualityAudit(models.Model):
         return str(AuditStatus(self.status).label)
 
 
-class SampledRecord(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+class SampledRecord(OrganisationOwned):
+    organisation_parents = ("audit",)
     audit = models.ForeignKey(QualityAudit, on_delete=models.PROTECT, related_name="samples")
     position = models.PositiveIntegerField()
     record_id = models.BigIntegerField()
@@ -232,7 +230,7 @@ class SampledRecord(models.Model):
             models.UniqueConstraint(fields=["audit", "position"], name="sample_position_unique"),
             models.UniqueConstraint(fields=["audit", "record_id"], name="sample_record_unique"),
         ]
-        triggers = [pgtrigger.Protect(name="sampled_record_append_only", operation=APPEND_ONLY)]
+        triggers = append_only("sampled_record")
 
     def __str__(self) -> str:
         return f"Sample {self.position} of audit {self.audit_id}"
@@ -242,10 +240,10 @@ def _criterion_field(label: str) -> models.CharField:
     return models.CharField(label, max_length=8, choices=Result.choices)
 
 
-class RecordScore(models.Model):
+class RecordScore(OrganisationOwned):
     """One submitted score per sampled record; never rewritten."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation_parents = ("sample",)
     sample = models.OneToOneField(SampledRecord, on_delete=models.PROTECT, related_name="score")
     facts_only = _criterion_field("Facts only")
     recipients_roles = _criterion_field("Recipients and roles")
@@ -266,7 +264,7 @@ class RecordScore(models.Model):
 
     class Meta:
         ordering = ["sample__position"]
-        triggers = [pgtrigger.Protect(name="record_score_append_only", operation=APPEND_ONLY)]
+        triggers = append_only("record_score")
 
     def __str__(self) -> str:
         return f"Score for sample {self.sample_id}"
@@ -289,10 +287,10 @@ def score_percent(results: dict[str, str]) -> int | None:
     return round(100 * points / (2 * len(applicable)))
 
 
-class AuditAction(models.Model):
+class AuditAction(OrganisationOwned):
     """A finding and the action it calls for, with an owner and a due date."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation_parents = ("audit", "sample")
     audit = models.ForeignKey(QualityAudit, on_delete=models.PROTECT, related_name="actions")
     sample = models.ForeignKey(
         SampledRecord, on_delete=models.PROTECT, related_name="actions", null=True, blank=True
@@ -308,16 +306,15 @@ class AuditAction(models.Model):
 
     class Meta:
         ordering = ["due_date", "pk"]
-        triggers = [pgtrigger.Protect(name="audit_action_append_only", operation=APPEND_ONLY)]
+        triggers = append_only("audit_action")
 
     def __str__(self) -> str:
         return f"Action {self.pk} of audit {self.audit_id}"
 
 
-class ReminderSent(models.Model):
+class ReminderSent(OrganisationOwned):
     """One row per manager per day: ``send_review_reminders`` is idempotent."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     date = models.DateField()
     due_count = models.PositiveIntegerField()
@@ -329,7 +326,7 @@ class ReminderSent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "date"], name="one_reminder_per_user_per_day")
         ]
-        triggers = [pgtrigger.Protect(name="reminder_sent_append_only", operation=APPEND_ONLY)]
+        triggers = append_only("reminder_sent")
 
     def __str__(self) -> str:
         return f"Reminder to {self.user_id} on {self.date}"

@@ -37,8 +37,8 @@ class TriggersOff:
     def __enter__(self) -> Any:
         self.cursor = connection.cursor()
         self.cursor.execute(
-            "SELECT count(*) FROM pg_trigger WHERE tgname = 'audits_entry_append_only' "
-            "AND tgenabled = 'D'"
+            "SELECT count(*) FROM pg_trigger "
+            "WHERE tgname LIKE 'pgtrigger_audit_entry_append_only%' AND tgenabled = 'D'"
         )
         if not self.cursor.fetchone()[0]:
             # ALTER TABLE refuses while trigger events are pending: fire them now.

@@ -44,7 +44,11 @@ def test_plain_sql_is_refused(entry, sql):
 def test_truncate_needs_a_test_database_as_well_as_the_setting(entry):
     """The escape hatch for the test harness is not open in a production-named database."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'audits_refuse_truncate'")
+        cursor.execute(
+            "SELECT p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE t.tgrelid = 'audits_auditentry'::regclass "
+            "AND t.tgname LIKE 'pgtrigger_audit_entry_no_truncate_%'"
+        )
         source = cursor.fetchone()[0]
     assert "current_database() LIKE 'test\\_%'" in source
 

@@ -1,0 +1,54 @@
+"""The one way to declare an append-only table.
+
+``Meta.triggers = append_only("entry")`` gives the table an unconditional
+``BEFORE UPDATE OR DELETE ... FOR EACH ROW`` trigger (django-pgtrigger's
+``Protect``, named ``entry_append_only``) that refuses both to everybody,
+the table's owner included. ``safeguard.dbroles`` reads such triggers from the
+catalogue and grants the app role neither UPDATE nor DELETE on the table, so a
+new append-only model needs nothing else.
+
+``refuse_truncate=True`` (the audit log) adds a statement trigger refusing
+TRUNCATE as well, except in a database named ``test_*`` whose session has set
+``safeguard.allow_audit_truncate = on``: pytest-django empties every table with
+TRUNCATE between transactional tests, and only the test harness
+(tests/conftest.py) sets it. A production database is never named ``test_*``.
+Other append-only tables need no such trigger: the app role has no TRUNCATE
+privilege on any table.
+
+Tables whose rows change in a few fixed ways (a grant revoked once, an export
+finished once) are not append-only: they combine ``pgtrigger.Protect`` on
+DELETE with ``pgtrigger.ReadOnly`` fields and a conditional ``Protect``.
+"""
+
+from __future__ import annotations
+
+import pgtrigger
+
+TRUNCATE_SETTING = "safeguard.allow_audit_truncate"
+
+
+class RefuseTruncate(pgtrigger.Trigger):
+    """BEFORE TRUNCATE, per statement: refuse, but for the test harness's flush."""
+
+    level = pgtrigger.Statement
+    when = pgtrigger.Before
+    operation = pgtrigger.Truncate
+    func = f"""
+        IF coalesce(current_setting('{TRUNCATE_SETTING}', true), '') = 'on'
+           AND current_database() LIKE 'test\\_%' THEN
+            RETURN NULL;
+        END IF;
+        RAISE EXCEPTION '% is append-only: TRUNCATE refused.', TG_TABLE_NAME
+            USING ERRCODE = 'insufficient_privilege';
+    """
+
+
+def append_only(name: str, *, refuse_truncate: bool = False) -> list[pgtrigger.Trigger]:
+    """Triggers for ``Meta.triggers`` making a table append-only; ``name`` prefixes
+    the trigger names (``<name>_append_only``, ``<name>_no_truncate``)."""
+    triggers: list[pgtrigger.Trigger] = [
+        pgtrigger.Protect(name=f"{name}_append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+    ]
+    if refuse_truncate:
+        triggers.append(RefuseTruncate(name=f"{name}_no_truncate"))
+    return triggers
