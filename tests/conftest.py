@@ -159,3 +159,22 @@ def django_db_setup(
         app.settings_dict["NAME"] = production_name
         if not django_db_keepdb:
             teardown_databases(config, verbosity=request.config.option.verbose)
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """A transactional test (``transaction=True``, ``transactional_db``,
+    ``live_server``) is emptied afterwards by our ``flush`` command, which
+    truncates through a connection of the owner alias (the app role may not);
+    Django refuses any alias a test has not declared, so declare it."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        if marker is not None and marker.args:
+            continue
+        if not (kwargs.get("transaction") or names & {"transactional_db", "live_server"}):
+            continue
+        if kwargs.get("databases") is None:
+            kwargs["databases"] = [DEFAULT_DB_ALIAS, dbroles.OWNER]
+            kwargs["transaction"] = True
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
