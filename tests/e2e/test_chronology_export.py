@@ -44,6 +44,12 @@ def test_lead_exports_and_verifies(page: Any, world: Any, password: str, tmp_pat
     page.get_by_label("The reason, in this case").fill("Asking would alert the suspect.")
     page.get_by_label("Why is this the minimum necessary?").fill("Only this incident.")
     page.get_by_role("button", name=re.compile("Create PDF")).click()
+    # The export's own decision is quality-checked before anything is saved:
+    # the short answers above draw warnings, shown before the file is made.
+    confirm = page.get_by_role("button", name="Export with these warnings")
+    confirm.wait_for()
+    assert_accessible(page)  # with the warnings shown
+    confirm.click()
     page.get_by_role("link", name=re.compile("Download PDF")).wait_for()
     assert_accessible(page)
 
