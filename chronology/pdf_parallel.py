@@ -415,18 +415,42 @@ def _outline_items(pdf: Any) -> list[Any]:
     return items
 
 
+# A later part starts between records, so its top-level bookmarks are records
+# (bookmark-level 3): in one render they sit under "Timeline", itself under the
+# document's title. They are appended that many levels down the first part's
+# last branch.
+RECORD_OUTLINE_DEPTH = 2
+
+
 def _append_outline(out: Any, items: list[Any], count: int) -> None:
     import pikepdf
 
     if "/Outlines" not in out.Root:
         out.Root.Outlines = out.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
-    outlines = out.Root.Outlines
+    parent = out.Root.Outlines
+    ancestors = []
+    for _ in range(RECORD_OUTLINE_DEPTH):
+        if "/Last" not in parent:
+            break
+        ancestors.append(parent)
+        parent = parent.Last
     for item in items:
-        item.Parent = outlines
-    if "/Last" in outlines:
-        outlines.Last.Next = items[0]
-        items[0].Prev = outlines.Last
+        item.Parent = parent
+    if "/Last" in parent:
+        parent.Last.Next = items[0]
+        items[0].Prev = parent.Last
     else:
-        outlines.First = items[0]
-    outlines.Last = items[-1]
-    outlines.Count = int(outlines.get("/Count", 0)) + count
+        parent.First = items[0]
+    parent.Last = items[-1]
+    # /Count: an open item counts its visible descendants (positive), a closed
+    # one its hidden ones (negative); the outline root counts what is visible.
+    own = int(parent.get("/Count", 0))
+    if parent is not out.Root.Outlines and own < 0:
+        parent.Count = own - count
+        return
+    parent.Count = own + count
+    for ancestor in reversed(ancestors):
+        total = int(ancestor.get("/Count", 0))
+        if ancestor is not out.Root.Outlines and total < 0:
+            break  # closed: what was added is hidden from here up
+        ancestor.Count = total + count

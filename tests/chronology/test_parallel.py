@@ -161,17 +161,27 @@ def test_merged_file_is_one_tagged_document(
             assert len(marked) > 0
             for element in marked:
                 assert element.Pg.objgen == page.obj.objgen
-        outline = merged.Root.Outlines
-        item, titles = outline.First, []
-        while True:
-            titles.append(str(item.Title))
-            assert item.Parent.objgen == outline.objgen
-            assert item.Dest[0].objgen in pages
-            if "/Next" not in item:
-                break
-            item = item.Next
-        alone_outline = PdfReader(io.BytesIO(single.data)).outline
-        assert titles == [str(t.title) for t in alone_outline if not isinstance(t, list)]
+
+        # The outline has the single render's shape: every part's record
+        # bookmarks under "Timeline", each pointing at a page of the joined file.
+        def shape(reader_outline: list[Any]) -> list[Any]:
+            return [
+                shape(entry) if isinstance(entry, list) else str(entry.title)
+                for entry in reader_outline
+            ]
+
+        def walk(parent: Any) -> None:
+            item = parent.get("/First")
+            while item is not None:
+                assert item.Parent.objgen == parent.objgen
+                assert item.Dest[0].objgen in pages
+                walk(item)
+                item = item.get("/Next")
+
+        walk(merged.Root.Outlines)
+        joined = shape(PdfReader(io.BytesIO(in_two.data)).outline)
+        assert joined == shape(PdfReader(io.BytesIO(single.data)).outline)
+        assert len(joined) == 2 and isinstance(joined[1], list)  # one title, all beneath it
 
 
 def test_progress_adds_up_the_parts(export_html: str) -> None:
