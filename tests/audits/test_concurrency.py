@@ -30,6 +30,9 @@ def test_two_processes_writing_concurrently_keep_the_chain_valid(tmp_path: Path)
         "SAFEGUARD_ENV": "development",
     }
     env.pop("TEST_DATABASE_NAME", None)
+    # The workers connect to the test database as the app; an owner URL naming
+    # the development database would be refused as a mismatch (settings).
+    env.pop("DATABASE_OWNER_URL", None)
     workers = [
         subprocess.Popen(
             [
