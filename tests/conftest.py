@@ -178,3 +178,13 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             kwargs["databases"] = [DEFAULT_DB_ALIAS, dbroles.OWNER]
             kwargs["transaction"] = True
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_type_cache() -> None:
+    """A transactional test's flush (as the owner) empties django_content_type and
+    the rows come back with new ids; a content type cached before would then be
+    a dangling foreign key in the next audit entry. Each test reads them afresh."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
