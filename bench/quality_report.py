@@ -56,21 +56,18 @@ _HEADER = re.compile(r"^=== (weak|strong)(?::\s*(.*))?$")
 def load(directory: Path = CORPUS) -> list[Sample]:
     samples = []
     for path in sorted(directory.glob("*.txt")):
-        current: tuple[bool, str] | None = None
-        lines: list[str] = []
-
-        def flush() -> None:
-            if current is not None and "\n".join(lines).strip():
-                samples.append(Sample(path.stem, current[0], current[1], "\n".join(lines).strip()))
-
+        # Each header opens a text; the lines up to the next header are it.
+        blocks: list[tuple[bool, str, list[str]]] = []
         for line in path.read_text(encoding="utf-8").splitlines():
             match = _HEADER.match(line)
             if match:
-                flush()
-                current, lines = (match.group(1) == "weak", (match.group(2) or "").strip()), []
-            elif current is not None:
-                lines.append(line)
-        flush()
+                blocks.append((match.group(1) == "weak", (match.group(2) or "").strip(), []))
+            elif blocks:
+                blocks[-1][2].append(line)
+        for weak, why, lines in blocks:
+            text = "\n".join(lines).strip()
+            if text:
+                samples.append(Sample(path.stem, weak, why, text))
     return samples
 
 

@@ -103,17 +103,18 @@ def check(
 
     position = _text(values, "consent_position")
     reason_detail = _text(values, "consent_reason_detail")
-    if position in ("not_sought", "not_possible"):
-        if not _text(values, "consent_reason") or not reason_detail:
-            findings.append(
-                Finding(
-                    "consent_reason",
-                    "consent_reason_detail",
-                    "The consent position has no reason. Explain why consent was not "
-                    "sought or not possible for this person, now.",
-                    "(no reason recorded)",
-                )
+    if position in ("not_sought", "not_possible") and (
+        not _text(values, "consent_reason") or not reason_detail
+    ):
+        findings.append(
+            Finding(
+                "consent_reason",
+                "consent_reason_detail",
+                "The consent position has no reason. Explain why consent was not "
+                "sought or not possible for this person, now.",
+                "(no reason recorded)",
             )
+        )
     if position == "not_possible" and not _considers_capacity(
         reason_detail, capacity_considerations
     ):

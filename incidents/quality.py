@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -196,18 +197,23 @@ VAGUE_PHRASES = [
 ]
 _VAGUE = _rx(*(re.escape(p) for p in VAGUE_PHRASES))
 
-_STOP = set(
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_STOP = _wordset(
     """a an the and or but if of to in on at by for with from into onto over under about as
     is are was were be been being am do does did done have has had having will would shall
     should can could may might must it its it's this that these those there here then than
     so such not no nor very too also just only any some all each every both either neither
     which who whom whose what when where why how i we you they he she him her his hers our
     their them us me my your yours one ones own same other another more most less least
-    further again once up down out off now yet still ever even""".split()
+    further again once up down out off now yet still ever even"""
 )
 # Words that fill a sentence without telling a reviewer anything about this
 # case: the vocabulary of long-but-empty answers.
-_GENERIC = set(
+_GENERIC = _wordset(
     """information info relevant appropriate appropriately necessary necessarily concern
     concerns concerned issue issues incident incidents situation situations matter matters
     thing things detail details parties party agencies agency people policy policies procedure
@@ -222,7 +228,7 @@ _GENERIC = set(
     multi-agency data law legislation confidentiality maintained keep kept place case cases
     etc various felt deemed judged seen thought way ways best possible applicable protection
     protect protected person individual closely necessary required decision decisions made
-    reported report appropriate responsibility spoke speak""".split()
+    reported report appropriate responsibility spoke speak"""
 )
 
 
@@ -960,3 +966,102 @@ def read(field: str, label: str, text: str, kind: str) -> list[Finding]:
 def check_entry_facts(facts: str) -> list[Finding]:
     """A chronology entry's facts: facts only, specific, no placeholder."""
     return read("facts", "What happened", facts, FACTS_ONLY)
+
+
+# --- Across the record: timeliness and completeness -----------------------------
+# Values in, findings out (no database): ``incidents.services`` stores them as
+# ``RecordFinding`` rows when the record is written, and the incident page
+# shows what is still missing.
+
+
+def check_entry_timeliness(
+    *, occurred_at: datetime, recorded_at: datetime, late_reason: str, late_after_hours: int
+) -> list[Finding]:
+    """Regulation 17 asks for contemporaneous records: an entry recorded long
+    after it happened needs a reason."""
+    hours = (recorded_at - occurred_at).total_seconds() / 3600
+    if hours <= late_after_hours:
+        return []
+    late = f"recorded {_duration(hours)} after it happened"
+    reason = (late_reason or "").strip()
+    if not reason:
+        return [
+            Finding(
+                "late_entry",
+                "late_reason",
+                f"This entry was {late}, with no reason given. Records should be "
+                "contemporaneous: say why it was recorded late (e.g. “told to me on my return "
+                "from leave on 4 May”).",
+                late,
+            )
+        ]
+    placeholder = _placeholder("late_reason", "Why it is recorded late", reason)
+    return [placeholder] if placeholder else []
+
+
+def _duration(hours: float) -> str:
+    if hours < 48:
+        return f"{round(hours)} hours"
+    return f"{round(hours / 24)} days"
+
+
+def check_views(
+    *, views_status: str, persons_views: str, desired_outcomes: str, views_not_asked_reason: str
+) -> list[Finding]:
+    """Making Safeguarding Personal: the person's views and desired outcomes
+    asked for and recorded, or why they were not asked."""
+    views = (persons_views or "").strip()
+    outcomes = (desired_outcomes or "").strip()
+    if not views_status:
+        return [
+            Finding(
+                "views_not_recorded",
+                "views_status",
+                "The record does not say whether the person was asked for their views and "
+                "desired outcomes (Making Safeguarding Personal). Record what they said, that "
+                "they expressed none, or why they were not asked.",
+                "(not recorded)",
+            )
+        ]
+    if views_status == "asked_expressed" and not (views or outcomes):
+        return [
+            Finding(
+                "views_missing",
+                "persons_views",
+                "The person expressed views or desired outcomes, but none are recorded. Write "
+                "them down, in their own words where possible.",
+                "(views and desired outcomes empty)",
+            )
+        ]
+    if views_status == "not_asked":
+        reason = (views_not_asked_reason or "").strip()
+        placeholder = reason and _placeholder("views_not_asked_reason", "Why not asked", reason)
+        if not reason or placeholder:
+            return [
+                placeholder
+                or Finding(
+                    "views_not_asked_no_reason",
+                    "views_not_asked_reason",
+                    "The person was not asked for their views, and the record does not say "
+                    "why. Record the reason (e.g. asking would alert the person causing harm) "
+                    "and when they will be asked.",
+                    "(no reason recorded)",
+                )
+            ]
+    return []
+
+
+def check_closure(*, views_status: str, outcomes_achieved: str) -> list[Finding]:
+    """At closure: were the person's desired outcomes achieved fully, partly
+    or not at all?"""
+    if views_status == "asked_expressed" and not outcomes_achieved:
+        return [
+            Finding(
+                "outcomes_not_reviewed",
+                "outcomes_achieved",
+                "The incident was closed without saying whether the person's desired outcomes "
+                "were achieved fully, partly or not. Ask them, and record it.",
+                "(not recorded at closure)",
+            )
+        ]
+    return []
