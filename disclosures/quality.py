@@ -38,7 +38,14 @@ from incidents.quality import (
     read,
 )
 
-__all__ = ["Finding", "check", "check_decision", "check_text", "fingerprint"]
+__all__ = [
+    "Finding",
+    "check",
+    "check_decision",
+    "check_for_incident",
+    "check_text",
+    "fingerprint",
+]
 
 # Each narrative field of a decision, how it is read, and its label in messages.
 TEXT_FIELDS: dict[str, tuple[str, str]] = {
@@ -211,12 +218,18 @@ def fingerprint(findings: list[Finding]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def check_for_incident(values: Mapping[str, Any], incident: Any) -> list[Finding]:
+    """``check`` with what the incident says (risk level, capacity): the one
+    call the form, the export and the audit make."""
+    return check(
+        values,
+        risk_level=incident.risk_level,
+        capacity_considerations=incident.capacity_considerations,
+    )
+
+
 def check_decision(decision: Any) -> list[Finding]:
     """Re-run the checks on a saved decision (for audits): the same checks as
     the form, so an audit and the form never disagree."""
     values = {f.name: getattr(decision, f.name) for f in decision._meta.concrete_fields}
-    return check(
-        values,
-        risk_level=decision.incident.risk_level,
-        capacity_considerations=decision.incident.capacity_considerations,
-    )
+    return check_for_incident(values, decision.incident)

@@ -228,7 +228,8 @@ _GENERIC = _wordset(
     multi-agency data law legislation confidentiality maintained keep kept place case cases
     etc various felt deemed judged seen thought way ways best possible applicable protection
     protect protected person individual closely necessary required decision decisions made
-    reported report appropriate responsibility spoke speak"""
+    reported report appropriate responsibility spoke speak consent sought seek seeking
+    obtain obtained"""
 )
 
 
@@ -502,7 +503,9 @@ _REASON = _rx(
     r"could",
     r"must",
     r"needs? to",
+    r"needs?",
     r"needed",
+    r"asked\s+(?:for|us|that)",
     r"cannot",
     r"can'?t",
     r"can’t",
@@ -554,6 +557,15 @@ def names_this_person(text: str) -> bool:
     return bool(_PERSON.search(without_quotes(text)) or _names(text))
 
 
+# Enough case-specific words (amounts, events, people's roles) that the text
+# cannot have been copied from another record, even without a pronoun or name.
+CASE_SPECIFIC_WORDS = 4
+
+
+def about_this_case(text: str) -> bool:
+    return names_this_person(text) or len(concrete_words(text)) >= CASE_SPECIFIC_WORDS
+
+
 def _reasoning(field: str, label: str, text: str) -> list[Finding]:
     findings = []
     bullets = _bullets(text)
@@ -573,7 +585,7 @@ def _reasoning(field: str, label: str, text: str) -> list[Finding]:
         missing.append("the risk or harm it is about")
     if not _REASON.search(plain):
         missing.append("the reason for this decision (“because…”, “so that…”)")
-    if not names_this_person(text):
+    if not about_this_case(text):
         missing.append("how it applies to this person")
     if missing:
         findings.append(
@@ -689,6 +701,18 @@ _MEASURE = _rx(
     r"no\s+(?:written|paper|leaflets?|letters?)",
     r"only",
     r"need[- ]to[- ]know\s+list",
+    r"roster\w*",
+    r"no\s+contact",
+    r"(?:meet|meets|meeting|met|see|seen)\s+(?:\w+\s+){0,3}(?:at|in|away\s+from)\s+",
+    r"checks?\s+(?:in|on)",
+    r"named\s+(?:\w+\s+)?(?:carer|worker|contact|person|member\s+of\s+staff)",
+    r"can\s+(?:speak|talk)\s+to",
+    r"office",
+    r"visitors?\s+access",
+    r"access",
+    r"safety\s+plan",
+    r"(?:not|off)\s+on\s+site",
+    r"off\s+site",
 )
 
 
@@ -792,7 +816,8 @@ def _has_owner(text: str) -> bool:
     return bool(
         re.search(
             r"(?<![\w])(?:manager|lead|worker|keyworker|officer|nurse|gp|doctor|co-?ordinator|"
-            r"hr|advocate|police|pc|dc|ds|leader|deputy|carer|director|matron)(?![\w])",
+            r"hr|advocate|police|pc|dc|ds|leader|deputy|carer|director|matron|authority|council|"
+            r"team|cqc|advocacy|chair)(?![\w])",
             plain,
             re.IGNORECASE,
         )
@@ -800,15 +825,75 @@ def _has_owner(text: str) -> bool:
     )
 
 
+# A future action needs an owner and a date; an action already taken ("referral
+# made", "meeting booked") is complete as it stands.
+_VERBS = (
+    r"(?:visit|call|arrange|refer|review|send|complete|meet|contact|book|update|record|notify|"
+    r"attend|hold|convene|chase|make|request|provide|apply|install|change|assess|organi[sz]e|"
+    r"brief|take|revisit|tell|write|check|monitor|plan|decide|ask|agree|speak|discuss|share|"
+    r"follow|explore|consider|seek|support|offer|report|escalate|liaise|confirm|look)"
+)
+_FUTURE = _rx(
+    r"(?:will|shall|'ll|’ll)\s+(?:\w+ly\s+)?(?:be\s+)?[a-z]+",
+    r"to\s+be\s+[a-z]+(?:ed|en|t)",
+    r"to\s+(?:\w+ly\s+)?" + _VERBS,
+    r"agreed\s+(?:that|to)",
+    r"awaiting",
+    r"pending",
+)
+_DONE = _rx(
+    r"made",
+    r"booked",
+    r"submitted",
+    r"sent",
+    r"opened",
+    r"started",
+    r"completed",
+    r"held",
+    r"accepted",
+    r"acknowledged",
+    r"arranged",
+    r"referred",
+    r"notified",
+    r"moved",
+    r"suspended",
+    r"changed",
+    r"installed",
+    r"given",
+    r"in\s+place",
+    r"kept",
+    r"closed",
+    r"agreed",
+    r"confirmed",
+    r"recorded",
+    r"reported\s+to\s+\w+\s+\w+",
+    r"told",
+    r"explained",
+    r"reassured",
+    r"offered",
+    r"provided",
+    r"advised",
+    r"supported",
+    r"visited",
+    r"called",
+    r"spoke",
+    r"shared",
+)
+
+
 def _outcome(field: str, label: str, text: str) -> list[Finding]:
     plain = without_quotes(text)
     missing = []
-    if not _ACTION.search(plain):
-        missing.append("what will be done")
-    if not _has_owner(text):
-        missing.append("who will do it (a name or role)")
-    if not _DATE.search(plain):
-        missing.append("by when (a date, a day or “within 24 hours”)")
+    future = _FUTURE.search(plain)
+    if future:
+        if not _has_owner(text):
+            missing.append("who will do it (a name or role)")
+        if not _DATE.search(plain):
+            missing.append("by when (a date, a day or “within 24 hours”)")
+    elif not (_DONE.search(plain) or _ACTION.search(plain)):
+        missing.append("what was done or will be done, by whom and by when")
+    elif not _DONE.search(plain) and not (_has_owner(text) and _DATE.search(plain)):
+        missing.append("who will do it and by when")
     if missing:
         return [
             Finding(
@@ -843,7 +928,11 @@ _CONSENT_REASON = _rx(
     r"unable",
     r"not\s+able",
     r"lacks?",
+    r"lacking",
     r"capacity",
+    r"assessed",
+    r"best[- ]interests?",
+    r"asked\s+(?:us|me|for|that)",
     r"unconscious",
     r"sedated",
     r"hospital",
@@ -908,7 +997,7 @@ def _consent_reason(field: str, label: str, text: str) -> list[Finding]:
     missing = []
     if not _CONSENT_REASON.search(plain):
         missing.append("why consent could not be sought or given")
-    if not names_this_person(text):
+    if not about_this_case(text):
         missing.append("how that applies to this person")
     if missing:
         findings.append(

@@ -333,7 +333,7 @@ def test_example_3_allegation_internal_then_external(page: Any, world: Any, pass
             "understanding_checked": "Edith said back who would be told and why.",
             "confidentiality_measures": "Staff told to record facts only and not to discuss the "
             "allegation outside formal channels.",
-            "outcome": "Immediate protection in place; HR to decide interim measures.",
+            "outcome": "Immediate protection in place; HR to decide interim measures today.",
             "review_date": _in_days(2),
             "review_what": "Whether internal sharing stayed within the need-to-know list.",
         },
