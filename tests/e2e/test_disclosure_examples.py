@@ -172,7 +172,7 @@ def test_example_2_financial_refusal_then_threshold_met(
     warnings = page.get_by_role("alert")
     warnings.wait_for()
     assert "Check the record before saving" in warnings.inner_text()
-    assert "is vague" in warnings.inner_text()
+    assert "is a placeholder, not an answer" in warnings.inner_text()
     assert_accessible(page)
     assert not DisclosureDecision.objects.filter(incident=incident).exists()
     page.get_by_role("button", name="Save with these warnings").first.click()
@@ -180,7 +180,7 @@ def test_example_2_financial_refusal_then_threshold_met(
     assert_accessible(page)
     first = DisclosureDecision.objects.get(incident=incident)
     assert first.decision == "do_not_share"
-    assert list(first.quality_findings.values_list("code", flat=True)) == ["vague"]
+    assert list(first.quality_findings.values_list("code", flat=True)) == ["placeholder"]
 
     # The threshold is met: review the decision and end it.
     page.get_by_role("link", name="Record a review").first.click()
