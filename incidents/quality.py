@@ -305,7 +305,9 @@ OPINION = _rx(
     r"seems?",
     r"seemed",
     r"seemingly",
-    r"appear(?:s|ed|ing)?(?!\s+(?:at|in|on|before)\b)",
+    # "appeared fearful" describes how someone presented (the seeds' own
+    # words); "appeared to have been hit" is a guess at what happened.
+    r"appear(?:s|ed|ing)?\s+(?:to|like|as\s+if|as\s+though)",
     r"look(?:s|ed)?\s+(?:like|as if|as though|to be)",
     r"sound(?:s|ed)?\s+(?:like|as if|as though)",
     r"probably",
@@ -378,8 +380,9 @@ HEARSAY = _rx(
     r"heard(?! from\b)\s+(?:that|he|she|they|the|his|her|it|about)",
     r"(?:i|we)\s+(?:have\s+|'ve\s+|’ve\s+)?heard(?! from\b)",
     r"(?:was|were|been|am|is|are)\s+told\s+(?:that|he|she|they|his|her|the|it)(?! by\b)",
+    # "Staff said…" with nobody named; not "staff told not to…" (an instruction).
     r"(?:someone|somebody|people|staff|colleagues|others|everyone|everybody)\s+"
-    r"(?:have\s+|has\s+)?(?:said|say|says|told|reported|mentioned)",
+    r"(?:have\s+|has\s+)?(?:said|say|says|told|reported|mentioned)(?!\s+(?:not\s+)?to\b)",
 )
 
 

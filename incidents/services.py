@@ -194,7 +194,8 @@ def create_incident(
     )
     store_findings(
         incident,
-        quality.check_views(
+        quality.read("what_happened", "What happened", incident.what_happened, quality.FACTS_ONLY)
+        + quality.check_views(
             views_status=incident.views_status,
             persons_views=incident.persons_views,
             desired_outcomes=incident.desired_outcomes,

@@ -175,3 +175,17 @@ def test_consent_not_possible_needs_a_capacity_consideration(world: Any) -> None
         "no_capacity_consideration"
     ]
     assert decision_quality.check_for_incident(values, considered) == []
+
+
+def test_the_incident_account_is_read_as_facts_only(world: Any) -> None:
+    guess = make_incident(
+        world.users["manager"], world.home, what_happened="He must have hit her.", **_views()
+    )
+    seen = make_incident(
+        world.users["manager"],
+        world.home,
+        what_happened="June appeared fearful and would not answer while her son was there.",
+        **_views(),
+    )
+    assert _codes(guess) == ["speculation"]
+    assert _codes(seen) == []
