@@ -145,6 +145,9 @@ def test_the_incident_page_shows_what_the_record_lacks(world: Any) -> None:
     assert "Record quality" in text
     assert "whether the person was asked for their views" in text
     assert "with no reason given" in text
+    _entry(world, incident, hours_ago=30, late_reason="Told to me on my return from leave.")
+    html = world.client("manager").get(reverse("incidents:detail", args=[incident.pk]))
+    assert "Told to me on my return from leave." in html.content.decode()
 
 
 def test_audits_sample_decisions_on_incidents_with_record_findings(world: Any) -> None:
