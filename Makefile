@@ -84,6 +84,12 @@ restore: $(STAMP)
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/<name>.dump" >&2; exit 2; }
 	$(ROLES) $(PY) manage.py restore_database "$(FILE)"
 
+## Record-quality checks measured on the labelled corpus (tests/disclosures/quality_corpus/):
+## per field, weak texts flagged and strong texts wrongly flagged. No database needed.
+.PHONY: quality-report
+quality-report: $(STAMP)
+	DJANGO_SETTINGS_MODULE=safeguard.settings $(PY) -m bench.quality_report $(if $(VERBOSE),--verbose,)
+
 ## Benchmark at scale: builds (or reuses) its own database of BENCH_INCIDENTS incidents,
 ## prints a table and writes bench/results/latest.json. BENCH_FAST=1: short smoke run.
 BENCH_INCIDENTS ?= 100000

@@ -76,8 +76,8 @@ DECISIONS: list[dict[str, Any]] = [
         "material the son could find.",
         "safe_contact": "Visit times varied; manager-led welfare call on Tue/Thu at 11:00 when "
         "June is usually alone.",
-        "outcome": "Local authority to plan a joint visit when the son is out. Safe-contact plan "
-        "in place. Advocacy referral made.",
+        "outcome": "Local authority to plan a joint visit this week when the son is out. "
+        "Safe-contact plan in place. Advocacy referral made.",
         "review_what": "Whether private contact has been achieved and consent can now be sought.",
         "recipients": [("Sam Ellis", "Duty safeguarding social worker", "la_safeguarding")],
         "consulted": [("Daniel Reyes", "Safeguarding lead", "Share the minimum needed now.")],

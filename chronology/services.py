@@ -439,7 +439,7 @@ def _check_quality(
             ),
         }
     )
-    findings = quality.check(values, risk_level=incident.risk_level)
+    findings = quality.check_for_incident(values, incident)
     if findings and confirmed != quality.fingerprint(findings):
         raise QualityWarnings(findings)
 

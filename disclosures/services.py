@@ -398,7 +398,7 @@ def record_disclosure(
             {"decided_by": "Name a manager or safeguarding lead of your organisation."}
         )
 
-    findings = quality.check(values, risk_level=incident.risk_level)
+    findings = quality.check_for_incident(values, incident)
     if findings and not quality_acknowledged:
         raise QualityWarnings(findings)
 

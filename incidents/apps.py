@@ -18,3 +18,4 @@ class IncidentsConfig(AppConfig):
         auditlog.register(models.ChronologyAmendment)
         auditlog.register(models.NeedToKnowGrant)
         auditlog.register(models.IncidentExclusion)
+        auditlog.register(models.RecordFinding)

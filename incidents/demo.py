@@ -17,6 +17,9 @@ from organisations.models import Membership, Organisation, Role, Service
 
 DEMO_ORGANISATION = "Riverside Care Group"
 DEMO_PASSWORD = "demo-Safeguard-2026"  # noqa: S105 - published demo credential
+# Demo entries describe events days before the demo is built; they say so
+# rather than carry a "recorded late without a reason" finding each.
+DEMO_LATE_REASON = "Demonstration data, entered after the events it describes."
 
 DEMO_USERS = [
     # username, given, family, role, job title
@@ -104,6 +107,7 @@ def _incidents(ctx: DemoContext) -> None:
         became_aware_at=t0 + timedelta(minutes=40),
         raised_by="Priya Shah, care worker",
         risk_level="high",
+        views_status="asked_expressed",
         persons_views='"Don\'t tell anyone." June has not said what she wants to happen.',
         desired_outcomes="To be safe at home; June has said she wants to stay in her own home.",
         capacity_considerations=(
@@ -113,6 +117,7 @@ def _incidents(ctx: DemoContext) -> None:
     )
     services.add_entry(
         actor=manager,
+        late_reason=DEMO_LATE_REASON,
         incident=coercion,
         kind="observation",
         occurred_at=t0,
@@ -124,6 +129,7 @@ def _incidents(ctx: DemoContext) -> None:
     )
     services.add_entry(
         actor=manager,
+        late_reason=DEMO_LATE_REASON,
         incident=coercion,
         kind="direct_quote",
         occurred_at=t0 + timedelta(minutes=15),
@@ -132,6 +138,7 @@ def _incidents(ctx: DemoContext) -> None:
     )
     entry = services.add_entry(
         actor=manager,
+        late_reason=DEMO_LATE_REASON,
         incident=coercion,
         kind="call",
         occurred_at=t0 + timedelta(minutes=40),
@@ -152,6 +159,7 @@ def _incidents(ctx: DemoContext) -> None:
     )
     services.add_entry(
         actor=manager,
+        late_reason=DEMO_LATE_REASON,
         incident=coercion,
         kind="action",
         occurred_at=t0 + timedelta(hours=3),
@@ -183,6 +191,7 @@ def _incidents(ctx: DemoContext) -> None:
         became_aware_at=t1 + timedelta(days=1),
         raised_by="Lee Morgan, support worker",
         risk_level="medium",
+        views_status="asked_expressed",
         persons_views=(
             "Tom does not want anyone contacted: \"I need the company, I don't want to be on "
             'my own."'
@@ -195,6 +204,7 @@ def _incidents(ctx: DemoContext) -> None:
     )
     services.add_entry(
         actor=manager,
+        late_reason=DEMO_LATE_REASON,
         incident=financial,
         kind="observation",
         occurred_at=t1,
@@ -203,6 +213,7 @@ def _incidents(ctx: DemoContext) -> None:
     )
     services.add_entry(
         actor=manager,
+        late_reason=DEMO_LATE_REASON,
         incident=financial,
         kind="conversation",
         occurred_at=t1 + timedelta(days=2),
@@ -234,12 +245,14 @@ def _incidents(ctx: DemoContext) -> None:
         became_aware_at=t2,
         raised_by="Grace Lin, senior carer",
         risk_level="high",
+        views_status="asked_expressed",
         persons_views="Edith wants the staff member not to look after her again.",
         desired_outcomes="To feel safe at night; to be told what happens next.",
         capacity_considerations="Edith has capacity; she was able to describe events clearly.",
     )
     services.add_entry(
         actor=manager,
+        late_reason=DEMO_LATE_REASON,
         incident=allegation,
         kind="direct_quote",
         occurred_at=t2,
@@ -248,6 +261,7 @@ def _incidents(ctx: DemoContext) -> None:
     )
     services.add_entry(
         actor=manager,
+        late_reason=DEMO_LATE_REASON,
         incident=allegation,
         kind="action",
         occurred_at=t2 + timedelta(minutes=30),
@@ -287,6 +301,7 @@ def _incidents(ctx: DemoContext) -> None:
         became_aware_at=t3 + timedelta(hours=2, minutes=15),
         raised_by="Night senior carer",
         risk_level="low",
+        views_status="asked_none",
     )
     services.change_status(
         actor=manager,

@@ -8,6 +8,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -18,9 +19,11 @@ from incidents.models import (
     ClosureOutcome,
     EntryKind,
     Incident,
+    OutcomesAchieved,
     Person,
     RiskLevel,
     Status,
+    ViewsStatus,
 )
 from incidents.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 from organisations import access as org_access
@@ -65,6 +68,18 @@ class IncidentForm(forms.Form):
         help_text="Name and role, e.g. 'A. Patel, care worker'.",
     )
     risk_level = forms.ChoiceField(choices=[("", "Choose…"), *RiskLevel.choices])
+    views_status = forms.ChoiceField(
+        label="Were the person's views and desired outcomes asked for?",
+        choices=[("", "Choose…"), *ViewsStatus.choices],
+        required=False,
+        help_text="Making Safeguarding Personal. Left empty, it is a record-quality finding.",
+    )
+    views_not_asked_reason = forms.CharField(
+        label="Why they were not asked",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="e.g. asking would alert the person causing harm; and when they will be asked.",
+    )
     persons_views = forms.CharField(
         label="The person's views",
         required=False,
@@ -120,7 +135,14 @@ class IncidentForm(forms.Form):
                 "raised_by",
                 "risk_level",
             ),
-            Fieldset("The person", "persons_views", "desired_outcomes", "capacity_considerations"),
+            Fieldset(
+                "The person",
+                "views_status",
+                "persons_views",
+                "desired_outcomes",
+                "views_not_asked_reason",
+                "capacity_considerations",
+            ),
             Fieldset("Notifications", "la_reference", "police_reference", "cqc_reference"),
             Submit("save", "Log incident"),
         )
@@ -210,6 +232,13 @@ class EntryForm(forms.Form):
     present = forms.CharField(
         label="Who was present", max_length=500, required=False, help_text="Names and roles."
     )
+    late_reason = forms.CharField(
+        label="Why it is recorded late (if it is)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Records should be made at the time. If this happened more than "
+        f"{settings.SAFEGUARD_LATE_ENTRY_HOURS} hours ago, say why it is recorded now.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -219,7 +248,12 @@ class EntryForm(forms.Form):
         # Server-side messages are clearer and consistent; see base.html's alert.
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
-            "kind", "occurred_at", "facts", "present", Submit("save", "Add entry")
+            "kind",
+            "occurred_at",
+            "facts",
+            "present",
+            "late_reason",
+            Submit("save", "Add entry"),
         )
 
     def clean_occurred_at(self) -> Any:
@@ -255,6 +289,11 @@ class StatusForm(forms.Form):
     closure_outcome = forms.ChoiceField(
         label="Closure outcome (when closing)",
         choices=[("", "—"), *ClosureOutcome.choices],
+        required=False,
+    )
+    outcomes_achieved = forms.ChoiceField(
+        label="Were the person's desired outcomes achieved? (when closing)",
+        choices=[("", "—"), *OutcomesAchieved.choices],
         required=False,
     )
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))

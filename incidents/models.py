@@ -58,6 +58,24 @@ class ClosureOutcome(models.TextChoices):
     TRANSFERRED = "transferred", "Transferred to another agency"
 
 
+class ViewsStatus(models.TextChoices):
+    """Making Safeguarding Personal: were the person's views and desired
+    outcomes asked for, and did they express any?"""
+
+    ASKED_EXPRESSED = "asked_expressed", "Asked, and they expressed views or desired outcomes"
+    ASKED_NONE = "asked_none", "Asked, and they expressed none"
+    NOT_ASKED = "not_asked", "Not asked (say why)"
+
+
+class OutcomesAchieved(models.TextChoices):
+    """Making Safeguarding Personal, at closure: were the person's desired
+    outcomes achieved?"""
+
+    FULLY = "fully", "Fully achieved"
+    PARTLY = "partly", "Partly achieved"
+    NOT_ACHIEVED = "not_achieved", "Not achieved"
+
+
 class Person(OrganisationOwned):
     """An adult at risk."""
 
@@ -159,6 +177,27 @@ class Incident(OrganisationOwned):
         "Desired outcomes (Making Safeguarding Personal)", blank=True
     )
     capacity_considerations = models.TextField("Mental capacity considerations", blank=True)
+    # Blank on incidents logged before these were asked (a record-quality finding).
+    views_status = models.CharField(
+        "Were the person's views and desired outcomes asked for?",
+        max_length=16,
+        choices=ViewsStatus.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    views_not_asked_reason = models.TextField(
+        "Why they were not asked", blank=True, default="", db_default=""
+    )
+    # Set when the incident is closed (the closing transition keeps its own copy).
+    outcomes_achieved = models.CharField(
+        "Were the person's desired outcomes achieved?",
+        max_length=16,
+        choices=OutcomesAchieved.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
     la_reference = models.CharField("Local-authority reference", max_length=64, blank=True)
     police_reference = models.CharField("Police reference", max_length=64, blank=True)
     cqc_reference = models.CharField("CQC notification reference", max_length=64, blank=True)
@@ -248,6 +287,9 @@ class StatusTransition(OrganisationOwned):
     from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices)
     closure_outcome = models.CharField(max_length=32, choices=ClosureOutcome.choices, blank=True)
+    outcomes_achieved = models.CharField(
+        max_length=16, choices=OutcomesAchieved.choices, blank=True, default="", db_default=""
+    )
     reason = models.TextField()
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -283,6 +325,13 @@ class ChronologyEntry(OrganisationOwned):
     recorded_at = models.DateTimeField("When it was recorded", default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    late_reason = models.TextField(
+        "Why it is recorded late",
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Needed when it is recorded long after it happened.",
     )
 
     class Meta:
@@ -405,3 +454,29 @@ class IncidentExclusion(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"Excluded: user {self.user_id} from incident {self.incident_id}"
+
+
+class RecordFinding(OrganisationOwned):
+    """A timeliness or completeness weakness of an incident's record, found
+    when the record was written (an entry recorded late without a reason, the
+    person's views not recorded, desired outcomes not reviewed at closure).
+    Kept as evidence of what the record lacked at the time, so quality audits
+    can sample weak records; the incident page shows what is still missing."""
+
+    organisation_parents = ("incident", "entry")
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="record_findings")
+    entry = models.ForeignKey(
+        ChronologyEntry, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    code = models.CharField(max_length=32, db_index=True)
+    field = models.CharField(max_length=32, blank=True)
+    message = models.TextField()
+    excerpt = models.CharField(max_length=200, blank=True)
+    found_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["found_at", "pk"]
+        triggers = append_only("record_finding")
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"

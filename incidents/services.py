@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from incidents import access
+from incidents import access, quality
 from incidents.models import (
     ChronologyAmendment,
     ChronologyEntry,
@@ -24,9 +25,12 @@ from incidents.models import (
     Incident,
     IncidentExclusion,
     NeedToKnowGrant,
+    OutcomesAchieved,
     Person,
+    RecordFinding,
     Status,
     StatusTransition,
+    ViewsStatus,
 )
 from organisations import access as org_access
 from organisations.models import Role, Service
@@ -119,11 +123,16 @@ def create_incident(
     persons_views: str = "",
     desired_outcomes: str = "",
     capacity_considerations: str = "",
+    views_status: str = "",
+    views_not_asked_reason: str = "",
     la_reference: str = "",
     police_reference: str = "",
     cqc_reference: str = "",
     restricted: bool = False,
 ) -> Incident:
+    """Log an incident. ``views_status`` (``ViewsStatus``, Making Safeguarding
+    Personal) may be left empty, like the views themselves: what is missing is
+    stored as a ``RecordFinding`` for quality audits, not refused."""
     membership = org_access.require_membership(actor)
     if not access.recordable_services(actor).filter(pk=service.pk).exists():
         raise PermissionDenied("You cannot log incidents for this service.")
@@ -142,6 +151,8 @@ def create_incident(
         )
     if restricted and not membership.is_lead:
         raise PermissionDenied("Only a safeguarding lead can restrict an incident.")
+    if views_status and views_status not in ViewsStatus.values:
+        raise ValidationError({"views_status": "Choose whether the person was asked."})
 
     incident = Incident(
         organisation_id=membership.organisation_id,
@@ -156,6 +167,8 @@ def create_incident(
         persons_views=persons_views.strip(),
         desired_outcomes=desired_outcomes.strip(),
         capacity_considerations=capacity_considerations.strip(),
+        views_status=views_status,
+        views_not_asked_reason=views_not_asked_reason.strip(),
         la_reference=la_reference.strip(),
         police_reference=police_reference.strip(),
         cqc_reference=cqc_reference.strip(),
@@ -179,7 +192,50 @@ def create_incident(
         reason="Incident logged.",
         changed_by=actor,
     )
+    store_findings(
+        incident,
+        quality.read("what_happened", "What happened", incident.what_happened, quality.FACTS_ONLY)
+        + quality.check_views(
+            views_status=incident.views_status,
+            persons_views=incident.persons_views,
+            desired_outcomes=incident.desired_outcomes,
+            views_not_asked_reason=incident.views_not_asked_reason,
+        ),
+    )
     return incident
+
+
+def store_findings(
+    incident: Incident, findings: list[quality.Finding], *, entry: ChronologyEntry | None = None
+) -> None:
+    """Keep what the record lacked when it was written, for quality audits."""
+    RecordFinding.objects.bulk_create(
+        RecordFinding(
+            organisation_id=incident.organisation_id,
+            incident=incident,
+            entry=entry,
+            code=f.code,
+            field=f.field,
+            message=f.message,
+            excerpt=f.excerpt[:200],
+        )
+        for f in findings
+    )
+
+
+def current_findings(incident: Incident) -> list[quality.Finding]:
+    """What the incident's record still lacks (views, closure), read now."""
+    findings = quality.check_views(
+        views_status=incident.views_status,
+        persons_views=incident.persons_views,
+        desired_outcomes=incident.desired_outcomes,
+        views_not_asked_reason=incident.views_not_asked_reason,
+    )
+    if incident.is_closed:
+        findings += quality.check_closure(
+            views_status=incident.views_status, outcomes_achieved=incident.outcomes_achieved
+        )
+    return findings
 
 
 def _bump_version(incident: Incident, expected_version: int, **changes: Any) -> None:
@@ -210,7 +266,12 @@ def change_status(
     reason: str,
     expected_version: int,
     closure_outcome: str = "",
+    outcomes_achieved: str = "",
 ) -> StatusTransition:
+    """Move the incident on. Closing needs ``closure_outcome``; it also takes
+    ``outcomes_achieved`` (``OutcomesAchieved``: were the person's desired
+    outcomes achieved?), stored with the closing transition; closing without
+    it, when the person expressed outcomes, is a ``RecordFinding``."""
     if not access.can_change_status(actor, incident):
         raise PermissionDenied
     # A stale form is a concurrent change, even when the other person's change
@@ -231,18 +292,33 @@ def change_status(
     if target == Status.CLOSED:
         if closure_outcome not in ClosureOutcome.values:
             raise ValidationError({"closure_outcome": "Choose the outcome when closing."})
+        if outcomes_achieved and outcomes_achieved not in OutcomesAchieved.values:
+            raise ValidationError(
+                {"outcomes_achieved": "Choose whether the desired outcomes were achieved."}
+            )
     else:
         closure_outcome = ""
-    _bump_version(incident, expected_version, status=target, closure_outcome=closure_outcome)
-    return StatusTransition.objects.create(
+        outcomes_achieved = ""
+    _bump_version(
+        incident,
+        expected_version,
+        status=target,
+        closure_outcome=closure_outcome,
+        outcomes_achieved=outcomes_achieved,
+    )
+    transition = StatusTransition.objects.create(
         organisation_id=incident.organisation_id,
         incident=incident,
         from_status=current,
         to_status=target,
         closure_outcome=closure_outcome,
+        outcomes_achieved=outcomes_achieved,
         reason=reason.strip(),
         changed_by=actor,
     )
+    if target == Status.CLOSED:
+        store_findings(incident, current_findings(incident))
+    return transition
 
 
 @transaction.atomic
@@ -277,7 +353,11 @@ def add_entry(
     facts: str,
     occurred_at: datetime,
     present: str = "",
+    late_reason: str = "",
 ) -> ChronologyEntry:
+    """Add a chronology entry. Its record-quality findings (facts-only text,
+    recorded late without ``late_reason``) never block it; they are stored as
+    ``RecordFinding`` rows for quality audits and shown on the incident page."""
     if not access.can_record_on(actor, incident):
         raise PermissionDenied
     _now_or_past(occurred_at, "occurred_at", "When it happened")
@@ -289,10 +369,21 @@ def add_entry(
         present=present.strip(),
         occurred_at=occurred_at,
         recorded_by=actor,
+        late_reason=late_reason.strip(),
     )
     entry.full_clean()
     entry.save()
+    store_findings(incident, entry_findings(entry), entry=entry)
     return entry
+
+
+def entry_findings(entry: ChronologyEntry) -> list[quality.Finding]:
+    return quality.check_entry_facts(entry.facts) + quality.check_entry_timeliness(
+        occurred_at=entry.occurred_at,
+        recorded_at=entry.recorded_at,
+        late_reason=entry.late_reason,
+        late_after_hours=settings.SAFEGUARD_LATE_ENTRY_HOURS,
+    )
 
 
 @transaction.atomic

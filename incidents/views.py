@@ -101,6 +101,8 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                     persons_views=data["persons_views"],
                     desired_outcomes=data["desired_outcomes"],
                     capacity_considerations=data["capacity_considerations"],
+                    views_status=data["views_status"],
+                    views_not_asked_reason=data["views_not_asked_reason"],
                     la_reference=data["la_reference"],
                     police_reference=data["police_reference"],
                     cqc_reference=data["cqc_reference"],
@@ -125,6 +127,10 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "people": incident.people.all(),
             "chronology": chronology_window(incident, request.GET.get("entries")),
             "transitions": incident.transitions.select_related("changed_by"),
+            "record_findings": services.current_findings(incident),
+            "entry_findings": incident.record_findings.filter(entry__isnull=False)
+            .select_related("entry")
+            .order_by("entry__occurred_at", "pk"),
             "can_record": can_record,
             "can_manage_need_to_know": access.can_manage_need_to_know(request.user, incident),
             "referral_references": references.recorded_elsewhere(incident, request.user),
@@ -205,6 +211,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
                 to_status=form.cleaned_data["to_status"],
                 reason=form.cleaned_data["reason"],
                 closure_outcome=form.cleaned_data["closure_outcome"],
+                outcomes_achieved=form.cleaned_data["outcomes_achieved"],
                 expected_version=form.cleaned_data["version"],
             )
         except services.ConcurrentChange as exc:

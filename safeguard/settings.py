@@ -290,6 +290,10 @@ SAFEGUARD_REAUTH_SECONDS = int(os.environ.get("SAFEGUARD_REAUTH_SECONDS", "600")
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Safeguard")
 # A new account's one-time sign-in link (set password + enrol two-step) lasts this long.
 SAFEGUARD_SIGN_IN_LINK_HOURS = int(os.environ.get("SAFEGUARD_SIGN_IN_LINK_HOURS", "72"))
+# Regulation 17 asks for contemporaneous records: a chronology entry recorded
+# more than this many hours after it happened needs a reason (record-quality
+# finding otherwise; incidents/quality.py).
+SAFEGUARD_LATE_ENTRY_HOURS = int(os.environ.get("SAFEGUARD_LATE_ENTRY_HOURS", "24"))
 
 # django-axes: lock a username from one address after repeated failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

@@ -42,6 +42,10 @@ class ConsentFilter(models.TextChoices):
     REFUSED_OR_NOT_SOUGHT = "refused_or_not_sought", "Consent refused or not sought"
     NOT_OBTAINED = "not_obtained", "Any position other than consent obtained"
     WITH_FINDINGS = "with_findings", "Decisions saved with quality warnings"
+    WITH_RECORD_FINDINGS = (
+        "with_record_findings",
+        "Decisions on incidents with timeliness or completeness findings",
+    )
 
 
 class Result(models.TextChoices):

@@ -48,6 +48,10 @@ def decision_population(user: Any, scope: Scope) -> QuerySet[Any]:
         qs = qs.filter(incident__service_id__in=scope.service_ids)
     if scope.consent_filter == ConsentFilter.WITH_FINDINGS:
         return qs.filter(Exists(QualityFinding.objects.filter(decision=OuterRef("pk"))))
+    if scope.consent_filter == ConsentFilter.WITH_RECORD_FINDINGS:
+        from incidents.models import RecordFinding
+
+        return qs.filter(Exists(RecordFinding.objects.filter(incident=OuterRef("incident_id"))))
     return qs.filter(CONSENT_FILTERS.get(scope.consent_filter, Q()))
 
 

@@ -149,6 +149,7 @@ def quality_sample(request: HttpRequest, pk: int, position: int) -> HttpResponse
         return redirect("audits:quality_sample", pk=audit.pk, position=sample.position)
     stored_findings: list[Any] = []
     current_findings: list[Any] = []
+    record_findings: list[Any] = []
     if record is not None:
         log_access(record, view="quality_audit")
     if record is not None and audit.source == Source.DECISIONS:
@@ -156,6 +157,8 @@ def quality_sample(request: HttpRequest, pk: int, position: int) -> HttpResponse
 
         stored_findings = list(record.quality_findings.all())
         current_findings = quality.check_decision(record)
+        # The incident's timeliness and completeness, as the incident page shows it.
+        record_findings = list(record.incident.record_findings.select_related("entry"))
     previous = audit.samples.filter(position__lt=sample.position).order_by("-position").first()
     following = audit.samples.filter(position__gt=sample.position).order_by("position").first()
     return render(
@@ -169,6 +172,7 @@ def quality_sample(request: HttpRequest, pk: int, position: int) -> HttpResponse
             "form": form,
             "stored_findings": stored_findings,
             "current_findings": current_findings,
+            "record_findings": record_findings,
             "has_checks": audit.source == Source.DECISIONS,
             "previous": previous,
             "following": following,

@@ -62,7 +62,9 @@ def good_values(**overrides: Any) -> dict[str, Any]:
             }
         ],
         "dissenting_views": "",
-        "outcome": "Social worker to arrange a joint visit; advocacy referral made.",
+        "outcome": (
+            "Social worker to arrange a joint visit by Friday; advocacy referral made today."
+        ),
         "review_date": timezone.localdate() + timedelta(days=7),
         "review_what": "Whether private contact has been achieved and consent can be sought.",
     }

@@ -50,24 +50,55 @@ WEAK = [
         "speculation",
         "what_shared",
     ),
-    ("thin reasoning", {"reasoning": "Risk to the person."}, "thin_reasoning", "reasoning"),
     (
-        "thin what was shared",
+        "reasoning with a risk but no reason",
+        {"reasoning": "Risk to the person."},
+        "reasoning_incomplete",
+        "reasoning",
+    ),
+    (
+        "what was shared says nothing specific",
         {"what_shared": "Concerns about June."},
-        "thin_what_shared",
+        "says_nothing",
         "what_shared",
     ),
     (
-        "thin proportionality",
+        "proportionality that leaves nothing out",
         {"proportionality": "Minimum shared."},
-        "thin_proportionality",
+        "proportionality_no_limit",
         "proportionality",
     ),
     (
-        "consent not sought without a real reason",
+        "consent not sought with a placeholder reason",
         {"consent_reason_detail": "N/A"},
-        "consent_reason",
+        "placeholder",
         "consent_reason_detail",
+    ),
+    (
+        "consent not possible with no capacity consideration",
+        {
+            "consent_position": "not_possible",
+            "consent_reason": "cannot_be_given",
+            "consent_reason_detail": "Her son is always in the room, so she cannot be asked.",
+        },
+        "no_capacity_consideration",
+        "consent_reason_detail",
+    ),
+    (
+        "outcome with no owner or date",
+        {"outcome": "Joint visit to be arranged."},
+        "outcome_incomplete",
+        "outcome",
+    ),
+    (
+        "harm minimisation naming no measure",
+        {
+            "confidentiality_measures": "Confidentiality maintained.",
+            "retaliation_risk": "",
+            "safe_contact": "",
+        },
+        "harm_no_measure",
+        "confidentiality_measures",
     ),
     (
         "consent not possible without a reason",
@@ -137,6 +168,44 @@ def test_review_point_distance_depends_on_risk(risk: str, days: int, flagged: bo
     values["decided_at"] = timezone.now()
     codes = {f.code for f in quality.check(values, risk_level=risk)}
     assert ("distant_review" in codes) is flagged
+
+
+def test_every_finding_says_what_triggered_it_and_how_to_fix_it() -> None:
+    weak = good_values(
+        reasoning="Decision made.",
+        what_shared="Apparently he is aggressive.",
+        proportionality="Proportionate.",
+        outcome="Monitor.",
+        consent_reason_detail="Lacks capacity.",
+        consent_position="not_possible",
+        consent_reason="cannot_be_given",
+        confidentiality_measures="All appropriate measures taken.",
+        retaliation_risk="",
+        safe_contact="",
+    )
+    findings = quality.check(weak, risk_level="low")
+    assert len({f.field for f in findings}) >= 6, findings
+    for finding in findings:
+        assert finding.excerpt, finding
+        assert len(finding.message.split()) >= 8, finding
+
+
+def test_quotes_and_attributed_speech_are_facts() -> None:
+    quoted = good_values(what_shared="She said: “I think he’s probably going to hurt me.”")
+    attributed = good_values(what_shared="Mr Grant said that he believes a visitor took his card.")
+    unattributed = good_values(what_shared="A visitor probably took Mr Grant's card on Tuesday.")
+    assert quality.check(quoted, risk_level="low") == []
+    assert quality.check(attributed, risk_level="low") == []
+    assert [f.code for f in quality.check(unattributed, risk_level="low")] == ["speculation"]
+
+
+def test_a_specific_23_word_reasoning_is_not_rejected() -> None:
+    reasoning = (
+        "Mrs Hale's bruising and her fear of her son suggest coercive control; sharing now "
+        "lets the council plan her protection before his visit."
+    )
+    assert len(reasoning.split()) == 23
+    assert quality.check(good_values(reasoning=reasoning), risk_level="high") == []
 
 
 def test_phrases_match_whole_words_only() -> None:

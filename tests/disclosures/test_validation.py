@@ -305,7 +305,7 @@ def test_quality_warnings_block_until_acknowledged(world: Any) -> None:
         services.record_disclosure(
             actor=world.users["manager"], incident=world.objects["incident"], **weak
         )
-    assert {f.code for f in exc.value.findings} == {"vague", "thin_reasoning"}
+    assert {f.code for f in exc.value.findings} == {"vague", "reasoning_incomplete"}
     assert not DisclosureDecision.objects.exists()
     decision = services.record_disclosure(
         actor=world.users["manager"],
@@ -316,7 +316,7 @@ def test_quality_warnings_block_until_acknowledged(world: Any) -> None:
     assert decision.quality_acknowledged
     assert sorted(
         QualityFinding.objects.filter(decision=decision).values_list("code", flat=True)
-    ) == ["thin_reasoning", "vague"]
+    ) == ["reasoning_incomplete", "vague"]
 
 
 def test_a_clean_record_saves_without_acknowledging(world: Any) -> None:

@@ -174,7 +174,11 @@ def test_quality_warnings_then_save_with_warnings(world: Any) -> None:
     assert response.status_code == 302
     decision = DisclosureDecision.objects.get()
     assert decision.quality_acknowledged
-    assert list(decision.quality_findings.values_list("code", flat=True)) == ["vague"]
+    # Vague, and no owner or date for the action.
+    assert list(decision.quality_findings.values_list("code", flat=True)) == [
+        "vague",
+        "outcome_incomplete",
+    ]
     assert "Informed relevant parties" in client.get(response["Location"]).content.decode()
 
 

@@ -172,7 +172,7 @@ def test_example_2_financial_refusal_then_threshold_met(
     warnings = page.get_by_role("alert")
     warnings.wait_for()
     assert "Check the record before saving" in warnings.inner_text()
-    assert "is vague" in warnings.inner_text()
+    assert "is a placeholder, not an answer" in warnings.inner_text()
     assert_accessible(page)
     assert not DisclosureDecision.objects.filter(incident=incident).exists()
     page.get_by_role("button", name="Save with these warnings").first.click()
@@ -180,7 +180,7 @@ def test_example_2_financial_refusal_then_threshold_met(
     assert_accessible(page)
     first = DisclosureDecision.objects.get(incident=incident)
     assert first.decision == "do_not_share"
-    assert list(first.quality_findings.values_list("code", flat=True)) == ["vague"]
+    assert list(first.quality_findings.values_list("code", flat=True)) == ["placeholder"]
 
     # The threshold is met: review the decision and end it.
     page.get_by_role("link", name="Record a review").first.click()
@@ -333,7 +333,7 @@ def test_example_3_allegation_internal_then_external(page: Any, world: Any, pass
             "understanding_checked": "Edith said back who would be told and why.",
             "confidentiality_measures": "Staff told to record facts only and not to discuss the "
             "allegation outside formal channels.",
-            "outcome": "Immediate protection in place; HR to decide interim measures.",
+            "outcome": "Immediate protection in place; HR to decide interim measures today.",
             "review_date": _in_days(2),
             "review_what": "Whether internal sharing stayed within the need-to-know list.",
         },

@@ -309,7 +309,7 @@ def _share_decision(world: dict[str, Any], me: int, marker: str) -> dict[str, An
         ),
         "confidentiality_measures": "Secure email only; the incident is restricted internally.",
         **formset("consultations", {"name": "", "role": "", "advice": ""}),
-        "outcome": "Social worker to arrange a joint visit; advocacy referral made.",
+        "outcome": "Social worker to arrange a joint visit by Friday; advocacy referral made.",
         "review_date": local_date_in(7),
         "review_what": "Whether private contact has been achieved and consent can be sought.",
     }
