@@ -22,7 +22,7 @@ from django.utils import timezone
 from allegations import access
 from allegations.models import Allegation, SafeguardingEntry, SafeguardingEntryKind
 from disclosures import access as decision_access
-from incidents.web import DATE_WIDGET, DATETIME_WIDGET, local_now
+from organisations.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 
 # Safeguarding actions and protection measures: what a family may be told about.
 SHAREABLE_KINDS = (

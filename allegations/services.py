@@ -44,16 +44,13 @@ from allegations.models import (
 from incidents import services as incident_services
 from incidents.models import Category, ExclusionSource, Incident
 from organisations import access as org_access
+from organisations import refusals
 from organisations.models import Role, Service
 
 SIDES = ("safeguarding", "hr")
 
 
-class ConcurrentChange(Exception):
-    message = (
-        "Someone else changed this record while you were working on it. "
-        "Review the latest version below and try again."
-    )
+ConcurrentChange = refusals.ConcurrentChange
 
 
 @dataclass(frozen=True)

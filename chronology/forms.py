@@ -19,7 +19,7 @@ from disclosures.models import (
     SpecialCondition,
 )
 from incidents.filters import FilterDateField
-from incidents.web import DATE_WIDGET
+from organisations.web import DATE_WIDGET
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 

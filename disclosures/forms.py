@@ -30,7 +30,7 @@ from disclosures.models import (
     SpecialCondition,
 )
 from incidents.filters import FilterDateField
-from incidents.web import DATE_WIDGET, DATETIME_WIDGET
+from organisations.web import DATE_WIDGET, DATETIME_WIDGET
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:

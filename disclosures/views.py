@@ -30,6 +30,7 @@ from organisations import access as org_access
 from organisations.audit import log_access, log_listed
 from organisations.denials import RoleRequired
 from organisations.paging import plain_page
+from organisations.web import REFUSED, submit
 
 PAGE_SIZE = 25
 ROW_SETS = {"recipients": "add_recipient", "consultations": "add_consultation"}
@@ -409,12 +410,14 @@ def decision_amend(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {"field": field, "new_text": decision.text_to_correct(field)}
     form = AmendmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.amend_decision(actor=request.user, decision=decision, **form.cleaned_data)
-        except ValidationError as exc:
-            for key, errors in exc.message_dict.items():
-                form.add_error(key if key in form.fields else None, errors)
-        else:
+        amendment = submit(
+            form,
+            services.amend_decision,
+            actor=request.user,
+            decision=decision,
+            **form.cleaned_data,
+        )
+        if amendment is not REFUSED:
             messages.success(request, "Amendment saved. The original text remains visible.")
             return redirect("disclosures:detail", pk=decision.pk)
     log_access(decision, view="disclosure_amend")
@@ -435,15 +438,10 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("disclosures:detail", pk=decision.pk)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_review(actor=request.user, decision=decision, **form.cleaned_data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for key, errors in exc.message_dict.items():
-                    form.add_error(key if key in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
-        else:
+        review = submit(
+            form, services.record_review, actor=request.user, decision=decision, **form.cleaned_data
+        )
+        if review is not REFUSED:
             messages.success(request, "Review recorded.")
             return redirect("disclosures:detail", pk=decision.pk)
     log_access(decision, view="disclosure_review")

@@ -22,9 +22,9 @@ from incidents.models import (
     RiskLevel,
     Status,
 )
-from incidents.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 from organisations import access as org_access
 from organisations.models import Service
+from organisations.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 
 
 class IncidentForm(forms.Form):

@@ -29,11 +29,12 @@ from incidents.models import (
     StatusTransition,
 )
 from organisations import access as org_access
+from organisations import refusals
 from organisations.models import Role, Service
 
 
-class ConcurrentChange(Exception):
-    """Someone else changed the record since the form was opened."""
+class ConcurrentChange(refusals.ConcurrentChange):
+    """Someone else changed the incident since the form was opened."""
 
     message = (
         "Someone else changed this incident while you were working on it. "
