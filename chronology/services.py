@@ -32,6 +32,7 @@ from chronology.models import (
 from chronology.pdf import build_export_html, render_pdf
 from chronology.profiles import Profile, rules_for
 from chronology.redaction import Redactor, redact_items
+from disclosures.models import DECISION_LOG_FIELDS
 from incidents.models import Incident
 from organisations import access as org_access
 
@@ -331,22 +332,6 @@ def request_export(
     return generate(export)
 
 
-DECISION_LOG_FIELDS = [
-    "purpose",
-    "special_condition",
-    "channel",
-    "consent_position",
-    "consent_reason",
-    "consent_reason_detail",
-    "consent_discussion",
-    "understanding_checked",
-    "override_authorised_by",
-    "override_reason",
-    "proportionality",
-    "confidentiality_measures",
-    "review_date",
-    "review_what",
-]
 # record_disclosure's names → the export request's names, for error messages.
 ERROR_FIELDS = {
     "purpose": "purpose_category",

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from chronology import access, services, timeline
-from chronology.forms import DISCLOSURE_FIELDS, ExportForm, TimelineFilterForm, VerifyForm
+from chronology.forms import ExportForm, TimelineFilterForm, VerifyForm
 from chronology.models import ExportStatus, VerificationAttempt
 from chronology.profiles import rules_for
 from disclosures.services import QualityWarnings
@@ -113,10 +113,7 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
                 purpose=data["purpose"],
                 lawful_basis=data["lawful_basis"],
                 kinds=data["kinds"],
-                decision_log={
-                    "purpose": data["purpose_category"],
-                    **{k: data[k] for k in DISCLOSURE_FIELDS if k != "purpose_category"},
-                },
+                decision_log=form.decision_log(),
                 date_from=data["date_from"],
                 date_to=data["date_to"],
                 quality_confirmed=confirmed,

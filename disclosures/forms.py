@@ -20,6 +20,7 @@ from django.utils import timezone
 from disclosures import access
 from disclosures.models import (
     AMENDABLE_FIELDS,
+    CONSENT_FIELDS,
     Channel,
     ConsentPosition,
     ConsentReason,
@@ -215,18 +216,7 @@ class DecisionForm(forms.Form):
                     "proportionality",
                 )
             ),
-            "consent": _section_helper(
-                Fieldset(
-                    "Consent",
-                    "consent_position",
-                    "consent_reason",
-                    "consent_reason_detail",
-                    "consent_discussion",
-                    "understanding_checked",
-                    "override_authorised_by",
-                    "override_reason",
-                )
-            ),
+            "consent": _section_helper(Fieldset("Consent", *CONSENT_FIELDS)),
             "harm": _section_helper(
                 Fieldset(
                     "Minimising harm",

@@ -262,22 +262,10 @@ def validate_decision(values: Mapping[str, Any]) -> None:
     e.raise_if_any()
 
 
+# Free text the service strips: every narrative field a correction may target,
+# and the shared file's name and hash.
 TEXT_FIELDS = [
-    "what_shared",
-    "what_withheld",
-    "reasoning",
-    "consent_reason_detail",
-    "consent_discussion",
-    "understanding_checked",
-    "override_authorised_by",
-    "override_reason",
-    "proportionality",
-    "confidentiality_measures",
-    "retaliation_risk",
-    "safe_contact",
-    "dissenting_views",
-    "outcome",
-    "review_what",
+    *(name for name, _ in AMENDABLE_FIELDS if name not in ("recipients", "consultations")),
     "shared_file_name",
     "shared_file_sha256",
 ]
@@ -421,7 +409,7 @@ def record_disclosure(
         review_date=review_date,
         quality_acknowledged=bool(findings),
         recorded_by=actor,
-        **{name: _clean(values[name]) for name in [*TEXT_FIELDS, "reasoning", "outcome"]},
+        **{name: _clean(values[name]) for name in TEXT_FIELDS},
     )
     record.shared_file_sha256 = record.shared_file_sha256.lower()
     record.full_clean(exclude=["number"])
