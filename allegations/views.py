@@ -34,6 +34,7 @@ from allegations.forms import (
 )
 from allegations.models import Allegation, Referral, RetentionReview
 from disclosures import access as decision_access
+from disclosures.drafts import RowField
 from disclosures.models import DisclosureDecision
 from incidents import access as incident_access
 from incidents.models import Incident
@@ -276,21 +277,22 @@ def _record_family(
 
 
 def _map_disclosure_errors(exc: ValidationError) -> ValidationError:
-    """record_disclosure names recipient and consultation rows; show them on our fields."""
+    """record_disclosure keys errors by the draft's fields and rows; show them
+    on our fields (the form has one recipient row and one consultation row)."""
     if not hasattr(exc, "error_dict"):
         return exc
-    mapping = {
-        "recipients.0.name": "family_member",
-        "recipients.0.role": "relationship",
-        "recipients.0.channel": "channel",
-        "recipients.0.shared_at": "shared_at",
-        "consultations.0.name": "advocate_name",
-        "consultations.0.role": "advocate_role",
-        "consultations.0.advice": "advocate_advice",
+    mapping: dict[str | RowField, str] = {
+        RowField("recipients", 0, "name"): "family_member",
+        RowField("recipients", 0, "role"): "relationship",
+        RowField("recipients", 0, "channel"): "channel",
+        RowField("recipients", 0, "shared_at"): "shared_at",
+        RowField("consultations", 0, "name"): "advocate_name",
+        RowField("consultations", 0, "role"): "advocate_role",
+        RowField("consultations", 0, "advice"): "advocate_advice",
         "decided_at": "shared_at",
         "what_shared": "entries",
     }
-    return ValidationError({mapping.get(k, k): v for k, v in exc.message_dict.items()})
+    return ValidationError({mapping.get(k, str(k)): v for k, v in exc.message_dict.items()})
 
 
 def _side_summaries(user: Any, allegation: Allegation) -> list[dict[str, Any]]:

@@ -237,9 +237,6 @@ class DecisionForm(forms.Form):
             raise forms.ValidationError("The decision cannot have been made in the future.")
         return value
 
-    def service_kwargs(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
-
 
 class RecipientForm(forms.Form):
     name = forms.CharField(max_length=200, required=False)

@@ -68,14 +68,16 @@ def submit(
     /,
     *,
     errors: Callable[[ValidationError], ValidationError] | None = None,
+    show: Callable[[ValidationError], None] | None = None,
     rollback: bool = False,
     **kwargs: Any,
 ) -> T | Literal[Refused.REFUSED]:
     """Call ``service(**kwargs)``; if it refuses (``ValidationError``, or a stale
     version's ``ConcurrentChange``), put its errors on ``form`` and return
     :data:`REFUSED`. ``errors`` renames the service's error keys to the
-    form's fields first; ``rollback`` also undoes the request's transaction (for
-    views that wrote before the service refused)."""
+    form's fields first; ``show`` replaces putting them on ``form`` (a page
+    with row sets as well); ``rollback`` also undoes the request's transaction
+    (for views that wrote before the service refused)."""
     try:
         return service(**kwargs)
     except ConcurrentChange as exc:
@@ -86,7 +88,11 @@ def submit(
     except ValidationError as exc:
         if rollback:
             transaction.set_rollback(True)
-        apply_service_errors(form, errors(exc) if errors else exc)
+        exc = errors(exc) if errors else exc
+        if show is not None:
+            show(exc)
+        else:
+            apply_service_errors(form, exc)
         return REFUSED
 
 
