@@ -31,6 +31,7 @@ from disclosures.models import (
     SpecialCondition,
 )
 from incidents.filters import FilterDateField
+from organisations.models import Actor
 from organisations.web import DATE_WIDGET, DATETIME_WIDGET
 
 
@@ -188,7 +189,7 @@ class DecisionForm(forms.Form):
     review_date = forms.DateField(label="Review point", widget=DATE_WIDGET)
     review_what = forms.CharField(label="What will be reviewed", widget=_textarea(2))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, message in REQUIRED_MESSAGES.items():
             self.fields[name].error_messages["required"] = message

@@ -423,7 +423,7 @@ AMENDABLE = dict(AMENDABLE_FIELDS)
 
 @transaction.atomic
 def amend_decision(
-    *, actor: Any, decision: DisclosureDecision, field: str, reason: str, new_text: str
+    *, actor: Actor, decision: DisclosureDecision, field: str, reason: str, new_text: str
 ) -> DecisionAmendment:
     """Correct one field of a saved decision. The original stays visible."""
     if not access.can_record_decision(actor, decision.incident):
@@ -442,7 +442,7 @@ def amend_decision(
         field=field,
         reason=_clean(reason),
         new_text=_clean(new_text),
-        author=actor,
+        author=org_access.acting_user(actor),
     )
     amendment.full_clean()
     amendment.save()
@@ -452,7 +452,7 @@ def amend_decision(
 @transaction.atomic
 def record_review(
     *,
-    actor: Any,
+    actor: Actor,
     decision: DisclosureDecision,
     reviewed_at: datetime,
     what_changed: str,
@@ -500,7 +500,7 @@ def record_review(
         organisation_id=decision.organisation_id,
         decision=decision,
         review_point_date=current.current_review_date,
-        reviewed_by=actor,
+        reviewed_by=org_access.acting_user(actor),
         reviewed_at=reviewed_at,
         what_changed=_clean(what_changed),
         next_review_date=next_review_date,
