@@ -7,6 +7,7 @@ request's transaction stays usable for re-rendering the form with its errors."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -534,57 +535,61 @@ def side_update(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
 
 def entry_create(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
     allegation, side = _side_or_404(request, pk, side_name)
-    form = EntryForm(request.POST or None, side_name=side_name)
-    if request.method == "POST" and form.is_valid():
-        entry = submit(
-            form,
-            services.add_entry,
-            actor=request.user,
-            allegation=allegation,
-            side_name=side_name,
-            **form.cleaned_data,
-        )
-        if entry is not REFUSED:
-            messages.success(request, "Entry added.")
-            return redirect(f"allegations:{side_name}", pk=allegation.pk)
-    log_access(side.record_of(allegation), view=f"{side_name}_entry_create")
-    return render(
+    return _side_write(
         request,
-        "allegations/side_form.html",
-        {
-            "form": form,
-            "allegation": allegation,
-            "side": side,
-            "title": f"Add an entry to {side.in_sentence}",
-        },
+        allegation,
+        side,
+        EntryForm(request.POST or None, side_name=side_name),
+        services.add_entry,
+        done="Entry added.",
+        view="entry_create",
+        title=f"Add an entry to {side.in_sentence}",
     )
 
 
 def decision_create(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
     allegation, side = _side_or_404(request, pk, side_name)
-    form = DecisionForm(request.POST or None, user=request.user)
+    return _side_write(
+        request,
+        allegation,
+        side,
+        DecisionForm(request.POST or None, user=request.user),
+        services.add_decision,
+        done="Key decision recorded.",
+        view="decision_create",
+        title=f"Record a key decision on {side.in_sentence}",
+    )
+
+
+def _side_write(
+    request: HttpRequest,
+    allegation: Allegation,
+    side: services.Side,
+    form: Any,
+    service: Callable[..., Any],
+    *,
+    done: str,
+    view: str,
+    title: str,
+) -> HttpResponse:
+    """A page that adds one thing to a side's record: the form, then the service."""
     if request.method == "POST" and form.is_valid():
-        decision = submit(
+        added = submit(
             form,
-            services.add_decision,
+            service,
             actor=request.user,
             allegation=allegation,
-            side_name=side_name,
+            side_name=side.name,
             **form.cleaned_data,
         )
-        if decision is not REFUSED:
-            messages.success(request, "Key decision recorded.")
-            return redirect(f"allegations:{side_name}", pk=allegation.pk)
-    log_access(side.record_of(allegation), view=f"{side_name}_decision_create")
+        if added is not REFUSED:
+            messages.success(request, done)
+            return redirect(f"allegations:{side.name}", pk=allegation.pk)
+    log_access(side.record_of(allegation), view=f"{side.name}_{view}")
     return render(
         request,
         "allegations/side_form.html",
-        {
-            "form": form,
-            "allegation": allegation,
-            "side": side,
-            "title": f"Record a key decision on {side.in_sentence}",
-        },
+        {"form": form, "allegation": allegation, "side": side, "title": title},
     )
 
 

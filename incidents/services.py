@@ -30,7 +30,7 @@ from incidents.models import (
 )
 from organisations import access as org_access
 from organisations import refusals
-from organisations.models import Role, Service
+from organisations.models import Actor, Role, Service, User
 
 
 class ConcurrentChange(refusals.ConcurrentChange):
@@ -77,7 +77,7 @@ def next_reference(*, organisation_id: int, prefix: str, year: int) -> str:
 @transaction.atomic
 def create_person(
     *,
-    actor: Any,
+    actor: Actor,
     given_name: str,
     family_name: str,
     service: Service | None = None,
@@ -107,7 +107,7 @@ def create_person(
 @transaction.atomic
 def create_incident(
     *,
-    actor: Any,
+    actor: Actor,
     service: Service,
     people: Iterable[Person],
     categories: list[str],
@@ -161,7 +161,7 @@ def create_incident(
         police_reference=police_reference.strip(),
         cqc_reference=cqc_reference.strip(),
         restricted=restricted,
-        created_by=actor,
+        created_by=org_access.acting_user(actor),
     )
     incident.reference = "pending"
     incident.full_clean(exclude=["reference", "people"])
@@ -178,7 +178,7 @@ def create_incident(
         from_status="",
         to_status=Status.OPEN,
         reason="Incident logged.",
-        changed_by=actor,
+        changed_by=org_access.acting_user(actor),
     )
     return incident
 
@@ -205,7 +205,7 @@ def _bump_version(incident: Incident, expected_version: int, **changes: Any) -> 
 @transaction.atomic
 def change_status(
     *,
-    actor: Any,
+    actor: Actor,
     incident: Incident,
     to_status: str,
     reason: str,
@@ -242,14 +242,14 @@ def change_status(
         to_status=target,
         closure_outcome=closure_outcome,
         reason=reason.strip(),
-        changed_by=actor,
+        changed_by=org_access.acting_user(actor),
     )
 
 
 @transaction.atomic
 def update_references(
     *,
-    actor: Any,
+    actor: Actor,
     incident: Incident,
     expected_version: int,
     la_reference: str,
@@ -272,7 +272,7 @@ def update_references(
 @transaction.atomic
 def add_entry(
     *,
-    actor: Any,
+    actor: Actor,
     incident: Incident,
     kind: str,
     facts: str,
@@ -289,7 +289,7 @@ def add_entry(
         facts=facts.strip(),
         present=present.strip(),
         occurred_at=occurred_at,
-        recorded_by=actor,
+        recorded_by=org_access.acting_user(actor),
     )
     entry.full_clean()
     entry.save()
@@ -298,7 +298,7 @@ def add_entry(
 
 @transaction.atomic
 def amend_entry(
-    *, actor: Any, entry: ChronologyEntry, reason: str, new_text: str
+    *, actor: Actor, entry: ChronologyEntry, reason: str, new_text: str
 ) -> ChronologyAmendment:
     if not access.can_record_on(actor, entry.incident):
         raise PermissionDenied
@@ -311,7 +311,7 @@ def amend_entry(
         entry=entry,
         reason=reason.strip(),
         new_text=new_text.strip(),
-        author=actor,
+        author=org_access.acting_user(actor),
     )
     amendment.full_clean()
     amendment.save()
@@ -320,7 +320,7 @@ def amend_entry(
 
 @transaction.atomic
 def set_restricted(
-    *, actor: Any, incident: Incident, restricted: bool, expected_version: int
+    *, actor: Actor, incident: Incident, restricted: bool, expected_version: int
 ) -> Incident:
     if not access.can_manage_need_to_know(actor, incident):
         raise PermissionDenied
@@ -330,7 +330,7 @@ def set_restricted(
 
 @transaction.atomic
 def grant_need_to_know(
-    *, actor: Any, incident: Incident, user: Any, reason: str, expected_version: int
+    *, actor: Actor, incident: Incident, user: User, reason: str, expected_version: int
 ) -> NeedToKnowGrant:
     if not access.can_manage_need_to_know(actor, incident):
         raise PermissionDenied
@@ -358,13 +358,13 @@ def grant_need_to_know(
         incident=incident,
         user=user,
         reason=reason.strip(),
-        granted_by=actor,
+        granted_by=org_access.acting_user(actor),
     )
 
 
 @transaction.atomic
 def revoke_need_to_know(
-    *, actor: Any, grant: NeedToKnowGrant, reason: str, expected_version: int
+    *, actor: Actor, grant: NeedToKnowGrant, reason: str, expected_version: int
 ) -> NeedToKnowGrant:
     incident = grant.incident
     if not access.can_manage_need_to_know(actor, incident):
@@ -375,14 +375,14 @@ def revoke_need_to_know(
         raise ValidationError({"revoke_reason": "Say why access is being removed."})
     _bump_version(incident, expected_version)
     grant.revoked_at = timezone.now()
-    grant.revoked_by = actor
+    grant.revoked_by = org_access.acting_user(actor)
     grant.revoke_reason = reason.strip()
     grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     return grant
 
 
 @transaction.atomic
-def restrict_for_allegation(*, actor: Any, incident: Incident) -> Incident:
+def restrict_for_allegation(*, actor: Actor, incident: Incident) -> Incident:
     """An allegation against staff restricts its incident at once, whoever records it
     (seed 000 example 3: only those who need to know receive detail). A manager who
     records it stays on the need-to-know list so they keep sight of their own work.
@@ -393,18 +393,19 @@ def restrict_for_allegation(*, actor: Any, incident: Incident) -> Incident:
     current = Incident.objects.select_for_update().get(pk=incident.pk)
     if not current.restricted:
         _bump_version(incident, current.version, restricted=True)
+    recorder = org_access.acting_user(actor)
     if (
-        not org_access.has_role(actor, Role.LEAD)
+        not org_access.has_role(recorder, Role.LEAD)
         and not NeedToKnowGrant.objects.filter(
-            incident=incident, user=actor, revoked_at__isnull=True
+            incident=incident, user=recorder, revoked_at__isnull=True
         ).exists()
     ):
         NeedToKnowGrant.objects.create(
             organisation_id=incident.organisation_id,
             incident=incident,
-            user=actor,
+            user=recorder,
             reason="Recorded the allegation against staff on this incident.",
-            granted_by=actor,
+            granted_by=recorder,
         )
     return incident
 
@@ -415,7 +416,7 @@ EXCLUDERS = (Role.MANAGER, Role.LEAD, Role.HR)
 
 @transaction.atomic
 def exclude_from_incident(
-    *, actor: Any, incident: Incident, user: Any, source: str, reason: str
+    *, actor: Actor, incident: Incident, user: User, source: str, reason: str
 ) -> IncidentExclusion:
     """Keep ``user`` away from ``incident`` for good, whatever their role or grants
     (the subject of an allegation against staff on it). Called by
