@@ -31,15 +31,15 @@ from organisations.access import (
     in_organisation_with_role,
     membership_of,
 )
-from organisations.models import Membership, Role
+from organisations.models import Actor, Membership, Role, User
 
 ALLEGATION_ROLES = (Role.MANAGER, Role.LEAD, Role.HR)
 
 
-def visible_allegations(user: Any) -> QuerySet[Allegation]:
+def visible_allegations(user: Actor) -> QuerySet[Allegation]:
     """Allegations the user may open (both sides' metadata; content is per side)."""
     membership = membership_of(user)
-    if membership is None or membership.role not in ALLEGATION_ROLES:
+    if not isinstance(user, User) or membership is None or membership.role not in ALLEGATION_ROLES:
         return Allegation.objects.none()
     qs = Allegation.objects.all()
     if membership.role == Role.HR:
@@ -62,7 +62,7 @@ def visible_allegations(user: Any) -> QuerySet[Allegation]:
     return qs
 
 
-def get_allegation_for(user: Any, pk: Any) -> Allegation:
+def get_allegation_for(user: Actor, pk: Any) -> Allegation:
     qs = visible_allegations(user).select_related(
         "incident",
         "staff_member",
@@ -84,16 +84,16 @@ def get_side_item_of(allegation: Allegation, model: Any, pk: Any) -> Any:
     return get_or_404(model.objects.filter(record__allegation=allegation), pk, "record")
 
 
-def can_read_safeguarding_side(user: Any, allegation: Allegation) -> bool:
+def can_read_safeguarding_side(user: Actor, allegation: Allegation) -> bool:
     """Caller already holds a visible allegation."""
     return in_organisation_with_role(user, allegation, Role.LEAD, Role.MANAGER)
 
 
-def can_read_hr_side(user: Any, allegation: Allegation) -> bool:
+def can_read_hr_side(user: Actor, allegation: Allegation) -> bool:
     return in_organisation_with_role(user, allegation, Role.HR)
 
 
-def can_write_side(user: Any, allegation: Allegation, side: str) -> bool:
+def can_write_side(user: Actor, allegation: Allegation, side: str) -> bool:
     if side == "safeguarding":
         return can_read_safeguarding_side(user, allegation)
     if side == "hr":
@@ -101,44 +101,44 @@ def can_write_side(user: Any, allegation: Allegation, side: str) -> bool:
     return False
 
 
-def can_read_side(user: Any, allegation: Allegation, side: str) -> bool:
+def can_read_side(user: Actor, allegation: Allegation, side: str) -> bool:
     return can_write_side(user, allegation, side)
 
 
-def can_record_outcome(user: Any, allegation: Allegation) -> bool:
+def can_record_outcome(user: Actor, allegation: Allegation) -> bool:
     """The allegation's status and outcome: the safeguarding lead's call."""
     return in_organisation_with_role(user, allegation, Role.LEAD)
 
 
-def can_record_referral(user: Any, allegation: Allegation) -> bool:
+def can_record_referral(user: Actor, allegation: Allegation) -> bool:
     return in_organisation_with_role(user, allegation, *ALLEGATION_ROLES)
 
 
-def can_create_allegation(user: Any, incident: Incident) -> bool:
+def can_create_allegation(user: Actor, incident: Incident) -> bool:
     """Leads, and managers who may record on the incident (caller holds it)."""
     return can_record_on(user, incident)
 
 
-def can_review_retention(user: Any) -> bool:
+def can_review_retention(user: Actor) -> bool:
     return has_role(user, Role.LEAD, Role.HR)
 
 
-def can_manage_staff(user: Any) -> bool:
+def can_manage_staff(user: Actor) -> bool:
     return has_role(user, Role.LEAD, Role.HR)
 
 
-def visible_staff(user: Any) -> QuerySet[StaffMember]:
+def visible_staff(user: Actor) -> QuerySet[StaffMember]:
     """Staff members a user may pick as the subject of an allegation."""
     membership = membership_of(user)
-    if membership is None or membership.role not in ALLEGATION_ROLES:
+    if not isinstance(user, User) or membership is None or membership.role not in ALLEGATION_ROLES:
         return StaffMember.objects.none()
     return StaffMember.objects.filter(organisation_id=membership.organisation_id).exclude(user=user)
 
 
-def get_staff_for(user: Any, pk: Any) -> StaffMember:
+def get_staff_for(user: Actor, pk: Any) -> StaffMember:
     return get_or_404(visible_staff(user), pk, "staff member")
 
 
-def side_owner_candidates(user: Any, side: str) -> QuerySet[Membership]:
+def side_owner_candidates(user: Actor, side: str) -> QuerySet[Membership]:
     """Who may own a side: leads for safeguarding, HR for HR."""
     return colleagues(user, Role.LEAD if side == "safeguarding" else Role.HR)

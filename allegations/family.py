@@ -22,7 +22,8 @@ from django.utils import timezone
 from allegations import access
 from allegations.models import Allegation, SafeguardingEntry, SafeguardingEntryKind
 from disclosures import access as decision_access
-from incidents.web import DATE_WIDGET, DATETIME_WIDGET, local_now
+from disclosures.drafts import DecisionDraft, RecipientDraft
+from organisations.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 
 # Safeguarding actions and protection measures: what a family may be told about.
 SHAREABLE_KINDS = (
@@ -74,10 +75,13 @@ def record_family_communication(
     shared_at: datetime,
     entries: list[SafeguardingEntry],
     also_shared: str = "",
+    quality_acknowledged: bool = False,
     **decision: Any,
 ) -> Any:
     """Record what the family were told as a disclosure decision on the incident.
-    Only safeguarding-side entries of this allegation can be included."""
+    Only safeguarding-side entries of this allegation can be included.
+    ``decision`` holds the rest of the decision log, named as ``DecisionDraft``
+    names it (the form's fields)."""
     from disclosures import services as disclosure_services
     from disclosures.models import Decision, RecipientCategory
 
@@ -87,22 +91,27 @@ def record_family_communication(
         e.record.allegation_id != allegation.pk or e.kind not in SHAREABLE_KINDS for e in entries
     ):
         raise PermissionDenied("Only this allegation's safeguarding actions can be shared.")
+    recipient = RecipientDraft(
+        name=family_member,
+        role=relationship,
+        organisation="Family",
+        category=RecipientCategory.FAMILY,
+        channel=channel,
+        shared_at=shared_at,
+    )
+    draft = DecisionDraft.from_values(
+        {
+            **decision,
+            "decision": Decision.SHARE_PART,
+            "what_shared": compose_what_shared(entries, also_shared),
+            "recipients": [recipient],
+        }
+    )
     return disclosure_services.record_disclosure(
         actor=actor,
         incident=allegation.incident,
-        decision=Decision.SHARE_PART,
-        what_shared=compose_what_shared(entries, also_shared),
-        recipients=[
-            {
-                "name": family_member,
-                "role": relationship,
-                "organisation": "Family",
-                "category": RecipientCategory.FAMILY,
-                "channel": channel,
-                "shared_at": shared_at,
-            }
-        ],
-        **decision,
+        draft=draft,
+        quality_acknowledged=quality_acknowledged,
     )
 
 

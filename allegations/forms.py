@@ -25,9 +25,9 @@ from allegations.models import (
     StaffMember,
 )
 from incidents.models import Category
-from incidents.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 from organisations import access as org_access
 from organisations.models import Membership, Role, Service
+from organisations.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 
 
 def _helper(*fields: Any, submit: str) -> FormHelper:

@@ -44,16 +44,13 @@ from allegations.models import (
 from incidents import services as incident_services
 from incidents.models import Category, ExclusionSource, Incident
 from organisations import access as org_access
-from organisations.models import Role, Service
+from organisations import refusals
+from organisations.models import Actor, Role, Service, User
 
 SIDES = ("safeguarding", "hr")
 
 
-class ConcurrentChange(Exception):
-    message = (
-        "Someone else changed this record while you were working on it. "
-        "Review the latest version below and try again."
-    )
+ConcurrentChange = refusals.ConcurrentChange
 
 
 @dataclass(frozen=True)
@@ -115,12 +112,12 @@ def _required(**values: str) -> None:
 @transaction.atomic
 def create_staff_member(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     job_title: str,
     service: Service | None = None,
     employee_reference: str = "",
-    user: Any = None,
+    user: User | None = None,
     date_of_birth: date | None = None,
     retirement_date: date | None = None,
 ) -> StaffMember:
@@ -157,14 +154,14 @@ def create_staff_member(
         user=user,
         date_of_birth=date_of_birth,
         retirement_date=retirement_date,
-        created_by=actor,
+        created_by=org_access.acting_user(actor),
     )
     staff.full_clean()
     staff.save()
     return staff
 
 
-def _check_owner(actor: Any, side_name: str, owner: Any, staff: StaffMember) -> None:
+def _check_owner(actor: Actor, side_name: str, owner: Any, staff: StaffMember) -> None:
     if owner is None:
         return
     if not access.side_owner_candidates(actor, side_name).filter(user=owner).exists():
@@ -180,7 +177,7 @@ def _check_owner(actor: Any, side_name: str, owner: Any, staff: StaffMember) -> 
 @transaction.atomic
 def create_allegation(
     *,
-    actor: Any,
+    actor: Actor,
     incident: Incident,
     staff_member: StaffMember,
     what_is_alleged: str,
@@ -220,7 +217,7 @@ def create_allegation(
         raised_at=raised_at,
         retention_class=retention_class,
         review_by=review_by,
-        created_by=actor,
+        created_by=org_access.acting_user(actor),
     )
     allegation.full_clean()
     allegation.save()
@@ -229,7 +226,7 @@ def create_allegation(
         allegation=allegation,
         to_status=AllegationStatus.OPEN,
         reason="Allegation recorded.",
-        changed_by=actor,
+        changed_by=org_access.acting_user(actor),
     )
     for side_obj, owner in ((SAFEGUARDING, safeguarding_owner), (HR, hr_owner)):
         side_obj.record.objects.create(
@@ -241,15 +238,15 @@ def create_allegation(
             side=side_obj.name,
             owner=owner,
             status=SideStatus.OPEN,
-            changed_by=actor,
+            changed_by=org_access.acting_user(actor),
         )
     incident_services.restrict_for_allegation(actor=actor, incident=incident)
-    if staff_member.user_id is not None:
+    if staff_member.user_id is not None and staff_member.user is not None:
         _exclude_subject(actor=actor, allegation=allegation, user=staff_member.user)
     return allegation
 
 
-def _exclude_subject(*, actor: Any, allegation: Allegation, user: Any) -> None:
+def _exclude_subject(*, actor: Actor, allegation: Allegation, user: User) -> None:
     """The subject never sees the incident: a fact kept with the incident, so its
     visibility rule needs nothing from this app (incidents/access.py)."""
     incident_services.exclude_from_incident(
@@ -262,7 +259,7 @@ def _exclude_subject(*, actor: Any, allegation: Allegation, user: Any) -> None:
 
 
 @transaction.atomic
-def link_staff_login(*, actor: Any, staff_member: StaffMember, user: Any) -> StaffMember:
+def link_staff_login(*, actor: Actor, staff_member: StaffMember, user: User) -> StaffMember:
     """Link (or change) the login of a staff member. Every incident with an
     allegation about them excludes the new login at once. A previous login stays
     excluded: exclusions are append-only, and a wrong link must fail safe."""
@@ -290,7 +287,7 @@ def link_staff_login(*, actor: Any, staff_member: StaffMember, user: Any) -> Sta
 @transaction.atomic
 def change_status(
     *,
-    actor: Any,
+    actor: Actor,
     allegation: Allegation,
     to_status: str,
     reason: str,
@@ -343,7 +340,7 @@ def change_status(
         outcome=outcome,
         outcome_date=outcome_date,
         reason=reason.strip(),
-        changed_by=actor,
+        changed_by=org_access.acting_user(actor),
     )
     for obj in (locked, allegation):
         obj.status = to_status
@@ -358,7 +355,7 @@ def change_status(
 @transaction.atomic
 def add_referral(
     *,
-    actor: Any,
+    actor: Actor,
     allegation: Allegation,
     kind: str,
     body: str,
@@ -389,7 +386,7 @@ def add_referral(
         outcome=outcome.strip(),
         corrects=corrects,
         correction_reason=correction_reason.strip(),
-        recorded_by=actor,
+        recorded_by=org_access.acting_user(actor),
     )
     referral.full_clean()
     referral.save()
@@ -399,7 +396,7 @@ def add_referral(
 @transaction.atomic
 def update_side(
     *,
-    actor: Any,
+    actor: Actor,
     allegation: Allegation,
     side_name: str,
     owner: Any,
@@ -428,7 +425,7 @@ def update_side(
         side=side_name,
         owner=owner,
         status=status,
-        changed_by=actor,
+        changed_by=org_access.acting_user(actor),
     )
     return record
 
@@ -436,7 +433,7 @@ def update_side(
 @transaction.atomic
 def add_entry(
     *,
-    actor: Any,
+    actor: Actor,
     allegation: Allegation,
     side_name: str,
     kind: str,
@@ -468,7 +465,7 @@ def add_entry(
         kind=kind,
         text=text.strip(),
         occurred_at=occurred_at,
-        recorded_by=actor,
+        recorded_by=org_access.acting_user(actor),
         **fields,
     )
     entry.full_clean()
@@ -479,7 +476,7 @@ def add_entry(
 @transaction.atomic
 def add_decision(
     *,
-    actor: Any,
+    actor: Actor,
     allegation: Allegation,
     side_name: str,
     decision: str,
@@ -511,7 +508,7 @@ def add_decision(
         dissenting_views=dissenting_views.strip(),
         decided_by=decided_by.strip(),
         decided_at=decided_at,
-        recorded_by=actor,
+        recorded_by=org_access.acting_user(actor),
     )
     obj.full_clean()
     obj.save()
@@ -521,7 +518,7 @@ def add_decision(
 @transaction.atomic
 def amend(
     *,
-    actor: Any,
+    actor: Actor,
     allegation: Allegation,
     side_name: str,
     target: SafeguardingEntry | HREntry | SafeguardingDecision | HRDecision,
@@ -552,7 +549,7 @@ def amend(
         field=field,
         new_text=new_text.strip(),
         reason=reason.strip(),
-        author=actor,
+        author=org_access.acting_user(actor),
         **{kind: target},
     )
     amendment.full_clean()
@@ -563,7 +560,7 @@ def amend(
 @transaction.atomic
 def review_retention(
     *,
-    actor: Any,
+    actor: Actor,
     allegation: Allegation,
     decision: str,
     reason: str,
@@ -590,7 +587,7 @@ def review_retention(
         decision=decision,
         next_review_by=next_review_by,
         reason=reason.strip(),
-        reviewed_by=actor,
+        reviewed_by=org_access.acting_user(actor),
     )
     if next_review_by is not None:
         allegation.retention_class = RetentionClass.EXTENDED

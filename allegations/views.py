@@ -7,6 +7,7 @@ request's transaction stays usable for re-rendering the form with its errors."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -34,13 +35,16 @@ from allegations.forms import (
 )
 from allegations.models import Allegation, Referral, RetentionReview
 from disclosures import access as decision_access
+from disclosures.drafts import RowField
+from disclosures.models import DisclosureDecision
 from incidents import access as incident_access
-from incidents.web import apply_service_errors
+from incidents.models import Incident
 from organisations import access as org_access
 from organisations.audit import log_access, log_listed
 from organisations.denials import RoleRequired
 from organisations.models import Role
 from organisations.paging import plain_page
+from organisations.web import REFUSED, submit, submit_or_message
 
 PAGE_SIZE = 25
 RETENTION_WINDOW_DAYS = 90
@@ -116,30 +120,15 @@ def allegation_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise RoleRequired(*org_access.INCIDENT_WRITERS)
     form = AllegationForm(request.POST or None, user=request.user, incident=incident)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                staff = data["staff_member"] or services.create_staff_member(
-                    actor=request.user,
-                    name=data["new_name"],
-                    job_title=data["new_job_title"],
-                    employee_reference=data["new_employee_reference"],
-                    service=incident.service,
-                )
-                allegation = services.create_allegation(
-                    actor=request.user,
-                    incident=incident,
-                    staff_member=staff,
-                    what_is_alleged=data["what_is_alleged"],
-                    categories=data["categories"],
-                    raised_by=data["raised_by"],
-                    raised_at=data["raised_at"],
-                    safeguarding_owner=data["safeguarding_owner"],
-                    hr_owner=data["hr_owner"],
-                )
-        except ValidationError as exc:
-            apply_service_errors(form, _map_staff_errors(exc))
-        else:
+        allegation = submit(
+            form,
+            _create_allegation,
+            errors=_map_staff_errors,
+            actor=request.user,
+            incident=incident,
+            data=form.cleaned_data,
+        )
+        if allegation is not REFUSED:
             messages.success(
                 request,
                 "Allegation recorded. The incident is now restricted to safeguarding leads "
@@ -148,6 +137,29 @@ def allegation_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("allegations:detail", pk=allegation.pk)
     log_access(incident, view="allegation_create")
     return render(request, "allegations/form.html", {"form": form, "incident": incident})
+
+
+def _create_allegation(*, actor: Any, incident: Incident, data: dict[str, Any]) -> Allegation:
+    """The allegation and, when the form names one, a new staff member: both or neither."""
+    with transaction.atomic():
+        staff = data["staff_member"] or services.create_staff_member(
+            actor=actor,
+            name=data["new_name"],
+            job_title=data["new_job_title"],
+            employee_reference=data["new_employee_reference"],
+            service=incident.service,
+        )
+        return services.create_allegation(
+            actor=actor,
+            incident=incident,
+            staff_member=staff,
+            what_is_alleged=data["what_is_alleged"],
+            categories=data["categories"],
+            raised_by=data["raised_by"],
+            raised_at=data["raised_at"],
+            safeguarding_owner=data["safeguarding_owner"],
+            hr_owner=data["hr_owner"],
+        )
 
 
 def _map_staff_errors(exc: ValidationError) -> ValidationError:
@@ -209,25 +221,23 @@ def family_communication(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST.get("quality_fingerprint", "")
         )
         try:
-            try:
-                decision = family.record_family_communication(
-                    actor=request.user, allegation=allegation, quality_acknowledged=False, **kwargs
-                )
-            except QualityWarnings as exc:
-                if confirmed != exc.fingerprint:
-                    raise
-                decision = family.record_family_communication(
-                    actor=request.user, allegation=allegation, quality_acknowledged=True, **kwargs
-                )
+            decision = submit(
+                form,
+                _record_family,
+                errors=_map_disclosure_errors,
+                actor=request.user,
+                allegation=allegation,
+                confirmed=confirmed,
+                kwargs=kwargs,
+            )
         except QualityWarnings as exc:
+            decision = REFUSED
             warnings, fingerprint = exc.findings, exc.fingerprint
             form = family.FamilyCommunicationForm(
                 request.POST, allegation=allegation, warnings=True
             )
             form.is_valid()
-        except ValidationError as exc:
-            apply_service_errors(form, _map_disclosure_errors(exc))
-        else:
+        if decision is not REFUSED:
             messages.success(
                 request,
                 f"Family communication recorded as disclosure decision {decision.number} "
@@ -248,22 +258,42 @@ def family_communication(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _record_family(
+    *, actor: Any, allegation: Allegation, confirmed: str | bool, kwargs: dict[str, Any]
+) -> DisclosureDecision:
+    """Record without the quality warnings' say-so first; again with it only when
+    the author confirmed exactly these warnings (else they are shown)."""
+    from disclosures.services import QualityWarnings
+
+    try:
+        return family.record_family_communication(
+            actor=actor, allegation=allegation, quality_acknowledged=False, **kwargs
+        )
+    except QualityWarnings as exc:
+        if confirmed != exc.fingerprint:
+            raise
+        return family.record_family_communication(
+            actor=actor, allegation=allegation, quality_acknowledged=True, **kwargs
+        )
+
+
 def _map_disclosure_errors(exc: ValidationError) -> ValidationError:
-    """record_disclosure names recipient and consultation rows; show them on our fields."""
+    """record_disclosure keys errors by the draft's fields and rows; show them
+    on our fields (the form has one recipient row and one consultation row)."""
     if not hasattr(exc, "error_dict"):
         return exc
-    mapping = {
-        "recipients.0.name": "family_member",
-        "recipients.0.role": "relationship",
-        "recipients.0.channel": "channel",
-        "recipients.0.shared_at": "shared_at",
-        "consultations.0.name": "advocate_name",
-        "consultations.0.role": "advocate_role",
-        "consultations.0.advice": "advocate_advice",
+    mapping: dict[str | RowField, str] = {
+        RowField("recipients", 0, "name"): "family_member",
+        RowField("recipients", 0, "role"): "relationship",
+        RowField("recipients", 0, "channel"): "channel",
+        RowField("recipients", 0, "shared_at"): "shared_at",
+        RowField("consultations", 0, "name"): "advocate_name",
+        RowField("consultations", 0, "role"): "advocate_role",
+        RowField("consultations", 0, "advice"): "advocate_advice",
         "decided_at": "shared_at",
         "what_shared": "entries",
     }
-    return ValidationError({mapping.get(k, k): v for k, v in exc.message_dict.items()})
+    return ValidationError({mapping.get(k, str(k)): v for k, v in exc.message_dict.items()})
 
 
 def _side_summaries(user: Any, allegation: Allegation) -> list[dict[str, Any]]:
@@ -292,11 +322,14 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.change_status(actor=request.user, allegation=allegation, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+        changed = submit(
+            form,
+            services.change_status,
+            actor=request.user,
+            allegation=allegation,
+            **form.cleaned_data,
+        )
+        if changed is not REFUSED:
             messages.success(request, "Status and outcome saved.")
             return redirect("allegations:detail", pk=allegation.pk)
     log_access(allegation, view="allegation_status")
@@ -320,13 +353,15 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial=_referral_initial(corrects),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.add_referral(
-                actor=request.user, allegation=allegation, corrects=corrects, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+        referral = submit(
+            form,
+            services.add_referral,
+            actor=request.user,
+            allegation=allegation,
+            corrects=corrects,
+            **form.cleaned_data,
+        )
+        if referral is not REFUSED:
             messages.success(request, "Correction recorded." if corrects else "Referral recorded.")
             return redirect("allegations:detail", pk=allegation.pk)
     log_access(corrects or allegation, view="referral_form")
@@ -356,13 +391,14 @@ def retention_review(request: HttpRequest, pk: int) -> HttpResponse:
         raise RoleRequired(Role.LEAD, Role.HR)
     form = RetentionReviewForm(request.POST)
     if form.is_valid():
-        try:
-            services.review_retention(
-                actor=request.user, allegation=allegation, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        review = submit_or_message(
+            request,
+            services.review_retention,
+            actor=request.user,
+            allegation=allegation,
+            **form.cleaned_data,
+        )
+        if review is not REFUSED:
             messages.success(request, "Retention review recorded. Nothing has been deleted.")
     else:
         messages.error(request, "Retention review not saved: " + _form_errors(form))
@@ -420,11 +456,8 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         raise RoleRequired(Role.LEAD, Role.HR)
     form = StaffMemberForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            staff = services.create_staff_member(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+        staff = submit(form, services.create_staff_member, actor=request.user, **form.cleaned_data)
+        if staff is not REFUSED:
             messages.success(request, f"{staff.name} added.")
             return redirect("allegations:staff")
     return render(request, "allegations/staff_form.html", {"form": form})
@@ -483,20 +516,17 @@ def side_update(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
     allegation, side = _side_or_404(request, pk, side_name)
     form = SideForm(request.POST, user=request.user, side_name=side_name)
     if form.is_valid():
-        try:
-            services.update_side(
-                actor=request.user,
-                allegation=allegation,
-                side_name=side_name,
-                owner=form.cleaned_data["owner"],
-                status=form.cleaned_data["status"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.ConcurrentChange as exc:
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        updated = submit_or_message(
+            request,
+            services.update_side,
+            actor=request.user,
+            allegation=allegation,
+            side_name=side_name,
+            owner=form.cleaned_data["owner"],
+            status=form.cleaned_data["status"],
+            expected_version=form.cleaned_data["version"],
+        )
+        if updated is not REFUSED:
             messages.success(request, f"{side.label}: owner and status saved.")
     else:
         messages.error(request, _form_errors(form))
@@ -505,59 +535,61 @@ def side_update(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
 
 def entry_create(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
     allegation, side = _side_or_404(request, pk, side_name)
-    form = EntryForm(request.POST or None, side_name=side_name)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_entry(
-                actor=request.user,
-                allegation=allegation,
-                side_name=side_name,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Entry added.")
-            return redirect(f"allegations:{side_name}", pk=allegation.pk)
-    log_access(side.record_of(allegation), view=f"{side_name}_entry_create")
-    return render(
+    return _side_write(
         request,
-        "allegations/side_form.html",
-        {
-            "form": form,
-            "allegation": allegation,
-            "side": side,
-            "title": f"Add an entry to {side.in_sentence}",
-        },
+        allegation,
+        side,
+        EntryForm(request.POST or None, side_name=side_name),
+        services.add_entry,
+        done="Entry added.",
+        view="entry_create",
+        title=f"Add an entry to {side.in_sentence}",
     )
 
 
 def decision_create(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
     allegation, side = _side_or_404(request, pk, side_name)
-    form = DecisionForm(request.POST or None, user=request.user)
+    return _side_write(
+        request,
+        allegation,
+        side,
+        DecisionForm(request.POST or None, user=request.user),
+        services.add_decision,
+        done="Key decision recorded.",
+        view="decision_create",
+        title=f"Record a key decision on {side.in_sentence}",
+    )
+
+
+def _side_write(
+    request: HttpRequest,
+    allegation: Allegation,
+    side: services.Side,
+    form: Any,
+    service: Callable[..., Any],
+    *,
+    done: str,
+    view: str,
+    title: str,
+) -> HttpResponse:
+    """A page that adds one thing to a side's record: the form, then the service."""
     if request.method == "POST" and form.is_valid():
-        try:
-            services.add_decision(
-                actor=request.user,
-                allegation=allegation,
-                side_name=side_name,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "Key decision recorded.")
-            return redirect(f"allegations:{side_name}", pk=allegation.pk)
-    log_access(side.record_of(allegation), view=f"{side_name}_decision_create")
+        added = submit(
+            form,
+            service,
+            actor=request.user,
+            allegation=allegation,
+            side_name=side.name,
+            **form.cleaned_data,
+        )
+        if added is not REFUSED:
+            messages.success(request, done)
+            return redirect(f"allegations:{side.name}", pk=allegation.pk)
+    log_access(side.record_of(allegation), view=f"{side.name}_{view}")
     return render(
         request,
         "allegations/side_form.html",
-        {
-            "form": form,
-            "allegation": allegation,
-            "side": side,
-            "title": f"Record a key decision on {side.in_sentence}",
-        },
+        {"form": form, "allegation": allegation, "side": side, "title": title},
     )
 
 
@@ -569,17 +601,16 @@ def amend(
     target = access.get_side_item_of(allegation, model, item_pk)
     form = AmendmentForm(request.POST or None, target_kind=target_kind)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.amend(
-                actor=request.user,
-                allegation=allegation,
-                side_name=side_name,
-                target=target,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+        amendment = submit(
+            form,
+            services.amend,
+            actor=request.user,
+            allegation=allegation,
+            side_name=side_name,
+            target=target,
+            **form.cleaned_data,
+        )
+        if amendment is not REFUSED:
             messages.success(request, "Amendment saved. The original remains visible.")
             return redirect(f"allegations:{side_name}", pk=allegation.pk)
     log_access(target, view=f"{side_name}_{target_kind}_amend")

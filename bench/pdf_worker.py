@@ -25,9 +25,10 @@ def main() -> None:
     import django
 
     django.setup()
-    from chronology.pdf import STATIC_SCHEME, build_export_html, load_renderer, render_pdf
+    from chronology.pdf import build_export_html, load_renderer, render_pdf
     from chronology.sample import sample_document
     from chronology.signing import identity, sign
+    from organisations.pdf_fetcher import STATIC_SCHEME
 
     document = sample_document(entries)
     # A worker that renders exports has the renderer loaded already: import it

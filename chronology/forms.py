@@ -11,6 +11,8 @@ from django.conf import settings
 
 from chronology.profiles import RULES, Profile
 from disclosures.models import (
+    CONSENT_FIELDS,
+    DECISION_LOG_FIELDS,
     Channel,
     ConsentPosition,
     ConsentReason,
@@ -19,27 +21,12 @@ from disclosures.models import (
     SpecialCondition,
 )
 from incidents.filters import FilterDateField
-from incidents.web import DATE_WIDGET
+from organisations.web import DATE_WIDGET
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
-DISCLOSURE_FIELDS = [
-    "channel",
-    "purpose_category",
-    "lawful_basis",
-    "special_condition",
-    "consent_position",
-    "consent_reason",
-    "consent_reason_detail",
-    "consent_discussion",
-    "understanding_checked",
-    "override_authorised_by",
-    "override_reason",
-    "proportionality",
-    "confidentiality_measures",
-    "review_date",
-    "review_what",
-]
+# The export form's names for the decision log's fields, where they differ.
+FORM_NAMES = {"purpose": "purpose_category"}
 
 
 class _RangeAndKinds(forms.Form):
@@ -189,21 +176,16 @@ class ExportForm(_RangeAndKinds):
                 "lawful_basis",
                 "special_condition",
             ),
-            Fieldset(
-                "Consent",
-                "consent_position",
-                "consent_reason",
-                "consent_reason_detail",
-                "consent_discussion",
-                "understanding_checked",
-                "override_authorised_by",
-                "override_reason",
-            ),
+            Fieldset("Consent", *CONSENT_FIELDS),
             Fieldset("What to include", "kinds", "date_from", "date_to"),
             Fieldset("Proportionality", "proportionality", "confidentiality_measures"),
             Fieldset("Review point", "review_date", "review_what"),
             Submit("export", "Create PDF and record the disclosure"),
         )
+
+    def decision_log(self) -> dict[str, Any]:
+        """The decision log the export records, keyed as the decision names it."""
+        return {k: self.cleaned_data[FORM_NAMES.get(k, k)] for k in DECISION_LOG_FIELDS}
 
 
 class VerifyForm(forms.Form):

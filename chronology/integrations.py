@@ -30,6 +30,7 @@ from chronology.timeline import (
     register,
     when,
 )
+from disclosures.drafts import DecisionDraft, RecipientDraft
 
 if TYPE_CHECKING:
     from chronology.models import ChronologyExport
@@ -342,38 +343,37 @@ def record_export_disclosure(export: ChronologyExport) -> int | None:
         profile=export.profile,
         public_id=export.public_id,
     )
-    values: dict[str, Any] = {
-        "actor": export.requested_by,
-        "incident": export.incident,
-        "decision": "share",
-        "decided_at": export.requested_at,
-        "what_shared": what,
-        "recipients": [
-            {
-                "name": export.recipient_name,
-                "role": export.recipient_role,
-                "organisation": export.recipient_organisation,
-                "category": details.pop("recipient_category"),
-                "channel": details.pop("channel"),
-                "shared_at": now,
-            }
-        ],
-        "reasoning": export.purpose,
-        "outcome": details.pop("outcome", "")
-        or f"Chronology sent to {export.recipient_name}, {export.recipient_organisation}.",
-        "review_date": _date(details.pop("review_date", None)) or (now + timedelta(days=28)).date(),
-        "shared_file_name": export.filename,
-        "shared_file_sha256": export.sha256,
-        **details,
-    }
+    draft = DecisionDraft.from_values(
+        {
+            **details,
+            "decision": "share",
+            "decided_at": export.requested_at,
+            "what_shared": what,
+            "recipients": [
+                RecipientDraft(
+                    name=export.recipient_name,
+                    role=export.recipient_role,
+                    organisation=export.recipient_organisation,
+                    category=details.pop("recipient_category"),
+                    channel=details.pop("channel"),
+                    shared_at=now,
+                )
+            ],
+            "reasoning": export.purpose,
+            "outcome": details.pop("outcome", "")
+            or f"Chronology sent to {export.recipient_name}, {export.recipient_organisation}.",
+            "review_date": _date(details.pop("review_date", None))
+            or (now + timedelta(days=28)).date(),
+            "shared_file_name": export.filename,
+            "shared_file_sha256": export.sha256,
+        }
+    )
     try:
-        decision = disclosure_services.record_disclosure(**values)
+        decision = disclosure_services.record_confirmed(
+            actor=export.requested_by, incident=export.incident, draft=draft, confirmed=confirmed
+        )
     except disclosure_services.QualityWarnings as exc:
-        if not confirmed or exc.fingerprint != confirmed:
-            raise ValidationError(
-                "it has record-quality warnings the exporter was not shown"
-            ) from exc
-        decision = disclosure_services.record_disclosure(**values, quality_acknowledged=True)
+        raise ValidationError("it has record-quality warnings the exporter was not shown") from exc
     return int(decision.pk)
 
 
@@ -385,32 +385,32 @@ def _date(value: Any) -> Any:
     return value
 
 
-def disclosure_values(export_fields: dict[str, Any]) -> dict[str, Any]:
-    """The ``record_disclosure`` values an export request will produce, for
-    validation before anything is rendered."""
+def disclosure_draft(export_fields: dict[str, Any]) -> DecisionDraft:
+    """The decision an export request will record, for validation before
+    anything is rendered."""
     now = timezone.now()
     details = dict(export_fields["details"])
     details.pop("quality_confirmed", None)
-    return {
-        "decision": "share",
-        "decided_at": now,
-        "what_shared": export_fields.get("what_shared") or "Chronology PDF",
-        "recipients": [
-            {
-                "name": export_fields["recipient_name"],
-                "role": export_fields["recipient_role"],
-                "organisation": export_fields["recipient_organisation"],
-                "category": details.pop("recipient_category"),
-                "channel": details.pop("channel"),
-                "shared_at": now,
-            }
-        ],
-        "reasoning": export_fields["purpose"],
-        "outcome": details.pop("outcome", "") or "Chronology sent.",
-        "review_date": _date(details.pop("review_date", None)) or now.date(),
-        "consultations": [],
-        **details,
-    }
+    recipient = RecipientDraft(
+        name=export_fields["recipient_name"],
+        role=export_fields["recipient_role"],
+        organisation=export_fields["recipient_organisation"],
+        category=details.pop("recipient_category"),
+        channel=details.pop("channel"),
+        shared_at=now,
+    )
+    return DecisionDraft.from_values(
+        {
+            **details,
+            "decision": "share",
+            "decided_at": now,
+            "what_shared": export_fields.get("what_shared") or "Chronology PDF",
+            "recipients": [recipient],
+            "reasoning": export_fields["purpose"],
+            "outcome": details.pop("outcome", "") or "Chronology sent.",
+            "review_date": _date(details.pop("review_date", None)) or now.date(),
+        }
+    )
 
 
 # --- Allegations against staff: the safeguarding side ------------------------

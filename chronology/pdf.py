@@ -5,13 +5,13 @@ Two entry points, also used by the benchmark:
 - ``render_pdf(html, progress=..., parts=None)`` → ``RenderedPdf(data, page_count, processes)``
   (large exports render in parts, one process per core: chronology/pdf_parallel.py).
 
-Safety: WeasyPrint fetches nothing but our own static files. ``SafeURLFetcher``
-refuses every URL that is not ``sgstatic:<path>`` naming a stylesheet, font or
-image found by Django's static finders: no ``file://``, no ``http(s)://``, no
-``data:``, so no redirects and no way for record text to make the renderer
-read a local file or call out. Record text reaches the template only as plain
-strings and Django autoescapes it, so a ``<img src=...>`` or ``<script>`` typed
-into a field is printed as text.
+Safety: WeasyPrint fetches nothing but our own static files, through the one
+locked-down fetcher every PDF uses (``organisations/pdf_fetcher.py``): only
+``sgstatic:<path>`` naming a stylesheet or image found by Django's static
+finders; no ``file://``, no ``http(s)://``, no ``data:``, no redirects, so no
+way for record text to make the renderer read a local file or call out.
+Record text reaches the template only as plain strings and Django autoescapes
+it, so a ``<img src=...>`` or ``<script>`` typed into a field is printed as text.
 
 The footer fingerprint: a file cannot contain its own hash, so each page's
 footer carries the export id and the first 16 hex digits of the *content
@@ -30,64 +30,18 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from chronology import pdf_parallel, pdf_tuning
+from organisations.pdf_fetcher import safe_url_fetcher
 
 logger = logging.getLogger(__name__)
 
-STATIC_SCHEME = "sgstatic:"
-ALLOWED_SUFFIXES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
 PDF_VARIANT = "pdf/ua-1"
-
-
-def _fetcher() -> Any:
-    """A fetcher that serves only allowed static files (built lazily: WeasyPrint
-    is a heavy import that web pages without exports should not pay for)."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class _SafeURLFetcher(URLFetcher):
-        def __init__(self) -> None:
-            super().__init__(allowed_protocols=(), allow_redirects=False)
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            path = static_path_for(url)
-            if path is None:
-                logger.warning("PDF renderer refused a resource (%s)", url.split(":", 1)[0])
-                raise ValueError("Resource not allowed in exports.")
-            return URLFetcherResponse(
-                url, path.read_bytes(), {"Content-Type": ALLOWED_SUFFIXES[path.suffix]}
-            )
-
-    return _SafeURLFetcher()
-
-
-def static_path_for(url: str) -> Path | None:
-    """The static file a ``sgstatic:`` URL names, or None if it is not allowed."""
-    if not url.startswith(STATIC_SCHEME):
-        return None
-    relative = unquote(url[len(STATIC_SCHEME) :])
-    if (
-        not relative
-        or relative.startswith(("/", "\\"))
-        or ".." in relative.split("/")
-        or not re.fullmatch(r"[A-Za-z0-9_./-]+", relative)
-    ):
-        return None
-    found = finders.find(relative)
-    if not found or isinstance(found, list):
-        return None
-    path = Path(found)
-    if path.suffix not in ALLOWED_SUFFIXES or not path.is_file():
-        return None
-    return path
 
 
 @dataclass
@@ -255,7 +209,7 @@ def _render_single(
         _progress_callbacks[thread] = progress
     try:
         with pdf_tuning.gc_paused():
-            document = HTML(string=html, url_fetcher=_fetcher(), base_url=None).render()
+            document = HTML(string=html, url_fetcher=safe_url_fetcher(), base_url=None).render()
             if laid_out is not None:
                 laid_out(len(document.pages))
             # A part's streams are left for the join to compress: qpdf's zlib at
@@ -278,6 +232,6 @@ def render_page_numbers(total: int) -> bytes:
 
     html = render_to_string("chronology/pdf/page_numbers.html", {"pages": range(total)})
     with pdf_tuning.gc_paused():
-        data = HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf()
+        data = HTML(string=html, url_fetcher=safe_url_fetcher(), base_url=None).write_pdf()
     assert isinstance(data, bytes)
     return data

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -32,6 +32,8 @@ from chronology.models import (
 from chronology.pdf import build_export_html, render_pdf
 from chronology.profiles import Profile, rules_for
 from chronology.redaction import Redactor, redact_items
+from disclosures.drafts import RowField
+from disclosures.models import DECISION_LOG_FIELDS
 from incidents.models import Incident
 from organisations import access as org_access
 
@@ -331,30 +333,14 @@ def request_export(
     return generate(export)
 
 
-DECISION_LOG_FIELDS = [
-    "purpose",
-    "special_condition",
-    "channel",
-    "consent_position",
-    "consent_reason",
-    "consent_reason_detail",
-    "consent_discussion",
-    "understanding_checked",
-    "override_authorised_by",
-    "override_reason",
-    "proportionality",
-    "confidentiality_measures",
-    "review_date",
-    "review_what",
-]
 # record_disclosure's names → the export request's names, for error messages.
-ERROR_FIELDS = {
+ERROR_FIELDS: dict[str | RowField, str] = {
     "purpose": "purpose_category",
     "reasoning": "purpose",
-    "recipients.0.name": "recipient_name",
-    "recipients.0.role": "recipient_role",
-    "recipients.0.organisation": "recipient_organisation",
-    "recipients.0.channel": "channel",
+    RowField("recipients", 0, "name"): "recipient_name",
+    RowField("recipients", 0, "role"): "recipient_role",
+    RowField("recipients", 0, "organisation"): "recipient_organisation",
+    RowField("recipients", 0, "channel"): "channel",
 }
 
 
@@ -382,7 +368,7 @@ def _disclosure_errors(
 ) -> dict[str, list[str]]:
     from disclosures.services import validate_decision
 
-    values = integrations.disclosure_values(
+    draft = integrations.disclosure_draft(
         {
             "recipient_name": recipient_name,
             "recipient_role": recipient_role,
@@ -392,13 +378,13 @@ def _disclosure_errors(
         }
     )
     if not details.get("review_date"):
-        values["review_date"] = None
+        draft = replace(draft, review_date=None)
     try:
-        validate_decision(values)
+        validate_decision(draft)
     except ValidationError as exc:
         found: dict[str, list[str]] = {}
         for key, messages in exc.message_dict.items():
-            found.setdefault(ERROR_FIELDS.get(key, key), []).extend(messages)
+            found.setdefault(ERROR_FIELDS.get(key, str(key)), []).extend(messages)
         return found
     return {}
 
@@ -420,7 +406,7 @@ def _check_quality(
     from disclosures import quality
     from disclosures.services import QualityWarnings
 
-    values = integrations.disclosure_values(
+    draft = integrations.disclosure_draft(
         {
             "recipient_name": recipient_name,
             "recipient_role": recipient_role,
@@ -439,7 +425,7 @@ def _check_quality(
             ),
         }
     )
-    findings = quality.check_for_incident(values, incident)
+    findings = quality.check_for_incident(draft.values(), incident)
     if findings and confirmed != quality.fingerprint(findings):
         raise QualityWarnings(findings)
 

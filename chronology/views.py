@@ -1,24 +1,23 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from chronology import access, services, timeline
-from chronology.forms import DISCLOSURE_FIELDS, ExportForm, TimelineFilterForm, VerifyForm
+from chronology.forms import ExportForm, TimelineFilterForm, VerifyForm
 from chronology.models import ExportStatus, VerificationAttempt
 from chronology.profiles import rules_for
 from disclosures.services import QualityWarnings
 from incidents import access as incident_access
-from incidents.web import apply_service_errors
 from organisations.audit import log_access, log_listed
 from organisations.denials import RoleRequired
 from organisations.models import Role
 from organisations.paging import plain_page
 from organisations.reauth import reauthentication_required
+from organisations.web import REFUSED, submit
 
 PAGE_SIZE = 50
 REGISTER_PAGE_SIZE = 25
@@ -101,7 +100,10 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
         # "Export with these warnings" confirms exactly the warnings shown.
         confirmed = request.POST.get("quality_fingerprint", "") if "confirm" in request.POST else ""
         try:
-            export = services.request_export(
+            export = submit(
+                form,
+                services.request_export,
+                rollback=True,
                 actor=request.user,
                 incident=incident,
                 profile=data["profile"],
@@ -111,10 +113,7 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
                 purpose=data["purpose"],
                 lawful_basis=data["lawful_basis"],
                 kinds=data["kinds"],
-                decision_log={
-                    "purpose": data["purpose_category"],
-                    **{k: data[k] for k in DISCLOSURE_FIELDS if k != "purpose_category"},
-                },
+                decision_log=form.decision_log(),
                 date_from=data["date_from"],
                 date_to=data["date_to"],
                 quality_confirmed=confirmed,
@@ -127,10 +126,8 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
                 (f.message, services.ERROR_FIELDS.get(f.field, f.field)) for f in exc.findings
             ]
             warnings_fingerprint = exc.fingerprint
-        except ValidationError as exc:
-            transaction.set_rollback(True)
-            apply_service_errors(form, exc)
-        else:
+            export = REFUSED
+        if export is not REFUSED:
             if export.status == ExportStatus.DONE:
                 messages.success(
                     request,

@@ -18,14 +18,14 @@ from organisations.access import (
     membership_of,
     service_ids,
 )
-from organisations.models import Membership, Role
+from organisations.models import Actor, Membership, Role
 
 
-def visible_decisions(user: Any) -> DecisionQuerySet:
+def visible_decisions(user: Actor | None) -> DecisionQuerySet:
     return through_incident(user, DisclosureDecision.objects.all())
 
 
-def get_decision_for(user: Any, pk: Any) -> DisclosureDecision:
+def get_decision_for(user: Actor, pk: Any) -> DisclosureDecision:
     return get_or_404(
         visible_decisions(user).select_related(
             "incident", "incident__service", "decided_by", "recorded_by"
@@ -35,13 +35,13 @@ def get_decision_for(user: Any, pk: Any) -> DisclosureDecision:
     )
 
 
-def can_record_decision(user: Any, incident: Incident) -> bool:
+def can_record_decision(user: Actor, incident: Incident) -> bool:
     """Record, amend and review decisions on an incident the user can see.
     Checked in full here because services are called from other apps too."""
     return can_record_on(user, incident) and visible_incidents(user).filter(pk=incident.pk).exists()
 
 
-def decisions_for_review(user: Any) -> DecisionQuerySet:
+def decisions_for_review(user: Actor) -> DecisionQuerySet:
     """Decisions whose review points the user chases: a manager's own services,
     the whole organisation for a lead; nobody else."""
     membership = membership_of(user)
@@ -53,7 +53,7 @@ def decisions_for_review(user: Any) -> DecisionQuerySet:
     return qs
 
 
-def open_review_points(user: Any) -> DecisionQuerySet:
+def open_review_points(user: Actor) -> DecisionQuerySet:
     """The decisions of ``decisions_for_review`` whose review point is open, annotated with it
     (``current_review_date``, ``current_review_what``). Read through the
     review-point projection's (organisation, due date) index, so the soonest
@@ -69,6 +69,6 @@ def open_review_points(user: Any) -> DecisionQuerySet:
     return qs.filter(review_point__organisation_id=membership.organisation_id).review_open()
 
 
-def decision_deciders(user: Any) -> QuerySet[Membership]:
+def decision_deciders(user: Actor) -> QuerySet[Membership]:
     """Colleagues who may be named as having made a decision."""
     return colleagues(user, *INCIDENT_WRITERS)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from disclosures import access
 from disclosures.models import (
     AMENDABLE_FIELDS,
+    CONSENT_FIELDS,
     Channel,
     ConsentPosition,
     ConsentReason,
@@ -30,7 +31,8 @@ from disclosures.models import (
     SpecialCondition,
 )
 from incidents.filters import FilterDateField
-from incidents.web import DATE_WIDGET, DATETIME_WIDGET
+from organisations.models import Actor
+from organisations.web import DATE_WIDGET, DATETIME_WIDGET
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:
@@ -187,7 +189,7 @@ class DecisionForm(forms.Form):
     review_date = forms.DateField(label="Review point", widget=DATE_WIDGET)
     review_what = forms.CharField(label="What will be reviewed", widget=_textarea(2))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, message in REQUIRED_MESSAGES.items():
             self.fields[name].error_messages["required"] = message
@@ -215,18 +217,7 @@ class DecisionForm(forms.Form):
                     "proportionality",
                 )
             ),
-            "consent": _section_helper(
-                Fieldset(
-                    "Consent",
-                    "consent_position",
-                    "consent_reason",
-                    "consent_reason_detail",
-                    "consent_discussion",
-                    "understanding_checked",
-                    "override_authorised_by",
-                    "override_reason",
-                )
-            ),
+            "consent": _section_helper(Fieldset("Consent", *CONSENT_FIELDS)),
             "harm": _section_helper(
                 Fieldset(
                     "Minimising harm",
@@ -246,9 +237,6 @@ class DecisionForm(forms.Form):
         if value and value > timezone.now() + timedelta(minutes=5):
             raise forms.ValidationError("The decision cannot have been made in the future.")
         return value
-
-    def service_kwargs(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
 
 
 class RecipientForm(forms.Form):

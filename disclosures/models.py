@@ -321,6 +321,33 @@ class Consultation(OrganisationOwned):
         return f"{self.name}, {self.role}"
 
 
+# The decision log's field names, kept here once: the decision form, the export
+# form and the services all name these.
+#
+# What the decision records about consent, beyond who was asked.
+CONSENT_FIELDS = (
+    "consent_position",
+    "consent_reason",
+    "consent_reason_detail",
+    "consent_discussion",
+    "understanding_checked",
+    "override_authorised_by",
+    "override_reason",
+)
+# What someone exporting a chronology states for the disclosure decision the
+# export records (the export itself supplies the recipient, what was shared,
+# the reasoning and the outcome); ``lawful_basis`` travels on its own.
+DECISION_LOG_FIELDS = (
+    "purpose",
+    "special_condition",
+    "channel",
+    *CONSENT_FIELDS,
+    "proportionality",
+    "confidentiality_measures",
+    "review_date",
+    "review_what",
+)
+
 # Narrative fields a correction may target, in the order the page shows them.
 AMENDABLE_FIELDS = [
     ("what_shared", "What was shared (facts only)"),

@@ -1,11 +1,11 @@
 """Every write to disclosure decisions goes through here: atomic, validated,
 audited (the models are registered with auditlog in ``apps.py``).
 
-Validation errors are ``ValidationError({field: [messages]})`` with the field
-names of ``record_disclosure``'s keywords, so callers can put them on their own
-forms. Errors about one recipient or consultation row use the key
-``"recipients.<index>.<field>"`` / ``"consultations.<index>.<field>"``
-(index from 0, in the order given). All errors are collected and raised
+A decision arrives as a frozen ``DecisionDraft`` (``disclosures/drafts.py``).
+Validation errors are ``ValidationError({field: [messages]})`` with the
+draft's field names, so callers can put them on their own forms. Errors about
+one recipient or consultation row are keyed by a ``RowField`` (row set, the
+row's index in the draft, field). All errors are collected and raised
 together: the author sees every problem at once, and nothing is saved.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from disclosures import access, quality
+from disclosures.drafts import DecisionDraft, RowField
 from disclosures.models import (
     AMENDABLE_FIELDS,
     CONSENT_REASONS_FOR,
@@ -41,6 +42,8 @@ from disclosures.models import (
     SpecialCondition,
 )
 from incidents.models import Incident
+from organisations import access as org_access
+from organisations.models import Actor
 
 # Clocks differ a little between a laptop and the server.
 CLOCK_GRACE = timedelta(minutes=5)
@@ -60,14 +63,16 @@ class QualityWarnings(Exception):
 
 class _Errors:
     def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
+        self.errors: dict[str | RowField, list[str]] = {}
 
-    def add(self, field: str, message: str) -> None:
+    def add(self, field: str | RowField, message: str) -> None:
         self.errors.setdefault(field, []).append(message)
 
     def raise_if_any(self) -> None:
         if self.errors:
-            raise ValidationError(self.errors)
+            # Django keys an error dict by any hashable (a RowField here); the
+            # stubs say str.
+            raise ValidationError(cast(dict[str, Any], self.errors))
 
 
 def _clean(value: Any) -> str:
@@ -90,20 +95,23 @@ def _validate_rows(
         data = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items()}
         for field, message in required.items():
             if not data.get(field):
-                errors.add(f"{prefix}.{i}.{field}", message)
+                errors.add(RowField(prefix, i, field), message)
         for field, (allowed, message) in choices.items():
             if data.get(field) and data[field] not in allowed:
-                errors.add(f"{prefix}.{i}.{field}", message)
+                errors.add(RowField(prefix, i, field), message)
         for field in ("name", "role", "organisation"):
             if isinstance(data.get(field), str) and len(data[field]) > ROW_TEXT_MAX:
-                errors.add(f"{prefix}.{i}.{field}", f"Keep this under {ROW_TEXT_MAX} characters.")
+                errors.add(
+                    RowField(prefix, i, field), f"Keep this under {ROW_TEXT_MAX} characters."
+                )
         cleaned.append(data)
     return cleaned
 
 
-def validate_decision(values: Mapping[str, Any]) -> None:
+def validate_decision(draft: DecisionDraft) -> None:
     """The rules of the law and the seeds. Raises one ValidationError listing
-    every problem. ``values`` uses ``record_disclosure``'s keyword names."""
+    every problem (a partial draft is fine: each missing part is one)."""
+    values = draft.values()
     e = _Errors()
     decision = values.get("decision")
     if decision not in Decision.values:
@@ -136,14 +144,17 @@ def validate_decision(values: Mapping[str, Any]) -> None:
     for i, row in enumerate(recipients):
         shared_at = row.get("shared_at")
         if shares and not shared_at:
-            e.add(f"recipients.{i}.shared_at", "Enter when it was shared with this recipient.")
+            e.add(
+                RowField("recipients", i, "shared_at"),
+                "Enter when it was shared with this recipient.",
+            )
         elif decision == Decision.DO_NOT_SHARE and shared_at:
             e.add(
-                f"recipients.{i}.shared_at",
+                RowField("recipients", i, "shared_at"),
                 "Nothing was shared in a “do not share” decision: leave “when shared” empty.",
             )
         elif shared_at and shared_at > now + CLOCK_GRACE:
-            e.add(f"recipients.{i}.shared_at", "When shared cannot be in the future.")
+            e.add(RowField("recipients", i, "shared_at"), "When shared cannot be in the future.")
     _validate_rows(
         values.get("consultations") or [],
         "consultations",
@@ -262,22 +273,10 @@ def validate_decision(values: Mapping[str, Any]) -> None:
     e.raise_if_any()
 
 
+# Free text the service strips: every narrative field a correction may target,
+# and the shared file's name and hash.
 TEXT_FIELDS = [
-    "what_shared",
-    "what_withheld",
-    "reasoning",
-    "consent_reason_detail",
-    "consent_discussion",
-    "understanding_checked",
-    "override_authorised_by",
-    "override_reason",
-    "proportionality",
-    "confidentiality_measures",
-    "retaliation_risk",
-    "safe_contact",
-    "dissenting_views",
-    "outcome",
-    "review_what",
+    *(name for name, _ in AMENDABLE_FIELDS if name not in ("recipients", "consultations")),
     "shared_file_name",
     "shared_file_sha256",
 ]
@@ -286,41 +285,14 @@ TEXT_FIELDS = [
 @transaction.atomic
 def record_disclosure(
     *,
-    actor: Any,
+    actor: Actor,
     incident: Incident,
-    decision: str,
-    decided_at: datetime,
-    purpose: str,
-    reasoning: str,
-    consent_position: str,
-    outcome: str,
-    review_date: date,
-    review_what: str,
-    what_shared: str = "",
-    what_withheld: str = "",
-    recipients: Iterable[Mapping[str, Any]] = (),
-    consultations: Iterable[Mapping[str, Any]] = (),
-    lawful_basis: str = "",
-    special_condition: str = "",
-    consent_reason: str = "",
-    consent_reason_detail: str = "",
-    consent_discussion: str = "",
-    understanding_checked: str = "",
-    override_authorised_by: str = "",
-    override_reason: str = "",
-    proportionality: str = "",
-    confidentiality_measures: str = "",
-    retaliation_risk: str = "",
-    safe_contact: str = "",
-    dissenting_views: str = "",
-    decided_by: Any = None,
-    shared_file_name: str = "",
-    shared_file_sha256: str = "",
+    draft: DecisionDraft,
     quality_acknowledged: bool = False,
 ) -> DisclosureDecision:
     """Record one disclosure decision (including a decision *not* to share).
 
-    Keyword arguments (values from ``disclosures.models`` choices):
+    ``draft`` holds the decision (values from ``disclosures.models`` choices):
 
     - ``decision``: ``Decision`` — share / share_part / do_not_share.
     - ``decided_at``: aware datetime, not in the future; ``decided_by``: the
@@ -328,7 +300,7 @@ def record_disclosure(
       lead in the same organisation).
     - ``what_shared`` (facts only) — required when sharing, empty when not;
       ``what_withheld`` — required for share_part and do_not_share.
-    - ``recipients``: list of dicts with ``name``, ``role``, ``organisation``,
+    - ``recipients``: ``RecipientDraft`` rows with ``name``, ``role``, ``organisation``,
       ``category`` (``RecipientCategory``), ``channel`` (``Channel``) and
       ``shared_at`` (aware datetime; required when sharing, ``None`` for a
       do_not_share decision, where rows name who was considered). At least one
@@ -345,7 +317,7 @@ def record_disclosure(
     - ``proportionality`` — required when sharing.
     - harm minimisation: ``confidentiality_measures``, ``retaliation_risk``,
       ``safe_contact`` (optional; a quality warning when sharing without any).
-    - ``consultations``: list of dicts with ``name``, ``role``, ``advice``;
+    - ``consultations``: ``ConsultationDraft`` rows with ``name``, ``role``, ``advice``;
       ``dissenting_views``.
     - ``outcome`` (actions agreed), ``review_date`` (date, not before the
       decision) and ``review_what`` — always required.
@@ -361,38 +333,10 @@ def record_disclosure(
     """
     if not access.can_record_decision(actor, incident):
         raise PermissionDenied("You cannot record disclosure decisions on this incident.")
-    if decided_by is None:
-        decided_by = actor
-    values: dict[str, Any] = {
-        "decision": decision,
-        "decided_at": decided_at,
-        "purpose": purpose,
-        "reasoning": reasoning,
-        "consent_position": consent_position,
-        "outcome": outcome,
-        "review_date": review_date,
-        "review_what": review_what,
-        "what_shared": what_shared,
-        "what_withheld": what_withheld,
-        "recipients": [dict(r) for r in recipients],
-        "consultations": [dict(c) for c in consultations],
-        "lawful_basis": lawful_basis,
-        "special_condition": special_condition,
-        "consent_reason": consent_reason,
-        "consent_reason_detail": consent_reason_detail,
-        "consent_discussion": consent_discussion,
-        "understanding_checked": understanding_checked,
-        "override_authorised_by": override_authorised_by,
-        "override_reason": override_reason,
-        "proportionality": proportionality,
-        "confidentiality_measures": confidentiality_measures,
-        "retaliation_risk": retaliation_risk,
-        "safe_contact": safe_contact,
-        "dissenting_views": dissenting_views,
-        "shared_file_name": shared_file_name,
-        "shared_file_sha256": shared_file_sha256,
-    }
-    validate_decision(values)
+    recorded_by = org_access.acting_user(actor)
+    decided_by = draft.decided_by or recorded_by
+    values = draft.values()
+    validate_decision(draft)
     if not access.decision_deciders(actor).filter(user=decided_by).exists():
         raise ValidationError(
             {"decided_by": "Name a manager or safeguarding lead of your organisation."}
@@ -401,6 +345,8 @@ def record_disclosure(
     findings = quality.check_for_incident(values, incident)
     if findings and not quality_acknowledged:
         raise QualityWarnings(findings)
+    # validate_decision requires both.
+    assert draft.decided_at is not None and draft.review_date is not None
 
     # Serialise numbering per incident.
     Incident.objects.select_for_update().filter(pk=incident.pk).first()
@@ -410,40 +356,40 @@ def record_disclosure(
         organisation_id=org_id,
         incident=incident,
         number=(last or 0) + 1,
-        decision=decision,
+        decision=draft.decision,
         decided_by=decided_by,
-        decided_at=decided_at,
-        purpose=purpose,
-        lawful_basis=lawful_basis or "",
-        special_condition=special_condition or "",
-        consent_position=consent_position,
-        consent_reason=consent_reason or "",
-        review_date=review_date,
+        decided_at=draft.decided_at,
+        purpose=draft.purpose,
+        lawful_basis=draft.lawful_basis or "",
+        special_condition=draft.special_condition or "",
+        consent_position=draft.consent_position,
+        consent_reason=draft.consent_reason or "",
+        review_date=draft.review_date,
         quality_acknowledged=bool(findings),
-        recorded_by=actor,
-        **{name: _clean(values[name]) for name in [*TEXT_FIELDS, "reasoning", "outcome"]},
+        recorded_by=recorded_by,
+        **{name: _clean(values[name]) for name in TEXT_FIELDS},
     )
     record.shared_file_sha256 = record.shared_file_sha256.lower()
     record.full_clean(exclude=["number"])
     record.save()
-    for row in values["recipients"]:
+    for r in draft.recipients:
         Recipient.objects.create(
             organisation_id=org_id,
             decision=record,
-            name=row["name"],
-            role=row["role"],
-            recipient_organisation=row["organisation"],
-            category=row["category"],
-            channel=row["channel"],
-            shared_at=row.get("shared_at") or None,
+            name=r.name,
+            role=r.role,
+            recipient_organisation=r.organisation,
+            category=r.category,
+            channel=r.channel,
+            shared_at=r.shared_at or None,
         )
-    for row in values["consultations"]:
+    for c in draft.consultations:
         Consultation.objects.create(
             organisation_id=org_id,
             decision=record,
-            name=row["name"],
-            role=row["role"],
-            advice=row["advice"],
+            name=c.name,
+            role=c.role,
+            advice=c.advice,
         )
     for finding in findings:
         QualityFinding.objects.create(
@@ -457,12 +403,27 @@ def record_disclosure(
     return record
 
 
+def record_confirmed(
+    *, actor: Actor, incident: Incident, draft: DecisionDraft, confirmed: str
+) -> DisclosureDecision:
+    """``record_disclosure``, for an author who may have seen its quality
+    warnings: when the checks find weaknesses, record anyway only if
+    ``confirmed`` is the fingerprint of exactly these findings (the ones the
+    author was shown and confirmed); else raise ``QualityWarnings``."""
+    try:
+        return record_disclosure(actor=actor, incident=incident, draft=draft)
+    except QualityWarnings as exc:
+        if not confirmed or confirmed != exc.fingerprint:
+            raise
+    return record_disclosure(actor=actor, incident=incident, draft=draft, quality_acknowledged=True)
+
+
 AMENDABLE = dict(AMENDABLE_FIELDS)
 
 
 @transaction.atomic
 def amend_decision(
-    *, actor: Any, decision: DisclosureDecision, field: str, reason: str, new_text: str
+    *, actor: Actor, decision: DisclosureDecision, field: str, reason: str, new_text: str
 ) -> DecisionAmendment:
     """Correct one field of a saved decision. The original stays visible."""
     if not access.can_record_decision(actor, decision.incident):
@@ -481,7 +442,7 @@ def amend_decision(
         field=field,
         reason=_clean(reason),
         new_text=_clean(new_text),
-        author=actor,
+        author=org_access.acting_user(actor),
     )
     amendment.full_clean()
     amendment.save()
@@ -491,7 +452,7 @@ def amend_decision(
 @transaction.atomic
 def record_review(
     *,
-    actor: Any,
+    actor: Actor,
     decision: DisclosureDecision,
     reviewed_at: datetime,
     what_changed: str,
@@ -539,7 +500,7 @@ def record_review(
         organisation_id=decision.organisation_id,
         decision=decision,
         review_point_date=current.current_review_date,
-        reviewed_by=actor,
+        reviewed_by=org_access.acting_user(actor),
         reviewed_at=reviewed_at,
         what_changed=_clean(what_changed),
         next_review_date=next_review_date,

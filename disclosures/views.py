@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from disclosures import access, services
+from disclosures.drafts import DecisionDraft, RowField
 from disclosures.forms import (
     CONSULTATION_HELPER,
     RECIPIENT_HELPER,
@@ -30,6 +31,7 @@ from organisations import access as org_access
 from organisations.audit import log_access, log_listed
 from organisations.denials import RoleRequired
 from organisations.paging import plain_page
+from organisations.web import REFUSED, submit
 
 PAGE_SIZE = 25
 ROW_SETS = {"recipients": "add_recipient", "consultations": "add_consultation"}
@@ -150,33 +152,41 @@ def _formsets(data: Any = None) -> dict[str, Any]:
 def _apply_errors(
     exc: ValidationError, form: Any, formsets: dict[str, Any], rows: dict[str, list[int]]
 ) -> None:
-    """Put the service's errors on the form, the right row, or the row set."""
+    """Put the service's errors on the form, the right row, or the row set.
+    ``rows`` maps each draft row's index to its form's index in the row set."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc.messages)
         return
     for key, errors in exc.message_dict.items():
-        prefix, _, rest = key.partition(".")
-        if prefix in formsets and rest:
-            index, _, field = rest.partition(".")
-            row_form = formsets[prefix].forms[rows[prefix][int(index)]]
-            if field not in row_form.errors:
-                row_form.add_error(field if field in row_form.fields else None, errors)
-        elif prefix in formsets:
-            formsets[prefix].non_form_errors().extend(errors)
+        if isinstance(key, RowField):
+            row_form = formsets[key.rows].forms[rows[key.rows][key.index]]
+            if key.field not in row_form.errors:
+                row_form.add_error(key.field if key.field in row_form.fields else None, errors)
+        elif key in formsets:
+            formsets[key].non_form_errors().extend(errors)
         elif key not in form.errors:
             form.add_error(key if key in form.fields else None, errors)
+
+
+def _draft(form: Any, formsets: dict[str, Any]) -> tuple[DecisionDraft, dict[str, list[int]]]:
+    """The decision the page describes (as far as it is valid), and for each
+    row set the form index of each of the draft's rows."""
+    data = dict(getattr(form, "cleaned_data", {}))
+    rows = {prefix: fs.rows() for prefix, fs in formsets.items()}
+    data.update({prefix: [r for _, r in rows[prefix]] for prefix in formsets})
+    return DecisionDraft.from_values(data), {p: [i for i, _ in r] for p, r in rows.items()}
 
 
 def _add_rule_errors(form: Any, formsets: dict[str, Any]) -> None:
     """The form already has errors: also show the rules of the law that the
     valid part breaks, so the author sees every problem in one go."""
-    data = dict(getattr(form, "cleaned_data", {}))
-    rows = {prefix: fs.rows() for prefix, fs in formsets.items()}
-    data.update({prefix: [r for _, r in rows[prefix]] for prefix in formsets})
-    try:
-        services.validate_decision(data)
-    except ValidationError as exc:
-        _apply_errors(exc, form, formsets, {p: [i for i, _ in r] for p, r in rows.items()})
+    draft, row_index = _draft(form, formsets)
+    submit(
+        form,
+        services.validate_decision,
+        show=lambda exc: _apply_errors(exc, form, formsets, row_index),
+        draft=draft,
+    )
 
 
 def _error_summary(form: Any, formsets: dict[str, Any]) -> list[tuple[str, str]]:
@@ -269,35 +279,22 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
 def _save(
     request: HttpRequest, incident: Any, form: Any, formsets: dict[str, Any]
 ) -> tuple[DisclosureDecision | None, list[Any], str]:
-    rows = {prefix: fs.rows() for prefix, fs in formsets.items()}
-    kwargs = {
-        **form.service_kwargs(),
-        "recipients": [r for _, r in rows["recipients"]],
-        "consultations": [c for _, c in rows["consultations"]],
-    }
+    draft, row_index = _draft(form, formsets)
     confirmed = request.POST.get("quality_fingerprint", "") if "confirm" in request.POST else ""
-    row_index = {prefix: [i for i, _ in r] for prefix, r in rows.items()}
     try:
-        try:
-            return (
-                services.record_disclosure(actor=request.user, incident=incident, **kwargs),
-                [],
-                "",
-            )
-        except services.QualityWarnings as exc:
-            if not confirmed or confirmed != exc.fingerprint:
-                # Nothing saved: show the warnings; the author improves or confirms.
-                return None, exc.findings, exc.fingerprint
-        return (
-            services.record_disclosure(
-                actor=request.user, incident=incident, quality_acknowledged=True, **kwargs
-            ),
-            [],
-            "",
+        decision = submit(
+            form,
+            services.record_confirmed,
+            show=lambda exc: _apply_errors(exc, form, formsets, row_index),
+            actor=request.user,
+            incident=incident,
+            draft=draft,
+            confirmed=confirmed,
         )
-    except ValidationError as exc:
-        _apply_errors(exc, form, formsets, row_index)
-        return None, [], ""
+    except services.QualityWarnings as exc:
+        # Nothing saved: show the warnings; the author improves or confirms.
+        return None, exc.findings, exc.fingerprint
+    return (None if decision is REFUSED else decision), [], ""
 
 
 def _amendments_by_field(decision: DisclosureDecision) -> dict[str, list[Any]]:
@@ -409,12 +406,14 @@ def decision_amend(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {"field": field, "new_text": decision.text_to_correct(field)}
     form = AmendmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.amend_decision(actor=request.user, decision=decision, **form.cleaned_data)
-        except ValidationError as exc:
-            for key, errors in exc.message_dict.items():
-                form.add_error(key if key in form.fields else None, errors)
-        else:
+        amendment = submit(
+            form,
+            services.amend_decision,
+            actor=request.user,
+            decision=decision,
+            **form.cleaned_data,
+        )
+        if amendment is not REFUSED:
             messages.success(request, "Amendment saved. The original text remains visible.")
             return redirect("disclosures:detail", pk=decision.pk)
     log_access(decision, view="disclosure_amend")
@@ -435,15 +434,10 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("disclosures:detail", pk=decision.pk)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_review(actor=request.user, decision=decision, **form.cleaned_data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for key, errors in exc.message_dict.items():
-                    form.add_error(key if key in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
-        else:
+        review = submit(
+            form, services.record_review, actor=request.user, decision=decision, **form.cleaned_data
+        )
+        if review is not REFUSED:
             messages.success(request, "Review recorded.")
             return redirect("disclosures:detail", pk=decision.pk)
     log_access(decision, view="disclosure_review")

@@ -28,19 +28,21 @@ from organisations.access import (
     require_membership,
     service_ids,
 )
-from organisations.models import Membership, Role, Service
+from organisations.models import Actor, Membership, Role, Service, User
 
 QS = TypeVar("QS", bound=QuerySet[Any])
 
 
-def excluded_incident_ids(user: Any) -> list[int]:
+def excluded_incident_ids(user: Actor) -> list[int]:
     """Incidents the user must never see, whatever their role: one small query."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:
         return []
     return list(IncidentExclusion.objects.filter(user=user).values_list("incident_id", flat=True))
 
 
-def granted_incident_ids(user: Any) -> list[int]:
+def granted_incident_ids(user: Actor) -> list[int]:
+    if not isinstance(user, User):
+        return []
     return list(
         NeedToKnowGrant.objects.filter(user=user, revoked_at__isnull=True).values_list(
             "incident_id", flat=True
@@ -48,7 +50,7 @@ def granted_incident_ids(user: Any) -> list[int]:
     )
 
 
-def incident_rule(user: Any, membership: Membership, via: str = "") -> Q:
+def incident_rule(user: Actor, membership: Membership, via: str = "") -> Q:
     """The rule of ``visible_incidents`` (within the organisation) as a condition
     on the incident reached through ``via`` ("" for incidents themselves,
     "incident__" for records of an incident), so that records of an incident
@@ -76,7 +78,7 @@ def incident_rule(user: Any, membership: Membership, via: str = "") -> Q:
 
 
 def through_incident(
-    user: Any, qs: QS, via: str = "incident__", roles: tuple[str, ...] = INCIDENT_READERS
+    user: Actor | None, qs: QS, via: str = "incident__", roles: tuple[str, ...] = INCIDENT_READERS
 ) -> QS:
     """``qs`` (rows with an ``organisation`` and an incident reached through
     ``via``) narrowed to those whose incident the user may open, for members
@@ -84,7 +86,8 @@ def through_incident(
     derived kind's queryset is built."""
     membership = membership_of(user)
     if (
-        membership is None
+        user is None
+        or membership is None
         or membership.role not in roles
         or membership.role not in INCIDENT_READERS
     ):
@@ -94,7 +97,7 @@ def through_incident(
     )
 
 
-def incident_id_rule(user: Any, field: str = "incident_id") -> Q:
+def incident_id_rule(user: Actor, field: str = "incident_id") -> Q:
     """The incident rule for rows that name their incident by a bare id column
     (audit entries): rows with no incident pass, rows about an incident pass
     only when the user may open it. The caller scopes rows to the organisation."""
@@ -109,13 +112,13 @@ def incident_id_rule(user: Any, field: str = "incident_id") -> Q:
     return no_incident | Q(**{f"{field}__in": visible_incidents(user).values("pk")})
 
 
-def visible_incidents(user: Any) -> QuerySet[Incident]:
+def visible_incidents(user: Actor) -> QuerySet[Incident]:
     """Incidents the user may open. Restricted ones: leads and the named list.
     Never one the user is excluded from (the subject of an allegation on it)."""
     return through_incident(user, Incident.objects.all(), via="")
 
 
-def get_incident_for(user: Any, pk: Any) -> Incident:
+def get_incident_for(user: Actor, pk: Any) -> Incident:
     return get_or_404(
         visible_incidents(user).select_related("service", "organisation", "created_by"),
         pk,
@@ -134,11 +137,11 @@ def get_grant_of(incident: Incident, pk: Any) -> NeedToKnowGrant:
     return get_or_404(NeedToKnowGrant.objects.filter(incident=incident), pk, "grant")
 
 
-def can_create_incident(user: Any) -> bool:
+def can_create_incident(user: Actor) -> bool:
     return has_role(user, *INCIDENT_WRITERS)
 
 
-def recordable_services(user: Any) -> QuerySet[Service]:
+def recordable_services(user: Actor) -> QuerySet[Service]:
     """Services in which the user may log a new incident."""
     membership = membership_of(user)
     if membership is None or membership.role not in INCIDENT_WRITERS:
@@ -149,20 +152,20 @@ def recordable_services(user: Any) -> QuerySet[Service]:
     return qs.filter(pk__in=membership.services.values("pk"))
 
 
-def can_record_on(user: Any, incident: Incident) -> bool:
+def can_record_on(user: Actor, incident: Incident) -> bool:
     """Add chronology entries and amendments. Caller already holds a visible incident."""
     return in_organisation_with_role(user, incident, *INCIDENT_WRITERS)
 
 
-def can_change_status(user: Any, incident: Incident) -> bool:
+def can_change_status(user: Actor, incident: Incident) -> bool:
     return can_record_on(user, incident)
 
 
-def can_manage_need_to_know(user: Any, incident: Incident) -> bool:
+def can_manage_need_to_know(user: Actor, incident: Incident) -> bool:
     return in_organisation_with_role(user, incident, Role.LEAD)
 
 
-def need_to_know_candidates(user: Any) -> QuerySet[Membership]:
+def need_to_know_candidates(user: Actor) -> QuerySet[Membership]:
     """People a lead may name on a need-to-know list: colleagues who read incidents."""
     require_membership(user)
     return colleagues(user, *INCIDENT_READERS)
@@ -171,7 +174,7 @@ def need_to_know_candidates(user: Any) -> QuerySet[Membership]:
 # --- People (adults at risk) -----------------------------------------------
 
 
-def visible_people(user: Any) -> QuerySet[Person]:
+def visible_people(user: Actor) -> QuerySet[Person]:
     """Adults at risk the user may look up: those of their services (managers),
     the organisation (leads, auditors), or anyone on an incident they can see."""
     membership = membership_of(user)
@@ -186,10 +189,12 @@ def visible_people(user: Any) -> QuerySet[Person]:
     )
 
 
-def get_person_for(user: Any, pk: Any) -> Person:
+def get_person_for(user: Actor, pk: Any) -> Person:
     return get_or_404(visible_people(user), pk, "person")
 
 
-def is_subject_of_incident(user: Any, incident: Incident) -> bool:
+def is_subject_of_incident(user: Actor, incident: Incident) -> bool:
     """``user`` is excluded from ``incident`` (the subject of an allegation on it)."""
+    if not isinstance(user, User):
+        return False
     return IncidentExclusion.objects.filter(incident=incident, user=user).exists()

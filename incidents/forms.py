@@ -25,9 +25,9 @@ from incidents.models import (
     Status,
     ViewsStatus,
 )
-from incidents.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 from organisations import access as org_access
 from organisations.models import Service
+from organisations.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 
 
 class IncidentForm(forms.Form):

@@ -33,11 +33,12 @@ from incidents.models import (
     ViewsStatus,
 )
 from organisations import access as org_access
-from organisations.models import Role, Service
+from organisations import refusals
+from organisations.models import Actor, Role, Service, User
 
 
-class ConcurrentChange(Exception):
-    """Someone else changed the record since the form was opened."""
+class ConcurrentChange(refusals.ConcurrentChange):
+    """Someone else changed the incident since the form was opened."""
 
     message = (
         "Someone else changed this incident while you were working on it. "
@@ -80,7 +81,7 @@ def next_reference(*, organisation_id: int, prefix: str, year: int) -> str:
 @transaction.atomic
 def create_person(
     *,
-    actor: Any,
+    actor: Actor,
     given_name: str,
     family_name: str,
     service: Service | None = None,
@@ -110,7 +111,7 @@ def create_person(
 @transaction.atomic
 def create_incident(
     *,
-    actor: Any,
+    actor: Actor,
     service: Service,
     people: Iterable[Person],
     categories: list[str],
@@ -173,7 +174,7 @@ def create_incident(
         police_reference=police_reference.strip(),
         cqc_reference=cqc_reference.strip(),
         restricted=restricted,
-        created_by=actor,
+        created_by=org_access.acting_user(actor),
     )
     incident.reference = "pending"
     incident.full_clean(exclude=["reference", "people"])
@@ -190,7 +191,7 @@ def create_incident(
         from_status="",
         to_status=Status.OPEN,
         reason="Incident logged.",
-        changed_by=actor,
+        changed_by=org_access.acting_user(actor),
     )
     store_findings(
         incident,
@@ -260,7 +261,7 @@ def _bump_version(incident: Incident, expected_version: int, **changes: Any) -> 
 @transaction.atomic
 def change_status(
     *,
-    actor: Any,
+    actor: Actor,
     incident: Incident,
     to_status: str,
     reason: str,
@@ -314,7 +315,7 @@ def change_status(
         closure_outcome=closure_outcome,
         outcomes_achieved=outcomes_achieved,
         reason=reason.strip(),
-        changed_by=actor,
+        changed_by=org_access.acting_user(actor),
     )
     if target == Status.CLOSED:
         store_findings(incident, current_findings(incident))
@@ -324,7 +325,7 @@ def change_status(
 @transaction.atomic
 def update_references(
     *,
-    actor: Any,
+    actor: Actor,
     incident: Incident,
     expected_version: int,
     la_reference: str,
@@ -347,7 +348,7 @@ def update_references(
 @transaction.atomic
 def add_entry(
     *,
-    actor: Any,
+    actor: Actor,
     incident: Incident,
     kind: str,
     facts: str,
@@ -368,7 +369,7 @@ def add_entry(
         facts=facts.strip(),
         present=present.strip(),
         occurred_at=occurred_at,
-        recorded_by=actor,
+        recorded_by=org_access.acting_user(actor),
         late_reason=late_reason.strip(),
     )
     entry.full_clean()
@@ -388,7 +389,7 @@ def entry_findings(entry: ChronologyEntry) -> list[quality.Finding]:
 
 @transaction.atomic
 def amend_entry(
-    *, actor: Any, entry: ChronologyEntry, reason: str, new_text: str
+    *, actor: Actor, entry: ChronologyEntry, reason: str, new_text: str
 ) -> ChronologyAmendment:
     if not access.can_record_on(actor, entry.incident):
         raise PermissionDenied
@@ -401,7 +402,7 @@ def amend_entry(
         entry=entry,
         reason=reason.strip(),
         new_text=new_text.strip(),
-        author=actor,
+        author=org_access.acting_user(actor),
     )
     amendment.full_clean()
     amendment.save()
@@ -410,7 +411,7 @@ def amend_entry(
 
 @transaction.atomic
 def set_restricted(
-    *, actor: Any, incident: Incident, restricted: bool, expected_version: int
+    *, actor: Actor, incident: Incident, restricted: bool, expected_version: int
 ) -> Incident:
     if not access.can_manage_need_to_know(actor, incident):
         raise PermissionDenied
@@ -420,7 +421,7 @@ def set_restricted(
 
 @transaction.atomic
 def grant_need_to_know(
-    *, actor: Any, incident: Incident, user: Any, reason: str, expected_version: int
+    *, actor: Actor, incident: Incident, user: User, reason: str, expected_version: int
 ) -> NeedToKnowGrant:
     if not access.can_manage_need_to_know(actor, incident):
         raise PermissionDenied
@@ -448,13 +449,13 @@ def grant_need_to_know(
         incident=incident,
         user=user,
         reason=reason.strip(),
-        granted_by=actor,
+        granted_by=org_access.acting_user(actor),
     )
 
 
 @transaction.atomic
 def revoke_need_to_know(
-    *, actor: Any, grant: NeedToKnowGrant, reason: str, expected_version: int
+    *, actor: Actor, grant: NeedToKnowGrant, reason: str, expected_version: int
 ) -> NeedToKnowGrant:
     incident = grant.incident
     if not access.can_manage_need_to_know(actor, incident):
@@ -465,14 +466,14 @@ def revoke_need_to_know(
         raise ValidationError({"revoke_reason": "Say why access is being removed."})
     _bump_version(incident, expected_version)
     grant.revoked_at = timezone.now()
-    grant.revoked_by = actor
+    grant.revoked_by = org_access.acting_user(actor)
     grant.revoke_reason = reason.strip()
     grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     return grant
 
 
 @transaction.atomic
-def restrict_for_allegation(*, actor: Any, incident: Incident) -> Incident:
+def restrict_for_allegation(*, actor: Actor, incident: Incident) -> Incident:
     """An allegation against staff restricts its incident at once, whoever records it
     (seed 000 example 3: only those who need to know receive detail). A manager who
     records it stays on the need-to-know list so they keep sight of their own work.
@@ -483,18 +484,19 @@ def restrict_for_allegation(*, actor: Any, incident: Incident) -> Incident:
     current = Incident.objects.select_for_update().get(pk=incident.pk)
     if not current.restricted:
         _bump_version(incident, current.version, restricted=True)
+    recorder = org_access.acting_user(actor)
     if (
-        not org_access.has_role(actor, Role.LEAD)
+        not org_access.has_role(recorder, Role.LEAD)
         and not NeedToKnowGrant.objects.filter(
-            incident=incident, user=actor, revoked_at__isnull=True
+            incident=incident, user=recorder, revoked_at__isnull=True
         ).exists()
     ):
         NeedToKnowGrant.objects.create(
             organisation_id=incident.organisation_id,
             incident=incident,
-            user=actor,
+            user=recorder,
             reason="Recorded the allegation against staff on this incident.",
-            granted_by=actor,
+            granted_by=recorder,
         )
     return incident
 
@@ -505,7 +507,7 @@ EXCLUDERS = (Role.MANAGER, Role.LEAD, Role.HR)
 
 @transaction.atomic
 def exclude_from_incident(
-    *, actor: Any, incident: Incident, user: Any, source: str, reason: str
+    *, actor: Actor, incident: Incident, user: User, source: str, reason: str
 ) -> IncidentExclusion:
     """Keep ``user`` away from ``incident`` for good, whatever their role or grants
     (the subject of an allegation against staff on it). Called by

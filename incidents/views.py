@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,12 +24,12 @@ from incidents.forms import (
 from incidents.models import Incident, NeedToKnowGrant, Person
 from incidents.pagination import capped_page
 from incidents.queries import chronology_window
-from incidents.web import apply_service_errors
 from organisations import access as org_access
 from organisations.audit import log_access, log_listed
 from organisations.denials import RoleRequired
 from organisations.models import Role
 from organisations.reauth import reauthentication_required
+from organisations.web import REFUSED, submit, submit_or_message
 
 PAGE_SIZE = 25
 
@@ -72,47 +72,48 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         raise RoleRequired(*access.INCIDENT_WRITERS)
     form = IncidentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                people = list(data["people"])
-                if data["new_given_name"]:
-                    people.append(
-                        services.create_person(
-                            actor=request.user,
-                            given_name=data["new_given_name"],
-                            family_name=data["new_family_name"],
-                            preferred_name=data["new_preferred_name"],
-                            date_of_birth=data["new_date_of_birth"],
-                            service=data["service"],
-                        )
-                    )
-                incident = services.create_incident(
-                    actor=request.user,
-                    service=data["service"],
-                    people=people,
-                    categories=data["categories"],
-                    summary=data["summary"],
-                    what_happened=data["what_happened"],
-                    occurred_at=data["occurred_at"],
-                    became_aware_at=data["became_aware_at"],
-                    raised_by=data["raised_by"],
-                    risk_level=data["risk_level"],
-                    persons_views=data["persons_views"],
-                    desired_outcomes=data["desired_outcomes"],
-                    capacity_considerations=data["capacity_considerations"],
-                    views_status=data["views_status"],
-                    views_not_asked_reason=data["views_not_asked_reason"],
-                    la_reference=data["la_reference"],
-                    police_reference=data["police_reference"],
-                    cqc_reference=data["cqc_reference"],
-                )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+        incident = submit(form, _create_incident, actor=request.user, data=form.cleaned_data)
+        if incident is not REFUSED:
             messages.success(request, f"Incident {incident.reference} logged.")
             return redirect("incidents:detail", pk=incident.pk)
     return render(request, "incidents/form.html", {"form": form})
+
+
+def _create_incident(*, actor: Any, data: dict[str, Any]) -> Incident:
+    """The incident and, when the form names one, a new person: both or neither."""
+    with transaction.atomic():
+        people = list(data["people"])
+        if data["new_given_name"]:
+            people.append(
+                services.create_person(
+                    actor=actor,
+                    given_name=data["new_given_name"],
+                    family_name=data["new_family_name"],
+                    preferred_name=data["new_preferred_name"],
+                    date_of_birth=data["new_date_of_birth"],
+                    service=data["service"],
+                )
+            )
+        return services.create_incident(
+            actor=actor,
+            service=data["service"],
+            people=people,
+            categories=data["categories"],
+            summary=data["summary"],
+            what_happened=data["what_happened"],
+            occurred_at=data["occurred_at"],
+            became_aware_at=data["became_aware_at"],
+            raised_by=data["raised_by"],
+            risk_level=data["risk_level"],
+            persons_views=data["persons_views"],
+            desired_outcomes=data["desired_outcomes"],
+            capacity_considerations=data["capacity_considerations"],
+            views_status=data["views_status"],
+            views_not_asked_reason=data["views_not_asked_reason"],
+            la_reference=data["la_reference"],
+            police_reference=data["police_reference"],
+            cqc_reference=data["cqc_reference"],
+        )
 
 
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -155,12 +156,10 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise RoleRequired(*access.INCIDENT_WRITERS)
     form = EntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.add_entry(actor=request.user, incident=incident, **form.cleaned_data)
-        except ValidationError as exc:
-            # The service's savepoint is already undone; the page below still queries.
-            apply_service_errors(form, exc)
-        else:
+        added = submit(
+            form, services.add_entry, actor=request.user, incident=incident, **form.cleaned_data
+        )
+        if added is not REFUSED:
             messages.success(request, "Chronology entry added.")
             return redirect("incidents:detail", pk=incident.pk)
     log_access(incident, view="entry_create")
@@ -177,12 +176,10 @@ def entry_amend(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         request.POST or None, initial={"new_text": latest.new_text if latest else entry.facts}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.amend_entry(actor=request.user, entry=entry, **form.cleaned_data)
-        except ValidationError as exc:
-            # The service's savepoint is already undone; the page below still queries.
-            apply_service_errors(form, exc)
-        else:
+        amended = submit(
+            form, services.amend_entry, actor=request.user, entry=entry, **form.cleaned_data
+        )
+        if amended is not REFUSED:
             messages.success(request, "Amendment saved. The original entry remains visible.")
             return redirect("incidents:detail", pk=incident.pk)
     log_access(entry, view="entry_amend")
@@ -204,23 +201,19 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("incidents:detail", pk=incident.pk)
     form = StatusForm(request.POST, incident=incident)
     if form.is_valid():
-        try:
-            services.change_status(
-                actor=request.user,
-                incident=incident,
-                to_status=form.cleaned_data["to_status"],
-                reason=form.cleaned_data["reason"],
-                closure_outcome=form.cleaned_data["closure_outcome"],
-                outcomes_achieved=form.cleaned_data["outcomes_achieved"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.ConcurrentChange as exc:
-            transaction.set_rollback(True)
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            transaction.set_rollback(True)
-            messages.error(request, " ".join(exc.messages))
-        else:
+        changed = submit_or_message(
+            request,
+            services.change_status,
+            rollback=True,
+            actor=request.user,
+            incident=incident,
+            to_status=form.cleaned_data["to_status"],
+            reason=form.cleaned_data["reason"],
+            closure_outcome=form.cleaned_data["closure_outcome"],
+            outcomes_achieved=form.cleaned_data["outcomes_achieved"],
+            expected_version=form.cleaned_data["version"],
+        )
+        if changed is not REFUSED:
             messages.success(request, f"Status changed to {incident.get_status_display()}.")
     else:
         messages.error(request, _form_errors(form))
@@ -235,19 +228,18 @@ def references_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferencesForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.update_references(
-                actor=request.user,
-                incident=incident,
-                expected_version=data["version"],
-                la_reference=data["la_reference"],
-                police_reference=data["police_reference"],
-                cqc_reference=data["cqc_reference"],
-            )
-        except services.ConcurrentChange as exc:
-            transaction.set_rollback(True)
-            messages.error(request, exc.message)
-        else:
+        updated = submit_or_message(
+            request,
+            services.update_references,
+            rollback=True,
+            actor=request.user,
+            incident=incident,
+            expected_version=data["version"],
+            la_reference=data["la_reference"],
+            police_reference=data["police_reference"],
+            cqc_reference=data["cqc_reference"],
+        )
+        if updated is not REFUSED:
             messages.success(request, "Notification references saved.")
     else:
         messages.error(request, _form_errors(form))
@@ -267,21 +259,16 @@ def need_to_know(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, actor=request.user, initial={"version": incident.version}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            grant = services.grant_need_to_know(
-                actor=request.user,
-                incident=incident,
-                user=form.cleaned_data["user"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.ConcurrentChange as exc:
-            # The service's savepoint is already undone; the page below still queries.
-            form.add_error(None, exc.message)
-        except ValidationError as exc:
-            # The service's savepoint is already undone; the page below still queries.
-            apply_service_errors(form, exc)
-        else:
+        grant = submit(
+            form,
+            services.grant_need_to_know,
+            actor=request.user,
+            incident=incident,
+            user=form.cleaned_data["user"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+        if grant is not REFUSED:
             name = grant.user.get_full_name() or grant.user.get_username()
             messages.success(request, f"{name} added to the need-to-know list.")
             return redirect("incidents:need_to_know", pk=incident.pk)
@@ -305,20 +292,16 @@ def need_to_know_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpRes
     grant = access.get_grant_of(incident, grant_pk)
     form = RevokeForm(request.POST)
     if form.is_valid():
-        try:
-            services.revoke_need_to_know(
-                actor=request.user,
-                grant=grant,
-                reason=form.cleaned_data["revoke_reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.ConcurrentChange as exc:
-            transaction.set_rollback(True)
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            transaction.set_rollback(True)
-            messages.error(request, " ".join(exc.messages))
-        else:
+        revoked = submit_or_message(
+            request,
+            services.revoke_need_to_know,
+            rollback=True,
+            actor=request.user,
+            grant=grant,
+            reason=form.cleaned_data["revoke_reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+        if revoked is not REFUSED:
             messages.success(request, "Access revoked.")
     else:
         messages.error(request, "Say why access is being removed. " + _form_errors(form))
@@ -334,17 +317,16 @@ def restrict(request: HttpRequest, pk: int) -> HttpResponse:
     form = RestrictForm(request.POST)
     if not form.is_valid():
         raise PermissionDenied
-    try:
-        services.set_restricted(
-            actor=request.user,
-            incident=incident,
-            restricted=form.cleaned_data["restricted"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except services.ConcurrentChange as exc:
-        transaction.set_rollback(True)
-        messages.error(request, exc.message)
-    else:
+    restricted = submit_or_message(
+        request,
+        services.set_restricted,
+        rollback=True,
+        actor=request.user,
+        incident=incident,
+        restricted=form.cleaned_data["restricted"],
+        expected_version=form.cleaned_data["version"],
+    )
+    if restricted is not REFUSED:
         messages.success(
             request,
             "Incident restricted to safeguarding leads and the need-to-know list."

@@ -28,11 +28,11 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from organisations.models import Membership, Role, Service
+from organisations.models import Actor, Membership, Role, Service, User
 
 _CACHE_ATTR = "_safeguard_membership"
 
@@ -41,6 +41,15 @@ INCIDENT_READERS = (Role.MANAGER, Role.LEAD, Role.AUDITOR)
 INCIDENT_WRITERS = (Role.MANAGER, Role.LEAD)
 
 M = TypeVar("M", bound=Model)
+
+
+def acting_user(actor: Actor) -> User:
+    """The signed-in user a service records as having acted. Views pass the
+    request's user, which the type system cannot know is signed in; a service
+    that stores it narrows it here (and refuses anyone else)."""
+    if not isinstance(actor, User) or not actor.is_authenticated:
+        raise PermissionDenied("Sign in first.")
+    return actor
 
 
 def membership_of(user: Any) -> Membership | None:

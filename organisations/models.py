@@ -6,11 +6,20 @@ from datetime import datetime
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
 from organisations.owned import OrganisationOwned
+
+# The project's user model is Django's own (settings.AUTH_USER_MODEL is unset):
+# services that store who acted take a ``User``. Access rules and services
+# called straight from a view take an ``Actor``: a request's user, which the
+# type system cannot know is signed in (LoginRequiredMiddleware turns the
+# anonymous away before any view runs, and every access rule answers "no" for
+# one).
+Actor = User | AnonymousUser
 
 
 class Organisation(models.Model):

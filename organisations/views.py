@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,19 +19,12 @@ from organisations.forms import (
 from organisations.models import Role
 from organisations.paging import plain_page
 from organisations.reauth import reauthentication_required
+from organisations.web import REFUSED, submit, submit_or_message
 
 
 def _require_admin(request: HttpRequest) -> None:
     if not access.can_administer(request.user):
         raise RoleRequired(Role.ADMIN)
-
-
-def _apply(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def members(request: HttpRequest) -> HttpResponse:
@@ -85,11 +77,8 @@ def member_create(request: HttpRequest) -> HttpResponse:
         sign_in_code=membership.organisation.sign_in_code,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            added = services.add_member(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
+        added = submit(form, services.add_member, actor=request.user, **form.cleaned_data)
+        if added is not REFUSED:
             if added.link is not None:
                 messages.success(request, f"{added.membership.display_name} added.")
                 return _show_link(request, added.membership, added.link)
@@ -118,13 +107,14 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            role_request = services.update_member(
-                actor=request.user, membership=membership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
+        role_request = submit(
+            form,
+            services.update_member,
+            actor=request.user,
+            membership=membership,
+            **form.cleaned_data,
+        )
+        if role_request is not REFUSED:
             if role_request is not None:
                 messages.success(
                     request,
@@ -154,10 +144,10 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def sign_in_link(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue a new one-time link for an account not yet set up (the old one ends)."""
     membership = access.get_sign_in_link_membership_for(request.user, pk)
-    try:
-        issued = services.reissue_sign_in_link(actor=request.user, membership=membership)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    issued = submit_or_message(
+        request, services.reissue_sign_in_link, actor=request.user, membership=membership
+    )
+    if issued is REFUSED:
         return redirect("home")
     return _show_link(request, membership, issued)
 
@@ -185,16 +175,15 @@ def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     role_request = access.get_role_request_for(request.user, pk)
     form = RoleDecisionForm(request.POST)
     if form.is_valid():
-        try:
-            decision = services.decide_role_request(
-                actor=request.user,
-                role_request=role_request,
-                approve=form.cleaned_data["decision"] == "approve",
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
+        decision = submit_or_message(
+            request,
+            services.decide_role_request,
+            actor=request.user,
+            role_request=role_request,
+            approve=form.cleaned_data["decision"] == "approve",
+            reason=form.cleaned_data["reason"],
+        )
+        if decision is not REFUSED:
             member = role_request.membership
             if decision.role_request.state == "approved":
                 messages.success(
@@ -215,11 +204,8 @@ def service_create(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            service = services.add_service(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
+        service = submit(form, services.add_service, actor=request.user, **form.cleaned_data)
+        if service is not REFUSED:
             messages.success(request, f"Service {service.name} added.")
             return redirect("organisations:members")
     return render(

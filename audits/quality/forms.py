@@ -14,9 +14,9 @@ from audits import access
 from audits.quality.models import CRITERIA, ConsentFilter, Result, Source, criteria_for
 from audits.quality.services import MAX_SAMPLE
 from audits.quality.sources import allegation_decisions_available
-from incidents.web import DATE_WIDGET
 from organisations import access as org_access
 from organisations.models import Service
+from organisations.web import DATE_WIDGET
 
 
 def quarter_bounds(day: date, offset: int = 0) -> tuple[date, date]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +19,7 @@ from audits.quality.models import ConsentFilter, QualityAudit, RecordScore, Sour
 from organisations.audit import log_access, log_listed
 from organisations.denials import RoleRequired
 from organisations.paging import plain_page
+from organisations.web import REFUSED, submit
 
 PAGE_SIZE = 25
 
@@ -26,14 +27,6 @@ PAGE_SIZE = 25
 def _require_auditor(request: HttpRequest) -> None:
     if not access.can_run_quality_audits(request.user):
         raise RoleRequired(*access.QUALITY_AUDITORS)
-
-
-def _apply(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _services_label(audit: QualityAudit) -> str:
@@ -84,11 +77,8 @@ def quality_create(request: HttpRequest) -> HttpResponse:
     _require_auditor(request)
     form = AuditCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            audit = services.create_audit(actor=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
+        audit = submit(form, services.create_audit, actor=request.user, **form.service_kwargs())
+        if audit is not REFUSED:
             messages.success(
                 request,
                 f"Audit created: {audit.samples.count()} of {audit.population_count} "
@@ -126,17 +116,17 @@ def quality_sample(request: HttpRequest, pk: int, position: int) -> HttpResponse
         form = ScoreForm(request.POST or None, source=audit.source)
         if request.method == "POST" and form.is_valid():
             try:
-                services.score_record(
+                scored = submit(
+                    form,
+                    services.score_record,
                     actor=request.user,
                     sample=sample,
                     results=form.results(),
                     notes=form.cleaned_data["notes"],
                 )
-            except ValidationError as exc:
-                _apply(form, exc)
             except PermissionDenied as exc:
                 raise Http404 from exc
-            else:
+            if scored is not REFUSED:
                 messages.success(request, f"Record {sample.position} scored.")
                 following = audit.samples.filter(score__isnull=True).order_by("position").first()
                 if following is not None:
@@ -189,11 +179,10 @@ def quality_action(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         position = data.pop("sample")
         sample = audit.samples.filter(position=position).first() if position else None
-        try:
-            services.add_action(actor=request.user, audit=audit, sample=sample, **data)
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
+        action = submit(
+            form, services.add_action, actor=request.user, audit=audit, sample=sample, **data
+        )
+        if action is not REFUSED:
             messages.success(request, "Finding and action recorded.")
             return redirect(reverse("audits:quality_detail", args=[audit.pk]) + "#actions")
     messages.error(request, "The finding was not saved: see the form below.")
@@ -206,13 +195,14 @@ def quality_close(request: HttpRequest, pk: int) -> HttpResponse:
     audit = access.get_quality_audit_for(request.user, pk)
     form = CloseForm(request.POST)
     if form.is_valid():
-        try:
-            services.close_audit(
-                actor=request.user, audit=audit, summary=form.cleaned_data["summary"]
-            )
-        except ValidationError as exc:
-            _apply(form, exc)
-        else:
+        closed = submit(
+            form,
+            services.close_audit,
+            actor=request.user,
+            audit=audit,
+            summary=form.cleaned_data["summary"],
+        )
+        if closed is not REFUSED:
             messages.success(request, "Audit closed. Its record is now fixed.")
             return redirect("audits:quality_report", pk=audit.pk)
     messages.error(request, "The audit was not closed: see the form below.")

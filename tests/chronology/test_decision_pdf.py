@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from disclosures import services as disclosure_services
+from disclosures.drafts import ConsultationDraft, DecisionDraft, RecipientDraft
 from tests.chronology.factories import export
 from tests.chronology.test_export import pdf_text, squash
 
@@ -33,29 +34,35 @@ def test_every_decision_log_field_is_in_the_pdf(world: Any) -> None:
     decision = disclosure_services.record_disclosure(
         actor=manager,
         incident=incident,
-        decision="share_part",
-        decided_at=now - timedelta(minutes=30),
-        purpose="protection_planning",
-        consent_position="not_sought",
-        consent_reason="would_prejudice_protection",
-        lawful_basis="public_task",
-        special_condition="sch1_para18",
-        review_date=(now + timedelta(days=7)).date(),
-        recipients=[
+        draft=DecisionDraft.from_values(
             {
-                "name": "Alex Morgan",
-                "role": "Duty social worker",
-                "organisation": "Northshire County Council",
-                "category": "la_safeguarding",
-                "channel": "phone",
-                "shared_at": now - timedelta(minutes=20),
+                "decision": "share_part",
+                "decided_at": now - timedelta(minutes=30),
+                "purpose": "protection_planning",
+                "consent_position": "not_sought",
+                "consent_reason": "would_prejudice_protection",
+                "lawful_basis": "public_task",
+                "special_condition": "sch1_para18",
+                "review_date": (now + timedelta(days=7)).date(),
+                "recipients": [
+                    RecipientDraft(
+                        name="Alex Morgan",
+                        role="Duty social worker",
+                        organisation="Northshire County Council",
+                        category="la_safeguarding",
+                        channel="phone",
+                        shared_at=now - timedelta(minutes=20),
+                    )
+                ],
+                "consultations": [
+                    ConsultationDraft(
+                        name="Daniel Reyes", role="Safeguarding lead", advice="Share now, minimum."
+                    )
+                ],
+                **FIELDS,
             }
-        ],
-        consultations=[
-            {"name": "Daniel Reyes", "role": "Safeguarding lead", "advice": "Share now, minimum."}
-        ],
+        ),
         quality_acknowledged=True,
-        **FIELDS,
     )
     disclosure_services.amend_decision(
         actor=manager,

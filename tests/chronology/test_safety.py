@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
+from audits.quality import pdf as report_pdf
 from chronology import pdf
 from incidents import services as incident_services
+from organisations import pdf_fetcher
 from tests.chronology.factories import export
 from tests.chronology.test_export import pdf_text, squash
 
@@ -35,28 +37,38 @@ PAYLOADS = [
         "sgstatic:chronology%2F..%2F..%2Fsafeguard%2Fsettings.py",
         "sgstatic:favicon.svg/../../manage.py",
         "sgstatic:",
+        "sgstatic:js/disclosure_form.js",
+        "sgstatic:..%2f..%2fmanage.py",
+        "sgstatic:chronology\\..\\..\\manage.py",
     ],
 )
 def test_fetcher_refuses_everything_but_our_static_files(url: str) -> None:
-    fetcher = pdf._fetcher()
+    fetcher = pdf_fetcher.safe_url_fetcher()
     with pytest.raises(ValueError):
         fetcher.fetch(url)
 
 
-def test_fetcher_serves_our_stylesheet() -> None:
-    response = pdf._fetcher().fetch("sgstatic:chronology/export.css")
-    assert b"@page" in response.read()
+def test_fetcher_serves_our_stylesheets() -> None:
+    fetcher = pdf_fetcher.safe_url_fetcher()
+    assert b"@page" in fetcher.fetch("sgstatic:chronology/export.css").read()
+    assert b"@page" in fetcher.fetch("sgstatic:css/quality_report.css").read()
+
+
+def test_every_pdf_renders_through_the_one_fetcher() -> None:
+    """The cases above guard every PDF only while no renderer has a copy."""
+    assert pdf.safe_url_fetcher is pdf_fetcher.safe_url_fetcher
+    assert report_pdf.safe_url_fetcher is pdf_fetcher.safe_url_fetcher
 
 
 def test_payloads_in_record_text_are_inert(world: Any, monkeypatch: Any) -> None:
     requested: list[str] = []
-    real = pdf.static_path_for
+    real = pdf_fetcher.static_path_for
 
     def spy(url: str) -> Any:
         requested.append(url)
         return real(url)
 
-    monkeypatch.setattr(pdf, "static_path_for", spy)
+    monkeypatch.setattr(pdf_fetcher, "static_path_for", spy)
 
     def no_network(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("the renderer tried to open a network connection")

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from disclosures import services
+from disclosures.drafts import DecisionDraft
 
 
 def good_values(**overrides: Any) -> dict[str, Any]:
@@ -72,6 +73,17 @@ def good_values(**overrides: Any) -> dict[str, Any]:
     return values
 
 
-def make_decision(actor: Any, incident: Any, **overrides: Any) -> Any:
-    overrides.setdefault("quality_acknowledged", True)
-    return services.record_disclosure(actor=actor, incident=incident, **good_values(**overrides))
+def good_draft(**overrides: Any) -> DecisionDraft:
+    """``good_values`` as the draft the service takes."""
+    return DecisionDraft.from_values(good_values(**overrides))
+
+
+def make_decision(
+    actor: Any, incident: Any, *, quality_acknowledged: bool = True, **overrides: Any
+) -> Any:
+    return services.record_disclosure(
+        actor=actor,
+        incident=incident,
+        draft=good_draft(**overrides),
+        quality_acknowledged=quality_acknowledged,
+    )

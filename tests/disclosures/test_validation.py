@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from disclosures import services
+from disclosures.drafts import RowField
 from disclosures.models import Consultation, DisclosureDecision, QualityFinding, Recipient
-from tests.disclosures.factories import good_values, make_decision
+from tests.disclosures.factories import good_draft, good_values, make_decision
 
 NOW = timezone.now
 
@@ -44,7 +45,7 @@ OVERRIDE = {
 }
 
 # (id, overrides that break the rule, field named in the error, overrides that satisfy it)
-RULES: list[tuple[str, dict[str, Any], str, dict[str, Any]]] = [
+RULES: list[tuple[str, dict[str, Any], str | RowField, dict[str, Any]]] = [
     ("share needs recipients", {"recipients": []}, "recipients", {}),
     ("share needs what was shared", {"what_shared": "  "}, "what_shared", {}),
     ("share needs proportionality", {"proportionality": ""}, "proportionality", {}),
@@ -58,31 +59,31 @@ RULES: list[tuple[str, dict[str, Any], str, dict[str, Any]]] = [
     (
         "recipient needs when shared",
         {"recipients": _not_shared_recipient()},
-        "recipients.0.shared_at",
+        RowField("recipients", 0, "shared_at"),
         {},
     ),
     (
         "recipient row complete",
         {"recipients": [{**good_values()["recipients"][0], "role": ""}]},
-        "recipients.0.role",
+        RowField("recipients", 0, "role"),
         {},
     ),
     (
         "recipient name fits",
         {"recipients": [{**good_values()["recipients"][0], "name": "x" * 201}]},
-        "recipients.0.name",
+        RowField("recipients", 0, "name"),
         {},
     ),
     (
         "recipient category from list",
         {"recipients": [{**good_values()["recipients"][0], "category": "neighbour"}]},
-        "recipients.0.category",
+        RowField("recipients", 0, "category"),
         {},
     ),
     (
         "consultation needs advice",
         {"consultations": [{"name": "D. Reyes", "role": "Lead", "advice": ""}]},
-        "consultations.0.advice",
+        RowField("consultations", 0, "advice"),
         {"consultations": []},
     ),
     (
@@ -106,7 +107,7 @@ RULES: list[tuple[str, dict[str, Any], str, dict[str, Any]]] = [
     (
         "do not share has no shared_at",
         {**DO_NOT_SHARE, "recipients": good_values()["recipients"]},
-        "recipients.0.shared_at",
+        RowField("recipients", 0, "shared_at"),
         {**DO_NOT_SHARE, "recipients": _not_shared_recipient()},
     ),
     ("purpose required", {"purpose": ""}, "purpose", {}),
@@ -203,15 +204,15 @@ RULES: list[tuple[str, dict[str, Any], str, dict[str, Any]]] = [
 # The rules live in one pure function, so each case runs without a database;
 # the service tests below prove the service applies it and saves nothing on error.
 @pytest.mark.parametrize(("bad", "field"), [(r[1], r[2]) for r in RULES], ids=[r[0] for r in RULES])
-def test_rule_rejects(bad: dict[str, Any], field: str) -> None:
+def test_rule_rejects(bad: dict[str, Any], field: str | RowField) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.validate_decision(good_values(**bad))
+        services.validate_decision(good_draft(**bad))
     assert field in exc.value.message_dict, exc.value.message_dict
 
 
 @pytest.mark.parametrize("good", [r[3] for r in RULES], ids=[r[0] for r in RULES])
 def test_rule_accepts(good: dict[str, Any]) -> None:
-    services.validate_decision(good_values(**good))
+    services.validate_decision(good_draft(**good))
 
 
 def test_service_rejects_and_saves_nothing(world: Any) -> None:
@@ -300,18 +301,18 @@ def test_decided_by_must_be_a_colleague_who_decides(world: Any) -> None:
 
 
 def test_quality_warnings_block_until_acknowledged(world: Any) -> None:
-    weak = good_values(reasoning="Reported to safeguarding.")
+    weak = good_draft(reasoning="Reported to safeguarding.")
     with pytest.raises(services.QualityWarnings) as exc:
         services.record_disclosure(
-            actor=world.users["manager"], incident=world.objects["incident"], **weak
+            actor=world.users["manager"], incident=world.objects["incident"], draft=weak
         )
     assert {f.code for f in exc.value.findings} == {"vague", "reasoning_incomplete"}
     assert not DisclosureDecision.objects.exists()
     decision = services.record_disclosure(
         actor=world.users["manager"],
         incident=world.objects["incident"],
+        draft=weak,
         quality_acknowledged=True,
-        **weak,
     )
     assert decision.quality_acknowledged
     assert sorted(
@@ -321,7 +322,7 @@ def test_quality_warnings_block_until_acknowledged(world: Any) -> None:
 
 def test_a_clean_record_saves_without_acknowledging(world: Any) -> None:
     decision = services.record_disclosure(
-        actor=world.users["manager"], incident=world.objects["incident"], **good_values()
+        actor=world.users["manager"], incident=world.objects["incident"], draft=good_draft()
     )
     assert not decision.quality_acknowledged
     assert not decision.quality_findings.exists()

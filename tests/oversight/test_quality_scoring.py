@@ -184,7 +184,7 @@ def test_auditor_cannot_read_or_score_a_restricted_sampled_record(
 
 
 def test_pdf_fetcher_refuses_anything_but_our_static_css() -> None:
-    from audits.quality.pdf import static_path_for
+    from organisations.pdf_fetcher import static_path_for
 
     assert static_path_for("sgstatic:css/quality_report.css") is not None
     for url in (
