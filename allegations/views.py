@@ -29,10 +29,11 @@ from allegations.forms import (
     ReferralForm,
     RetentionReviewForm,
     SideForm,
+    SourceStaffForm,
     StaffMemberForm,
     StatusForm,
 )
-from allegations.models import Allegation, Referral, RetentionReview
+from allegations.models import Allegation, Referral, RetentionReview, StaffSourceOfHarm
 from disclosures import access as decision_access
 from incidents import access as incident_access
 from incidents.web import apply_service_errors
@@ -593,4 +594,49 @@ def amend(
             "target": target,
             "target_kind": target_kind,
         },
+    )
+
+
+def source_staff(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    """Tie an alleged source of harm who is a member of staff to their staff
+    record (issue 21): their login is excluded from the incident at once."""
+    incident = incident_access.get_incident_for(request.user, pk)
+    if not (
+        org_access.has_role(request.user, Role.MANAGER, Role.LEAD)
+        and incident_access.can_record_on(request.user, incident)
+    ):
+        raise RoleRequired(Role.MANAGER, Role.LEAD)
+    link = incident_access.get_link_of(incident, link_pk)
+    if link.role != "source_of_harm" or not link.is_staff:
+        raise Http404
+    named = StaffSourceOfHarm.objects.filter(link=link).select_related("staff_member").first()
+    form = SourceStaffForm(request.POST or None, user=request.user)
+    if named is None and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                staff = data["staff_member"] or services.create_staff_member(
+                    actor=request.user,
+                    name=data["new_name"],
+                    job_title=data["new_job_title"],
+                    employee_reference=data["new_employee_reference"],
+                    service=incident.service,
+                )
+                services.name_staff_as_source_of_harm(
+                    actor=request.user, link=link, staff_member=staff
+                )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{link.person.full_name} linked to their staff record. "
+                "Their login, if any, cannot see this incident.",
+            )
+            return redirect("incidents:person_links", pk=incident.pk)
+    log_access(link, view="source_staff")
+    return render(
+        request,
+        "allegations/source_staff.html",
+        {"incident": incident, "link": link, "named": named, "form": form},
     )

@@ -18,3 +18,6 @@ class IncidentsConfig(AppConfig):
         auditlog.register(models.ChronologyAmendment)
         auditlog.register(models.NeedToKnowGrant)
         auditlog.register(models.IncidentExclusion)
+        auditlog.register(models.LinkedPerson)
+        auditlog.register(models.PersonLink)
+        auditlog.register(models.EntryPresence)

@@ -373,6 +373,7 @@ class NeedToKnowGrant(OrganisationOwned):
 
 class ExclusionSource(models.TextChoices):
     ALLEGATION = "allegation", "Subject of an allegation against staff"
+    SOURCE_OF_HARM = "source_of_harm", "Member of staff named as alleged source of harm"
 
 
 class IncidentExclusion(OrganisationOwned):
@@ -405,3 +406,7 @@ class IncidentExclusion(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"Excluded: user {self.user_id} from incident {self.incident_id}"
+
+
+# People around an incident (issue 21): their own module, registered with this app.
+from incidents.linked import EntryPresence, LinkedPerson, PersonLink  # noqa: E402, F401

@@ -18,6 +18,9 @@ urlpatterns = [
         name="need_to_know_revoke",
     ),
     path("<int:pk>/restrict/", views.restrict, name="restrict"),
+    path("<int:pk>/people/", views.person_links, name="person_links"),
+    path("<int:pk>/people/new/", views.person_link_create, name="person_link_create"),
     path("people/", views.person_list, name="person_list"),
+    path("people/others/<int:pk>/", views.linked_person_detail, name="linked_person_detail"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
 ]

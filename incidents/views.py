@@ -16,6 +16,7 @@ from incidents.forms import (
     GrantForm,
     IncidentFilterForm,
     IncidentForm,
+    PersonLinkForm,
     ReferencesForm,
     RestrictForm,
     RevokeForm,
@@ -123,6 +124,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "incident": incident,
             "people": incident.people.all(),
+            "person_links": incident.person_links.select_related("person").order_by("pk"),
             "chronology": chronology_window(incident, request.GET.get("entries")),
             "transitions": incident.transitions.select_related("changed_by"),
             "can_record": can_record,
@@ -147,7 +149,7 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_record_on(request.user, incident):
         raise RoleRequired(*access.INCIDENT_WRITERS)
-    form = EntryForm(request.POST or None)
+    form = EntryForm(request.POST or None, incident=incident)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_entry(actor=request.user, incident=incident, **form.cleaned_data)
@@ -374,4 +376,63 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request, "incidents/person_detail.html", {"person": person, "incidents": incidents}
+    )
+
+
+# --- People around an incident (issue 21) ------------------------------------
+
+
+def person_links(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everyone named on an incident besides the adults at risk."""
+    incident = access.get_incident_for(request.user, pk)
+    links = incident.person_links.select_related("person", "created_by").order_by(
+        "role", "person__family_name", "person__given_name", "pk"
+    )
+    log_access(incident, view="person_links")
+    return render(
+        request,
+        "incidents/person_links.html",
+        {
+            "incident": incident,
+            "links": links,
+            "can_record": access.can_record_on(request.user, incident),
+        },
+    )
+
+
+def person_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for(request.user, pk)
+    if not access.can_record_on(request.user, incident):
+        raise RoleRequired(*access.INCIDENT_WRITERS)
+    form = PersonLinkForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.link_person(actor=request.user, incident=incident, **form.cleaned_data)
+        except services.PossibleDuplicate as exc:
+            # The service's savepoint is already undone; the page below still queries.
+            form.offer(exc.people)
+            apply_service_errors(form, exc)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"{link.person.full_name} added as {link.get_role_display().lower()}."
+            )
+            return redirect("incidents:person_links", pk=incident.pk)
+    log_access(incident, view="person_link_create")
+    return render(request, "incidents/person_link_form.html", {"form": form, "incident": incident})
+
+
+def linked_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person around incidents, and their part in each incident the viewer may see."""
+    person = access.get_linked_person_for(request.user, pk)
+    log_access(person, view="linked_person")
+    links = (
+        access.visible_person_links(request.user)
+        .filter(person=person)
+        .select_related("incident")
+        .order_by("-incident__became_aware_at", "pk")
+    )
+    return render(
+        request, "incidents/linked_person_detail.html", {"person": person, "links": links}
     )

@@ -153,3 +153,91 @@ CASES += [
         label="subjects of allegations",
     ),
 ]
+
+# Issue 21: people around an incident.
+
+
+def linked_person(w):
+    from tests.incidents.people import source_of_harm
+
+    return {"pk": source_of_harm(w).person_id}
+
+
+def other_linked_person(w):
+    from incidents import services
+
+    if "other_link" not in w.objects:
+        w.objects["other_link"] = services.link_person(
+            actor=w.users["outsider"],
+            incident=w.objects["other_incident"],
+            role="witness",
+            given_name="Ann",
+            family_name="Other",
+        )
+    return {"pk": w.objects["other_link"].person_id}
+
+
+def subject_linked_person(w):
+    from tests.allegations.factories import subject_case
+
+    subject_case(w)
+    return linked_person(w)
+
+
+def new_link(w):
+    return {"given_name": "Grace", "family_name": "Lin", "role": "witness"}
+
+
+CASES += [
+    Case("incidents:person_links", incident, roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK)),
+    Case("incidents:person_link_create", incident, roles(NOT_FOUND, manager=OK, lead=OK)),
+    Case(
+        "incidents:person_link_create",
+        incident,
+        roles(NOT_FOUND, manager=OK, lead=OK),
+        method="post",
+        data=new_link,
+    ),
+    Case(
+        "incidents:linked_person_detail",
+        linked_person,
+        roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
+    ),
+    Case("incidents:person_links", restricted, roles(NOT_FOUND, lead=OK), label="restricted"),
+    Case(
+        "incidents:person_link_create", restricted, roles(NOT_FOUND, lead=OK), label="restricted"
+    ),
+    Case(
+        "incidents:person_links", other, roles(NOT_FOUND, outsider=OK), label="other organisation"
+    ),
+    Case(
+        "incidents:person_link_create",
+        other,
+        roles(NOT_FOUND, outsider=OK),
+        label="other organisation",
+    ),
+    Case(
+        "incidents:linked_person_detail",
+        other_linked_person,
+        roles(NOT_FOUND, outsider=OK),
+        label="other organisation",
+    ),
+    Case(
+        "incidents:person_links",
+        subject_incident,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
+        label="subjects of allegations",
+    ),
+    Case(
+        "incidents:person_link_create",
+        subject_incident,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK),
+        label="subjects of allegations",
+    ),
+    Case(
+        "incidents:linked_person_detail",
+        subject_linked_person,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
+        label="subjects of allegations",
+    ),
+]
