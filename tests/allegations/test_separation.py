@@ -12,6 +12,7 @@ from django.urls import reverse
 from allegations import access as allegation_access
 from incidents import access as incident_access
 from tests.allegations import factories as f
+from tests.incidents import people
 from tests.test_permission_matrix import url_names
 
 SG_MARK, HR_MARK = "SGSECRET", "HRSECRET"
@@ -28,11 +29,15 @@ def _kwargs_for(name: str, w: Any) -> list[dict[str, Any]]:
             return []
         if name in ("incidents:person_detail",):
             return [{"pk": incident.people.first().pk}]
+        if name == "incidents:linked_person_detail":
+            return [{"pk": people.source_of_harm(w).person_id}]
         if name in ("incidents:list", "incidents:create", "incidents:person_list"):
             return [{}]
         return [{"pk": incident.pk}]
     if name in ("allegations:for_incident", "allegations:create"):
         return [{"pk": incident.pk}]
+    if name == "allegations:source_staff":
+        return [{"pk": incident.pk, "link_pk": people.staff_source(w).pk}]
     if name.endswith("_entry_amend"):
         side = name.split(":")[1].split("_")[0]
         key = "sg_entry" if side == "safeguarding" else "hr_entry"
