@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 
 from incidents.models import (
     ChronologyEntry,
+    EvidenceFile,
     Incident,
     IncidentExclusion,
     LinkedPerson,
@@ -254,3 +255,11 @@ def possible_duplicates(
     if date_of_birth is not None:
         qs = qs.filter(Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True))
     return qs
+
+
+# --- Evidence files (issue 21) -------------------------------------------------
+
+
+def get_evidence_of(incident: Incident, pk: Any) -> EvidenceFile:
+    """An evidence file of an incident obtained through this module."""
+    return get_or_404(EvidenceFile.objects.filter(incident=incident), pk, "evidence file")

@@ -21,3 +21,4 @@ class IncidentsConfig(AppConfig):
         auditlog.register(models.LinkedPerson)
         auditlog.register(models.PersonLink)
         auditlog.register(models.EntryPresence)
+        auditlog.register(models.EvidenceFile)

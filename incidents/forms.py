@@ -18,6 +18,7 @@ from incidents.models import (
     Category,
     ClosureOutcome,
     EntryKind,
+    EvidenceFile,
     Incident,
     LinkedPerson,
     Person,
@@ -453,3 +454,38 @@ def _person_label(person: LinkedPerson) -> str:
     extra.append(person.description)
     details = ", ".join(e for e in extra if e)
     return f"{person.full_name} ({details})" if details else person.full_name
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        allow_empty_file=True,  # the service says what is wrong with an empty file
+        help_text="A photograph (JPEG or PNG) or a PDF (a scanned letter, an email saved as "
+        "PDF). Photographs are stored without their location and camera details.",
+    )
+    description = forms.CharField(
+        max_length=300, required=False, help_text="What it shows, e.g. 'Left wrist, 08:10'."
+    )
+    replaces = forms.ModelChoiceField(
+        label="Corrects an earlier file (optional)",
+        queryset=EvidenceFile.objects.none(),
+        required=False,
+        empty_label="— No, a new file —",
+    )
+    correction_reason = forms.CharField(
+        label="Why this file corrects it",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="The earlier file stays on the record.",
+    )
+
+    def __init__(self, *args: Any, entry: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["replaces"]
+        field.queryset = EvidenceFile.objects.filter(entry=entry)  # type: ignore[attr-defined]
+        field.label_from_instance = lambda f: f"{f.original_name} ({f.uploaded_at:%d %b %Y %H:%M})"  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            "file", "description", "replaces", "correction_reason", Submit("save", "Add file")
+        )

@@ -408,5 +408,7 @@ class IncidentExclusion(OrganisationOwned):
         return f"Excluded: user {self.user_id} from incident {self.incident_id}"
 
 
-# People around an incident (issue 21): their own module, registered with this app.
+# People around an incident and evidence files (issue 21): their own modules,
+# registered with this app.
+from incidents.evidence import EvidenceFile  # noqa: E402, F401
 from incidents.linked import EntryPresence, LinkedPerson, PersonLink  # noqa: E402, F401

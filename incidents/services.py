@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from incidents import access
+from incidents import access, uploads
+from incidents.evidence import EvidenceFile
 from incidents.linked import EntryPresence, PersonRole, SourceOfRisk
 from incidents.models import (
     ChronologyAmendment,
@@ -547,3 +548,55 @@ def link_person(
 def _not_future_date(value: Any) -> None:
     if value is not None and value > timezone.localdate():
         raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
+
+
+def add_evidence(
+    *,
+    actor: Any,
+    entry: ChronologyEntry,
+    upload: Any,
+    description: str = "",
+    replaces: EvidenceFile | None = None,
+    correction_reason: str = "",
+) -> EvidenceFile:
+    """Attach a file to a chronology entry: checked and cleaned (``uploads``),
+    stored once under a random name, recorded with its hashes. A correction
+    names the file it corrects and why; the earlier file stays. A refusal
+    stores nothing; if the row cannot be written the stored bytes are removed."""
+    incident = entry.incident
+    if not access.can_record_on(actor, incident):
+        raise PermissionDenied
+    correction_reason = correction_reason.strip()
+    if replaces is not None:
+        if replaces.entry_id != entry.pk:
+            raise ValidationError({"replaces": "Choose a file of this entry."})
+        if not correction_reason:
+            raise ValidationError({"correction_reason": "Say why this file corrects the other."})
+    elif correction_reason:
+        raise ValidationError({"replaces": "Choose the file this one corrects."})
+    checked = uploads.check(upload)
+    name = uploads.store(checked, incident.organisation_id)
+    try:
+        with transaction.atomic():
+            evidence = EvidenceFile(
+                organisation_id=incident.organisation_id,
+                incident=incident,
+                entry=entry,
+                storage_name=name,
+                original_name=(getattr(upload, "name", "") or "file")[:255],
+                content_type=checked.content_type,
+                size=len(checked.data),
+                sha256=checked.sha256,
+                original_sha256=checked.original_sha256,
+                metadata_removed=checked.metadata_removed,
+                description=description.strip(),
+                replaces=replaces,
+                correction_reason=correction_reason,
+                uploaded_by=actor,
+            )
+            evidence.full_clean()
+            evidence.save()
+    except BaseException:
+        uploads.evidence_storage().delete(name)
+        raise
+    return evidence

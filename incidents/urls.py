@@ -9,6 +9,12 @@ urlpatterns = [
     path("<int:pk>/", views.incident_detail, name="detail"),
     path("<int:pk>/entries/new/", views.entry_create, name="entry_create"),
     path("<int:pk>/entries/<int:entry_pk>/amend/", views.entry_amend, name="entry_amend"),
+    path(
+        "<int:pk>/entries/<int:entry_pk>/evidence/new/",
+        views.evidence_upload,
+        name="evidence_upload",
+    ),
+    path("<int:pk>/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence_download"),
     path("<int:pk>/status/", views.status_change, name="status_change"),
     path("<int:pk>/references/", views.references_update, name="references_update"),
     path("<int:pk>/need-to-know/", views.need_to_know, name="need_to_know"),

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,6 +13,7 @@ from incidents import access, references, services
 from incidents.forms import (
     AmendmentForm,
     EntryForm,
+    EvidenceForm,
     GrantForm,
     IncidentFilterForm,
     IncidentForm,
@@ -436,3 +437,66 @@ def linked_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "incidents/linked_person_detail.html", {"person": person, "links": links}
     )
+
+
+# --- Evidence files (issue 21) -------------------------------------------------
+
+
+def evidence_upload(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    incident = access.get_incident_for(request.user, pk)
+    if not access.can_record_on(request.user, incident):
+        raise RoleRequired(*access.INCIDENT_WRITERS)
+    entry = access.get_entry_of(incident, entry_pk)
+    form = EvidenceForm(request.POST or None, request.FILES or None, entry=entry)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            evidence = services.add_evidence(
+                actor=request.user,
+                entry=entry,
+                upload=data["file"],
+                description=data["description"],
+                replaces=data["replaces"],
+                correction_reason=data["correction_reason"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{evidence.original_name} added to the entry.")
+            return redirect(f"{incident_url(incident)}#entry-{entry.pk}")
+    log_access(entry, view="evidence_upload")
+    return render(
+        request,
+        "incidents/evidence_form.html",
+        {"form": form, "incident": incident, "entry": entry},
+    )
+
+
+def incident_url(incident: Incident) -> str:
+    from django.urls import reverse
+
+    return reverse("incidents:detail", args=[incident.pk])
+
+
+def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    """The file itself, only through the incident's access rules, always as a
+    download: never shown inline, never sniffed into something that runs."""
+    from incidents.uploads import evidence_storage
+
+    incident = access.get_incident_for(request.user, pk)
+    evidence = access.get_evidence_of(incident, evidence_pk)
+    try:
+        handle = evidence_storage().open(evidence.storage_name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404("evidence file missing from storage") from exc
+    log_access(evidence, view="evidence_download")
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

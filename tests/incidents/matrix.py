@@ -204,9 +204,7 @@ CASES += [
         roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
     ),
     Case("incidents:person_links", restricted, roles(NOT_FOUND, lead=OK), label="restricted"),
-    Case(
-        "incidents:person_link_create", restricted, roles(NOT_FOUND, lead=OK), label="restricted"
-    ),
+    Case("incidents:person_link_create", restricted, roles(NOT_FOUND, lead=OK), label="restricted"),
     Case(
         "incidents:person_links", other, roles(NOT_FOUND, outsider=OK), label="other organisation"
     ),
@@ -237,6 +235,69 @@ CASES += [
     Case(
         "incidents:linked_person_detail",
         subject_linked_person,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
+        label="subjects of allegations",
+    ),
+]
+
+# Issue 21: evidence files on chronology entries.
+
+
+def evidence_entry(w):
+    from tests.incidents import evidence
+
+    e = evidence.entry(w)
+    return {"pk": e.incident_id, "entry_pk": e.pk}
+
+
+def evidence_file(w):
+    from tests.incidents import evidence
+
+    f = evidence.photo(w)
+    return {"pk": f.incident_id, "evidence_pk": f.pk}
+
+
+def subject_evidence_file(w):
+    from tests.allegations.factories import subject_case
+
+    subject_case(w)
+    return evidence_file(w)
+
+
+def other_evidence_file(w):
+    from incidents import services
+    from tests.incidents import evidence
+
+    inc = w.objects["other_incident"]
+    e = services.add_entry(
+        actor=w.users["outsider"],
+        incident=inc,
+        kind="observation",
+        facts="Seen.",
+        occurred_at=inc.became_aware_at,
+    )
+    f = services.add_evidence(
+        actor=w.users["outsider"], entry=e, upload=evidence.upload(evidence.png(), "a.png")
+    )
+    return {"pk": inc.pk, "evidence_pk": f.pk}
+
+
+CASES += [
+    Case("incidents:evidence_upload", evidence_entry, roles(NOT_FOUND, manager=OK, lead=OK)),
+    Case(
+        "incidents:evidence_download",
+        evidence_file,
+        roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
+    ),
+    Case(
+        "incidents:evidence_download",
+        other_evidence_file,
+        roles(NOT_FOUND, outsider=OK),
+        label="other organisation",
+    ),
+    Case(
+        "incidents:evidence_download",
+        subject_evidence_file,
         subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
         label="subjects of allegations",
     ),
