@@ -234,20 +234,29 @@ MEDIA_ROOT = Path(os.environ.get("SAFEGUARD_MEDIA_ROOT", BASE_DIR / ".data" / "m
 # download view, which applies the access rules, reads them). Several app
 # servers need a shared store: an S3-compatible one through django-storages
 # (docs/evidence.md), e.g. SAFEGUARD_EVIDENCE_STORAGE=storages.backends.s3.S3Storage.
-STORAGES["evidence"] = {
-    "BACKEND": os.environ.get(
-        "SAFEGUARD_EVIDENCE_STORAGE", "django.core.files.storage.FileSystemStorage"
-    ),
-    "OPTIONS": (
-        {
+_EVIDENCE_BACKEND = os.environ.get("SAFEGUARD_EVIDENCE_STORAGE", "")
+STORAGES["evidence"] = (
+    {
+        "BACKEND": _EVIDENCE_BACKEND,
+        # django-storages' S3Storage; credentials from the usual AWS_* variables.
+        "OPTIONS": {
+            "bucket_name": os.environ.get("SAFEGUARD_EVIDENCE_BUCKET", ""),
+            "endpoint_url": os.environ.get("SAFEGUARD_EVIDENCE_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("SAFEGUARD_EVIDENCE_REGION") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+    if _EVIDENCE_BACKEND
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
             "location": os.environ.get(
                 "SAFEGUARD_EVIDENCE_ROOT", str(BASE_DIR / ".data" / "evidence")
-            )
-        }
-        if "SAFEGUARD_EVIDENCE_STORAGE" not in os.environ
-        else {}
-    ),
-}
+            ),
+        },
+    }
+)
 SAFEGUARD_EVIDENCE_MAX_BYTES = int(
     os.environ.get("SAFEGUARD_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
 )

@@ -178,3 +178,10 @@ def test_staff_source_of_harm_cannot_download_the_files(world):
         staff_member=make_staff(world, user=staff_user),
     )
     assert world.client("subject_manager").get(url).status_code == 404
+
+
+def test_files_are_listed_on_the_timeline(world):
+    evidence = ev.photo(world)
+    page = world.client("lead").get(reverse("chronology:timeline", args=[evidence.incident_id]))
+    html = page.content.decode()
+    assert "Evidence files" in html and evidence.sha256 in html

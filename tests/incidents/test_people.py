@@ -272,3 +272,13 @@ def test_only_staff_sources_of_harm_are_tied_to_staff_records(world):
         allegation_services.name_staff_as_source_of_harm(
             actor=world.users["manager"], link=source_of_harm(world), staff_member=make_staff(world)
         )
+
+
+def test_people_appear_on_the_timeline(world):
+    link = source_of_harm(world)
+    incident = world.objects["incident"]
+    page = world.client("manager").get(reverse("chronology:timeline", args=[incident.pk]))
+    html = page.content.decode()
+    assert "Gary Hartley: alleged source of harm" in html
+    assert "Other — known to the individual" in html
+    assert f"person-{link.pk}" in html
