@@ -143,6 +143,7 @@ def test_download_is_an_attachment_never_sniffed_and_logged(world):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
     assert response["Content-Type"] == "image/jpeg"
     body = b"".join(response.streaming_content)
     assert hashlib.sha256(body).hexdigest() == evidence.sha256
