@@ -25,6 +25,7 @@ class AllegationsConfig(AppConfig):
             models.SafeguardingAmendment,
             models.HRAmendment,
             models.RetentionReview,
+            models.StaffSourceOfHarm,
         ):
             auditlog.register(model)
         auditlog.register(models.Allegation)

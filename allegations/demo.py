@@ -14,6 +14,7 @@ from typing import Any
 from auditlog.context import set_actor
 
 from allegations import family, services
+from incidents import services as incident_services
 
 
 def extend(ctx: Any) -> None:
@@ -46,6 +47,20 @@ def extend(ctx: Any) -> None:
             safeguarding_owner=lead,
             hr_owner=hr,
         )
+        # The staff member is also the incident's alleged source of harm (issue 21).
+        named = incident_services.link_person(
+            actor=lead,
+            incident=incident,
+            role="source_of_harm",
+            given_name="Liam",
+            family_name="Foster",
+            date_of_birth=date(1991, 6, 14),
+            description="Night care assistant, Riverside House",
+            source_of_risk="service_provider",
+            is_staff=True,
+            relationship="Night care assistant",
+        )
+        services.name_staff_as_source_of_harm(actor=lead, link=named, staff_member=staff)
         services.change_status(
             actor=lead,
             allegation=allegation,

@@ -437,3 +437,40 @@ class AllegationFilterForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("", "Any status"), *AllegationStatus.choices], required=False
     )
+
+
+class SourceStaffForm(forms.Form):
+    """Which member of staff an alleged source of harm is."""
+
+    staff_member = forms.ModelChoiceField(
+        label="Staff member",
+        queryset=StaffMember.objects.none(),
+        required=False,
+        empty_label="— Not on the list: add them below —",
+    )
+    new_name = forms.CharField(label="Name", max_length=200, required=False)
+    new_job_title = forms.CharField(label="Job title", max_length=120, required=False)
+    new_employee_reference = forms.CharField(
+        label="Employee reference", max_length=40, required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff_member"].queryset = access.visible_staff(user)  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            "staff_member",
+            Fieldset("Or add them", "new_name", "new_job_title", "new_employee_reference"),
+            Submit("save", "Link to staff record"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("staff_member") and not self.errors:
+            for name in ("new_name", "new_job_title"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(
+                        name, "Choose the staff member, or give their name and job title."
+                    )
+        return data

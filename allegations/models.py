@@ -610,3 +610,31 @@ class RetentionReview(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} ({self.reviewed_at:%d %b %Y})"
+
+
+class StaffSourceOfHarm(OrganisationOwned):
+    """A person named as alleged source of harm on an incident
+    (``incidents.linked.PersonLink``) who is this member of staff. Kept here,
+    above ``incidents``, because the staff record is; writing it excludes the
+    staff member's login from the incident (``IncidentExclusion``), now and when
+    a login is linked later (``services.link_staff_login``). Append-only."""
+
+    organisation_parents = ("link", "staff_member")
+    link = models.OneToOneField(
+        "incidents.PersonLink", on_delete=models.PROTECT, related_name="staff_source"
+    )
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.PROTECT, related_name="named_as_source_of_harm"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "staff member named as source of harm"
+        triggers = append_only("staff_source")
+
+    def __str__(self) -> str:
+        return f"Staff member {self.staff_member_id} is person link {self.link_id}"

@@ -39,10 +39,13 @@ from allegations.models import (
     SideStatus,
     SideStatusChange,
     StaffMember,
+    StaffSourceOfHarm,
     default_retention,
 )
 from incidents import services as incident_services
-from incidents.models import Category, ExclusionSource, Incident
+from incidents.access import can_record_on
+from incidents.linked import PersonRole
+from incidents.models import Category, ExclusionSource, Incident, PersonLink
 from organisations import access as org_access
 from organisations import refusals
 from organisations.models import Actor, Role, Service, User
@@ -281,7 +284,47 @@ def link_staff_login(*, actor: Actor, staff_member: StaffMember, user: User) -> 
     locked.save(update_fields=["user"])
     for allegation in Allegation.objects.filter(staff_member=locked).select_related("incident"):
         _exclude_subject(actor=actor, allegation=allegation, user=user)
+    for named in StaffSourceOfHarm.objects.filter(staff_member=locked).select_related(
+        "link__incident"
+    ):
+        _exclude_source_of_harm(actor=actor, named=named, user=user)
     return locked
+
+
+def _exclude_source_of_harm(*, actor: Any, named: StaffSourceOfHarm, user: Any) -> None:
+    incident_services.exclude_from_incident(
+        actor=actor,
+        incident=named.link.incident,
+        user=user,
+        source=ExclusionSource.SOURCE_OF_HARM,
+        reason=f"Named as alleged source of harm on {named.link.incident.reference}.",
+    )
+
+
+@transaction.atomic
+def name_staff_as_source_of_harm(
+    *, actor: Any, link: PersonLink, staff_member: StaffMember
+) -> StaffSourceOfHarm:
+    """Tie an alleged source of harm who is a member of staff to their staff
+    record. Their login (if any, or once linked) never sees the incident again."""
+    incident = link.incident
+    if not (org_access.has_role(actor, Role.MANAGER, Role.LEAD) and can_record_on(actor, incident)):
+        raise PermissionDenied
+    if link.role != PersonRole.SOURCE_OF_HARM or not link.is_staff:
+        raise ValidationError("Only an alleged source of harm who is a member of staff is linked.")
+    if staff_member.organisation_id != link.organisation_id:
+        raise PermissionDenied
+    if StaffSourceOfHarm.objects.filter(link=link).exists():
+        raise ValidationError({"staff_member": "This person is already linked to a staff record."})
+    named = StaffSourceOfHarm.objects.create(
+        organisation_id=link.organisation_id,
+        link=link,
+        staff_member=staff_member,
+        created_by=actor,
+    )
+    if staff_member.user_id is not None:
+        _exclude_source_of_harm(actor=actor, named=named, user=staff_member.user)
+    return named
 
 
 @transaction.atomic

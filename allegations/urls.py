@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/new/", views.staff_create, name="staff_create"),
     path("incident/<int:pk>/", views.for_incident, name="for_incident"),
     path("incident/<int:pk>/new/", views.allegation_create, name="create"),
+    path("incident/<int:pk>/people/<int:link_pk>/staff/", views.source_staff, name="source_staff"),
     path("<int:pk>/", views.allegation_detail, name="detail"),
     path("<int:pk>/status/", views.status_change, name="status"),
     path("<int:pk>/referrals/new/", views.referral_create, name="referral_create"),

@@ -30,10 +30,11 @@ from allegations.forms import (
     ReferralForm,
     RetentionReviewForm,
     SideForm,
+    SourceStaffForm,
     StaffMemberForm,
     StatusForm,
 )
-from allegations.models import Allegation, Referral, RetentionReview
+from allegations.models import Allegation, Referral, RetentionReview, StaffSourceOfHarm
 from disclosures import access as decision_access
 from disclosures.drafts import RowField
 from disclosures.models import DisclosureDecision
@@ -624,4 +625,50 @@ def amend(
             "target": target,
             "target_kind": target_kind,
         },
+    )
+
+
+def _name_source_staff(*, actor: Any, link: Any, data: dict[str, Any]) -> Any:
+    """The staff record (new or chosen) and its tie to the link: both or neither."""
+    with transaction.atomic():
+        staff = data["staff_member"] or services.create_staff_member(
+            actor=actor,
+            name=data["new_name"],
+            job_title=data["new_job_title"],
+            employee_reference=data["new_employee_reference"],
+            service=link.incident.service,
+        )
+        return services.name_staff_as_source_of_harm(actor=actor, link=link, staff_member=staff)
+
+
+def source_staff(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    """Tie an alleged source of harm who is a member of staff to their staff
+    record (issue 21): their login is excluded from the incident at once."""
+    incident = incident_access.get_incident_for(request.user, pk)
+    if not (
+        org_access.has_role(request.user, Role.MANAGER, Role.LEAD)
+        and incident_access.can_record_on(request.user, incident)
+    ):
+        raise RoleRequired(Role.MANAGER, Role.LEAD)
+    link = incident_access.get_link_of(incident, link_pk)
+    if link.role != "source_of_harm" or not link.is_staff:
+        raise Http404
+    named = StaffSourceOfHarm.objects.filter(link=link).select_related("staff_member").first()
+    form = SourceStaffForm(request.POST or None, user=request.user)
+    if named is None and request.method == "POST" and form.is_valid():
+        named_now = submit(
+            form, _name_source_staff, actor=request.user, link=link, data=form.cleaned_data
+        )
+        if named_now is not REFUSED:
+            messages.success(
+                request,
+                f"{link.person.full_name} linked to their staff record. "
+                "Their login, if any, cannot see this incident.",
+            )
+            return redirect("incidents:person_links", pk=incident.pk)
+    log_access(link, view="source_staff")
+    return render(
+        request,
+        "allegations/source_staff.html",
+        {"incident": incident, "link": link, "named": named, "form": form},
     )

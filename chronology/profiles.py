@@ -24,8 +24,17 @@ test_profiles.py checks every rule both ways on the extracted PDF text.
   auditor, score, findings, actions) go to the internal record, CQC and the
   commissioner, who look at governance; not to the police or the local
   authority's enquiry, which are about the incident itself.
+- People named on the incident (issue 21: source of harm with the SAC source
+  of risk, witnesses, household and family members, advocates, professionals)
+  go to every audience: who the source of risk is, is what SAC returns, CQC
+  and enquiries ask. Exports that promise initials give theirs as initials too.
+- Evidence files are listed (name, type, size, SHA-256, who added it, when) so
+  a recipient can ask for exactly that file; never the files themselves. Every
+  audience but the commissioner, whose contract monitoring needs no inventory
+  of evidence.
 - Names: exports for CQC and the commissioner replace every known name of the
-  adults at risk (given, family, preferred) with initials, in every printed
+  adults at risk (given, family, preferred) and of the people named on the
+  incident with initials, in every printed
   field; the local authority and the police must identify the person, and the
   internal record is the organisation's own, so they carry names in full. The
   cover says which, and how many names were replaced.
@@ -73,6 +82,12 @@ class ProfileRules:
     hr_cross_reference: str = HRCrossReference.NONE
     quality_audits: bool = False
     names: str = Names.FULL
+    # Issue 21: the people named on the incident (alleged source of harm with
+    # the SAC source of risk, witnesses, household, family, advocates, other
+    # professionals) and the list of evidence files (name, type, size, SHA-256,
+    # who added it). The files themselves are never in an export.
+    linked_people: bool = True
+    evidence_lists: bool = True
 
     @property
     def initials_only(self) -> bool:
@@ -83,8 +98,8 @@ class ProfileRules:
         """What the cover promises about names."""
         if self.initials_only:
             return (
-                "Every known name of the adult at risk (given, family, preferred) is replaced "
-                "by initials."
+                "Every known name of the adult at risk (given, family, preferred) and of the "
+                "people named on the incident is replaced by initials."
             )
         return "Names in full: this recipient needs to identify the person."
 
@@ -108,8 +123,9 @@ RULES: dict[str, ProfileRules] = {
         purpose_category="service_continuity",
         description=(
             "Safeguarding record, every disclosure decision and referral, record-quality "
-            "audits. Names as initials. No HR detail."
+            "audits. Names as initials. No HR detail, no list of evidence files."
         ),
+        evidence_lists=False,
         hr_cross_reference=HRCrossReference.PROCESS,
         quality_audits=True,
         names=Names.INITIALS,

@@ -135,6 +135,8 @@ def _query(
         need_to_know_history=rules.need_to_know_history,
         hr_cross_reference=rules.hr_cross_reference,
         quality_audits=rules.quality_audits,
+        linked_people=rules.linked_people,
+        evidence_lists=rules.evidence_lists,
     )
 
 
@@ -149,7 +151,9 @@ def export_document(export: ChronologyExport) -> ExportDocument:
     membership = org_access.membership_of(export.requested_by)
     people = list(incident.people.all())
     rules = rules_for(export.profile)
-    redactor = Redactor(people if rules.initials_only else [])
+    # Initials for the people named on the incident as well (issue 21).
+    named = [link.person for link in incident.person_links.select_related("person")]
+    redactor = Redactor(people + named if rules.initials_only else [])
     redact_items(redactor, items)
     r = redactor.text
     document = ExportDocument(

@@ -25,8 +25,11 @@ from django.utils import timezone
 from incidents.models import (
     ChronologyAmendment,
     ChronologyEntry,
+    EntryPresence,
+    EvidenceFile,
     Incident,
     NeedToKnowGrant,
+    PersonLink,
     Status,
     StatusTransition,
 )
@@ -119,6 +122,10 @@ class TimelineQuery:
     need_to_know_history: bool = False
     hr_cross_reference: str = "none"  # profiles.HRCrossReference
     quality_audits: bool = False
+    # People named on the incident (besides the adults at risk), and the list
+    # of evidence files on entries (name, type, size, SHA-256, who added it).
+    linked_people: bool = False
+    evidence_lists: bool = False
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         """The date range as aware datetimes in local time (inclusive of date_to)."""
@@ -298,18 +305,50 @@ def _entry_items(q: TimelineQuery) -> Iterator[TimelineItem]:
         )
         .order_by("occurred_at", "pk")
     )
+    if q.linked_people:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "presences",
+                queryset=EntryPresence.objects.select_related("link__person").order_by("pk"),
+            )
+        )
+    if q.evidence_lists:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=EvidenceFile.objects.select_related("uploaded_by").order_by(
+                    "uploaded_at", "pk"
+                ),
+            )
+        )
     # Chunked so that a 10,000-entry chronology is not one giant result set.
     for e in qs.iterator(chunk_size=1000):
-        yield entry_item(e)
+        yield entry_item(
+            e,
+            present_people=list(e.presences.all()) if q.linked_people else [],
+            evidence=list(e.evidence.all()) if q.evidence_lists else [],
+        )
 
 
-def entry_item(e: ChronologyEntry) -> TimelineItem:
+def entry_item(
+    e: ChronologyEntry,
+    *,
+    present_people: list[EntryPresence] | None = None,
+    evidence: list[EvidenceFile] | None = None,
+) -> TimelineItem:
     # The heading carries when it happened; when it was recorded differs
     # and both matter. One byline, as for other records' authorship.
     byline = f"Recorded {when(e.recorded_at)} by {name_of(e.recorded_by)}"
+    present = [
+        f"{p.link.person.full_name} ({p.link.get_role_display().lower()})"
+        for p in present_people or []
+    ]
     if e.present:
-        byline += f" · Present: {e.present}"
+        present.append(e.present)
+    if present:
+        byline += f" · Present: {'; '.join(present)}"
     amendments = list(e.amendments.all())
+    sections = [evidence_section(evidence)] if evidence else []
     return TimelineItem(
         kind="entry",
         kind_label=f"Chronology · {e.get_kind_display()}",
@@ -319,8 +358,67 @@ def entry_item(e: ChronologyEntry) -> TimelineItem:
         byline=byline,
         text=e.facts,
         text_label="As first recorded" if amendments else "",
+        sections=sections,
         amendments=[Amendment.of(a) for a in amendments],
         order=20,
+    )
+
+
+def evidence_section(files: list[EvidenceFile]) -> Section:
+    """Each file as a recipient can ask for exactly it: name, type, size,
+    SHA-256, who added it and when (and what it corrects)."""
+    fields = []
+    for f in files:
+        value = (
+            f"{f.content_type}, {f.size:,} bytes, SHA-256 {f.sha256}; added "
+            f"{when(f.uploaded_at)} by {name_of(f.uploaded_by)}"
+        )
+        if f.metadata_removed:
+            value += "; location and camera details removed on upload"
+        if f.description:
+            value += f". {f.description}"
+        if f.replaces_id:
+            value += f". Corrects an earlier file: {f.correction_reason}"
+        fields.append(Field(f.original_name, value))
+    return Section("Evidence files", fields)
+
+
+# --- People around the incident ----------------------------------------------
+
+
+def _person_links(q: TimelineQuery) -> QuerySet[PersonLink]:
+    return q.in_range(PersonLink.objects.filter(incident=q.incident), "created_at")
+
+
+def _person_link_items(q: TimelineQuery) -> Iterator[TimelineItem]:
+    for link in (
+        _person_links(q).select_related("person", "created_by").order_by("created_at", "pk")
+    ):
+        yield person_link_item(link)
+
+
+def person_link_item(link: PersonLink) -> TimelineItem:
+    fields = [Field("Role on this incident", link.get_role_display())]
+    if link.source_of_risk:
+        sac = "Source of risk (Safeguarding Adults Collection)"
+        fields.append(Field(sac, link.get_source_of_risk_display()))
+    if link.relationship:
+        fields.append(Field("Relationship to the adult at risk", link.relationship))
+    if link.is_staff:
+        fields.append(Field("Member of staff", "Yes"))
+    if link.person.description:
+        fields.append(Field("Who they are", link.person.description))
+    return TimelineItem(
+        kind="person",
+        kind_label="Person named",
+        at=link.created_at,
+        pk=link.pk,
+        title=f"{link.person.full_name}: {link.get_role_display().lower()}",
+        byline=f"Added by {name_of(link.created_by)}",
+        text=link.note,
+        text_label="Note" if link.note else "",
+        fields=fields,
+        order=15,
     )
 
 
@@ -409,6 +507,13 @@ PROVIDERS: list[Provider] = [
     Provider("incident", "Incident raised", _incident_count, _incident_items),
     Provider("status", "Status changes", lambda q: _transitions(q).count(), _status_items),
     Provider("entry", "Chronology entries", lambda q: _entries(q).count(), _entry_items),
+    Provider(
+        "person",
+        "People named on the incident",
+        lambda q: _person_links(q).count(),
+        _person_link_items,
+        enabled=lambda q: q.linked_people,
+    ),
     Provider(
         "need_to_know",
         "Restriction and need-to-know list",

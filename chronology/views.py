@@ -47,6 +47,8 @@ def timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
         need_to_know_history=incident_access.can_manage_need_to_know(request.user, incident),
         hr_cross_reference="owner_status" if include_allegations else "none",
         quality_audits=can_export,
+        linked_people=True,
+        evidence_lists=True,
     )
     items = timeline.build(q)
     page = plain_page(items, PAGE_SIZE, request.GET.get("page"))

@@ -104,7 +104,7 @@ def _coercion(incident: Any, manager: Any, lead: Any) -> None:
             ),
             outcome=(
                 "Local authority to plan a joint visit within 5 working days, at a time the son is "
-            "out. Safe-contact plan "
+                "out. Safe-contact plan "
                 "in place. Advocacy referral made."
             ),
             review_date=_day(t0, 7),
@@ -413,8 +413,9 @@ def _allegation(incident: Any, manager: Any, lead: Any) -> None:
             retaliation_risk="Staff member not rostered near Edith; no contact with her.",
             safe_contact="Edith's named senior carer checks in with her at each shift.",
             outcome=(
-            "Immediate protection in place; HR to decide interim measures by the end of the day."
-        ),
+                "Immediate protection in place; HR to decide interim measures by the end of "
+                "the day."
+            ),
             review_date=_day(t2, 2),
             review_what="Whether internal sharing has stayed within the need-to-know list.",
         ),

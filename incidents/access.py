@@ -16,7 +16,16 @@ from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 
-from incidents.models import ChronologyEntry, Incident, IncidentExclusion, NeedToKnowGrant, Person
+from incidents.models import (
+    ChronologyEntry,
+    EvidenceFile,
+    Incident,
+    IncidentExclusion,
+    LinkedPerson,
+    NeedToKnowGrant,
+    Person,
+    PersonLink,
+)
 from organisations.access import (
     INCIDENT_READERS,
     INCIDENT_WRITERS,
@@ -198,3 +207,64 @@ def is_subject_of_incident(user: Actor, incident: Incident) -> bool:
     if not isinstance(user, User):
         return False
     return IncidentExclusion.objects.filter(incident=incident, user=user).exists()
+
+
+# --- People around an incident (issue 21) ------------------------------------
+
+
+def visible_person_links(user: Any) -> QuerySet[PersonLink]:
+    """Links on incidents the user may open: the incident's rule, subject rule included."""
+    return through_incident(user, PersonLink.objects.all())
+
+
+def visible_linked_people(user: Any) -> QuerySet[LinkedPerson]:
+    """People the user may open: those linked to an incident the user may see.
+    A person is only ever recorded with a link, so nobody is left out; a member
+    of staff named as source of harm does not see their own record, since every
+    incident naming them excludes them."""
+    membership = membership_of(user)
+    if membership is None or membership.role not in INCIDENT_READERS:
+        return LinkedPerson.objects.none()
+    return LinkedPerson.objects.filter(
+        organisation_id=membership.organisation_id,
+        pk__in=visible_person_links(user).values("person"),
+    )
+
+
+def get_linked_person_for(user: Any, pk: Any) -> LinkedPerson:
+    return get_or_404(visible_linked_people(user), pk, "person")
+
+
+def get_link_of(incident: Incident, pk: Any) -> PersonLink:
+    """A person link on an incident obtained through this module."""
+    return get_or_404(
+        PersonLink.objects.filter(incident=incident).select_related("person"), pk, "person link"
+    )
+
+
+def possible_duplicates(
+    user: Any, given_name: str, family_name: str, date_of_birth: Any
+) -> QuerySet[LinkedPerson]:
+    """People of the user's organisation who may be the one being added: the
+    same name (case-insensitively) and the same date of birth, or none recorded
+    on either side. Offered for reuse even when linked only to incidents the
+    user cannot open (it stops a second record and shows only what was typed),
+    but never one linked to an incident the user is excluded from: the subject
+    of an allegation must not learn that they are named on it."""
+    membership = require_membership(user)
+    qs = LinkedPerson.objects.filter(
+        organisation_id=membership.organisation_id,
+        given_name__iexact=given_name.strip(),
+        family_name__iexact=family_name.strip(),
+    ).exclude(links__incident_id__in=excluded_incident_ids(user))
+    if date_of_birth is not None:
+        qs = qs.filter(Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True))
+    return qs
+
+
+# --- Evidence files (issue 21) -------------------------------------------------
+
+
+def get_evidence_of(incident: Incident, pk: Any) -> EvidenceFile:
+    """An evidence file of an incident obtained through this module."""
+    return get_or_404(EvidenceFile.objects.filter(incident=incident), pk, "evidence file")

@@ -19,3 +19,7 @@ class IncidentsConfig(AppConfig):
         auditlog.register(models.NeedToKnowGrant)
         auditlog.register(models.IncidentExclusion)
         auditlog.register(models.RecordFinding)
+        auditlog.register(models.LinkedPerson)
+        auditlog.register(models.PersonLink)
+        auditlog.register(models.EntryPresence)
+        auditlog.register(models.EvidenceFile)

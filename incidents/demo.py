@@ -74,6 +74,7 @@ def build(stdout: Any = None) -> DemoContext | None:
     ctx = DemoContext(organisation=org, services=svc, users=users)
     with acting_as(users["manager"]):
         _incidents(ctx)
+        _people(ctx)
     return ctx
 
 
@@ -312,3 +313,85 @@ def _incidents(ctx: DemoContext) -> None:
         expected_version=closed.version,
     )
     ctx.incidents["closed"] = closed
+
+
+def _people(ctx: DemoContext) -> None:
+    """The people around the seed scenarios (issue 21): June's son, Tom's new
+    "friends", and the senior carer who heard Edith's allegation. The staff
+    member Edith names is added with the allegation (allegations/demo.py)."""
+    manager, lead = ctx.users["manager"], ctx.users["lead"]
+    coercion, financial = ctx.incidents["coercion"], ctx.incidents["financial"]
+    son = services.link_person(
+        actor=manager,
+        incident=coercion,
+        role="source_of_harm",
+        given_name="Gary",
+        family_name="Hartley",
+        description="June's son",
+        source_of_risk="known",
+        relationship="Son; lives with June",
+        note="Present in the doorway throughout personal care on the morning of the bruising.",
+    )
+    services.link_person(
+        actor=manager,
+        incident=coercion,
+        person=son.person,
+        role="household",
+        relationship="Son; lives with June",
+    )
+    priya = services.link_person(
+        actor=manager,
+        incident=coercion,
+        role="witness",
+        given_name="Priya",
+        family_name="Shah",
+        description="Care worker, Riverside Home Care",
+        is_staff=True,
+        relationship="Care worker",
+        note="Saw the bruising and heard June's words at the 08:00 call.",
+    )
+    services.link_person(
+        actor=manager,
+        incident=coercion,
+        role="advocate",
+        given_name="Westshire",
+        family_name="Advocacy",
+        description="Independent advocacy service",
+        relationship="Advocacy referral made",
+    )
+    services.add_entry(
+        actor=manager,
+        incident=coercion,
+        kind="observation",
+        occurred_at=coercion.became_aware_at + timedelta(days=2),
+        facts=(
+            "Welfare visit at 11:00, June alone. Bruise fading, yellow. June said her son "
+            '"gets cross when money is short" and asked that he is not told about the visit.'
+        ),
+        present_people=[priya],
+    )
+    for given, note in (
+        ("Kyle", "Visits most evenings; the cash tin is short after his visits."),
+        ("Dean", "Comes with Kyle; has asked Tom for his bank card."),
+    ):
+        services.link_person(
+            actor=manager,
+            incident=financial,
+            role="source_of_harm",
+            given_name=given,
+            description='One of Tom\'s new "friends"; family name not known',
+            source_of_risk="known",
+            relationship="New friend",
+            note=note,
+        )
+    services.link_person(
+        actor=lead,
+        incident=ctx.incidents["allegation"],
+        role="witness",
+        given_name="Grace",
+        family_name="Lin",
+        description="Senior carer, Riverside House (night shift)",
+        is_staff=True,
+        relationship="Senior carer on shift",
+        note="Edith told her at 21:30; she saw the redness on the upper right arm.",
+    )

@@ -14,13 +14,17 @@ from django.utils import timezone
 
 from incidents import access
 from incidents.filters import FilterDateField
+from incidents.linked import PersonRole, SourceOfRisk
 from incidents.models import (
     Category,
     ClosureOutcome,
     EntryKind,
+    EvidenceFile,
     Incident,
+    LinkedPerson,
     OutcomesAchieved,
     Person,
+    PersonLink,
     RiskLevel,
     Status,
     ViewsStatus,
@@ -229,8 +233,14 @@ class EntryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Record what was seen and said, factually. Put exact words in quotes.",
     )
+    present_people = forms.ModelMultipleChoiceField(
+        label="People linked to this incident who were present",
+        queryset=PersonLink.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     present = forms.CharField(
-        label="Who was present", max_length=500, required=False, help_text="Names and roles."
+        label="Who else was present", max_length=500, required=False, help_text="Names and roles."
     )
     late_reason = forms.CharField(
         label="Why it is recorded late (if it is)",
@@ -240,21 +250,27 @@ class EntryForm(forms.Form):
         f"{settings.SAFEGUARD_LATE_ENTRY_HOURS} hours ago, say why it is recorded now.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, incident: Incident | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("occurred_at", local_now())
+        links = PersonLink.objects.none()
+        if incident is not None:
+            links = PersonLink.objects.filter(incident=incident).select_related("person")
+        field = self.fields["present_people"]
+        field.queryset = links  # type: ignore[attr-defined]
+        field.label_from_instance = lambda link: (  # type: ignore[attr-defined]
+            f"{link.person.full_name} ({link.get_role_display().lower()})"
+        )
         self.helper = FormHelper()
         # Server-side messages are clearer and consistent; see base.html's alert.
         self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(
-            "kind",
-            "occurred_at",
-            "facts",
-            "present",
-            "late_reason",
-            Submit("save", "Add entry"),
-        )
+        fields = ["kind", "occurred_at", "facts", "present_people", "present", "late_reason"]
+        if not links.exists():
+            del self.fields["present_people"]
+            fields.remove("present_people")
+            self.fields["present"].label = "Who was present"
+        self.helper.layout = Layout(*fields, Submit("save", "Add entry"))
 
     def clean_occurred_at(self) -> Any:
         value = self.cleaned_data["occurred_at"]
@@ -359,3 +375,151 @@ class RevokeForm(forms.Form):
 class RestrictForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     restricted = forms.BooleanField(required=False)
+
+
+class PersonLinkForm(forms.Form):
+    """Name someone on an incident: choose a person already recorded, or add one."""
+
+    person = forms.ModelChoiceField(
+        label="Someone already recorded",
+        queryset=LinkedPerson.objects.none(),
+        required=False,
+        empty_label="— Add someone new below —",
+    )
+    given_name = forms.CharField(label="Given name", max_length=100, required=False)
+    family_name = forms.CharField(label="Family name", max_length=100, required=False)
+    date_of_birth = forms.DateField(
+        label="Date of birth (if known)", required=False, widget=DATE_WIDGET
+    )
+    description = forms.CharField(
+        label="What tells them apart",
+        max_length=200,
+        required=False,
+        help_text="e.g. 'Social worker, county council' or 'Neighbour at no. 12'.",
+    )
+    confirm_new = forms.BooleanField(
+        label="This is a different person from those already recorded with this name",
+        required=False,
+    )
+    role = forms.ChoiceField(
+        label="Role on this incident", choices=[("", "Choose…"), *PersonRole.choices]
+    )
+    source_of_risk = forms.ChoiceField(
+        label="Source of risk (Safeguarding Adults Collection)",
+        choices=[("", "—"), *SourceOfRisk.choices],
+        required=False,
+        help_text="For an alleged source of harm only.",
+    )
+    is_staff = forms.BooleanField(
+        label="A member of our staff",
+        required=False,
+        help_text="For an alleged source of harm, link them to their staff record next: they "
+        "then never see this incident.",
+    )
+    relationship = forms.CharField(
+        label="Relationship to the adult at risk",
+        max_length=120,
+        required=False,
+        help_text="e.g. 'Son', 'Neighbour', 'Care worker'.",
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.offer()
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Fieldset(
+                "Who",
+                "person",
+                HTML('<p class="form-text mb-2">Or add someone new:</p>'),
+                "given_name",
+                "family_name",
+                "date_of_birth",
+                "description",
+                "confirm_new",
+            ),
+            Fieldset(
+                "Their part in this incident",
+                "role",
+                "source_of_risk",
+                "is_staff",
+                "relationship",
+                "note",
+            ),
+            Submit("save", "Add person"),
+        )
+
+    def offer(self, duplicates: Any = ()) -> None:
+        """The people to choose from: those the user may see, plus possible
+        duplicates of the name typed (``access.possible_duplicates``)."""
+        ids = set(access.visible_linked_people(self.user).values_list("pk", flat=True))
+        ids |= {p.pk for p in duplicates}
+        if self.is_bound:
+            given, family = self.data.get("given_name", ""), self.data.get("family_name", "")
+            if given.strip():
+                ids |= set(
+                    access.possible_duplicates(self.user, given, family, None).values_list(
+                        "pk", flat=True
+                    )
+                )
+        field = self.fields["person"]
+        field.queryset = LinkedPerson.objects.filter(pk__in=ids).order_by(  # type: ignore[attr-defined]
+            "family_name", "given_name", "pk"
+        )
+        field.label_from_instance = _person_label  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        named = data.get("person") or (data.get("given_name") or "").strip()
+        if not named and not self.errors:
+            self.add_error("person", "Choose someone already recorded, or add someone new.")
+        if data.get("role") == PersonRole.SOURCE_OF_HARM and not data.get("source_of_risk"):
+            self.add_error(
+                "source_of_risk", "Choose the source of risk for an alleged source of harm."
+            )
+        return data
+
+
+def _person_label(person: LinkedPerson) -> str:
+    extra = [person.date_of_birth.strftime("born %d %b %Y") if person.date_of_birth else ""]
+    extra.append(person.description)
+    details = ", ".join(e for e in extra if e)
+    return f"{person.full_name} ({details})" if details else person.full_name
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        allow_empty_file=True,  # the service says what is wrong with an empty file
+        help_text="A photograph (JPEG or PNG) or a PDF (a scanned letter, an email saved as "
+        "PDF). Photographs are stored without their location and camera details.",
+    )
+    description = forms.CharField(
+        max_length=300, required=False, help_text="What it shows, e.g. 'Left wrist, 08:10'."
+    )
+    replaces = forms.ModelChoiceField(
+        label="Corrects an earlier file (optional)",
+        queryset=EvidenceFile.objects.none(),
+        required=False,
+        empty_label="— No, a new file —",
+    )
+    correction_reason = forms.CharField(
+        label="Why this file corrects it",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="The earlier file stays on the record.",
+    )
+
+    def __init__(self, *args: Any, entry: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["replaces"]
+        field.queryset = EvidenceFile.objects.filter(entry=entry)  # type: ignore[attr-defined]
+        field.label_from_instance = lambda f: f"{f.original_name} ({f.uploaded_at:%d %b %Y %H:%M})"  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            "file", "description", "replaces", "correction_reason", Submit("save", "Add file")
+        )

@@ -422,6 +422,7 @@ class NeedToKnowGrant(OrganisationOwned):
 
 class ExclusionSource(models.TextChoices):
     ALLEGATION = "allegation", "Subject of an allegation against staff"
+    SOURCE_OF_HARM = "source_of_harm", "Member of staff named as alleged source of harm"
 
 
 class IncidentExclusion(OrganisationOwned):
@@ -480,3 +481,9 @@ class RecordFinding(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
+
+
+# People around an incident and evidence files (issue 21): their own modules,
+# registered with this app.
+from incidents.evidence import EvidenceFile  # noqa: E402, F401
+from incidents.linked import EntryPresence, LinkedPerson, PersonLink  # noqa: E402, F401

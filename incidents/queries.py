@@ -6,9 +6,11 @@ by default, earlier ones a page at a time, always shown oldest first), each
 entry carrying its amendments (``amendment_list``), its kind's label
 (``kind_label``), its author's display name (``author_name``) and its times
 formatted once (``occurred_iso``/``occurred_label``,
-``recorded_iso``/``recorded_label``). Three queries, whatever the length of
-the chronology, and no per-entry queryset: Django's ``prefetch_related`` builds
-a filtered queryset for every entry, which costs more than the entry's own HTML.
+``recorded_iso``/``recorded_label``), the linked people named as present
+(``present_people``) and its evidence files (``evidence_list``). Five
+queries, whatever the length of the chronology, and no per-entry queryset:
+Django's ``prefetch_related`` builds a filtered queryset for every entry,
+which costs more than the entry's own HTML.
 The whole chronology in one list is the incident's timeline (chronology app).
 """
 
@@ -20,7 +22,14 @@ from typing import Any
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
-from incidents.models import ChronologyAmendment, ChronologyEntry, EntryKind, Incident
+from incidents.models import (
+    ChronologyAmendment,
+    ChronologyEntry,
+    EntryKind,
+    EntryPresence,
+    EvidenceFile,
+    Incident,
+)
 from incidents.templatetags.record_time import iso, when
 
 _KIND_LABELS = dict(EntryKind.choices)
@@ -84,8 +93,12 @@ def chronology_window(
         )
         for amendment in amendments:
             by_entry.setdefault(amendment.entry_id, []).append(amendment)
+    present = present_people([e.pk for e in entries])
+    files = evidence_files([e.pk for e in entries])
     for entry in entries:
         entry.amendment_list = by_entry.get(entry.pk, [])  # type: ignore[attr-defined]
+        entry.present_people = present.get(entry.pk, [])  # type: ignore[attr-defined]
+        entry.evidence_list = files.get(entry.pk, [])  # type: ignore[attr-defined]
         entry.kind_label = _KIND_LABELS.get(entry.kind, entry.kind)  # type: ignore[attr-defined]
         # Each time is shown twice (machine-readable and for people); format once.
         entry.occurred_iso = iso(entry.occurred_at)  # type: ignore[attr-defined]
@@ -101,3 +114,38 @@ def chronology_window(
         first=last - len(entries) + 1 if entries else 0,
         last=last if entries else 0,
     )
+
+
+def present_people(entry_ids: list[int]) -> dict[int, list[EntryPresence]]:
+    """Linked people named as present, by entry (one query; none for no entries).
+    Each carries ``person_id``, ``name`` and ``role_label``."""
+    if not entry_ids:
+        return {}
+    result: dict[int, list[EntryPresence]] = {}
+    rows = (
+        EntryPresence.objects.filter(entry__in=entry_ids)
+        .select_related("link__person")
+        .order_by("pk")
+    )
+    for row in rows:
+        row.person_id = row.link.person_id  # type: ignore[attr-defined]
+        row.name = row.link.person.full_name  # type: ignore[attr-defined]
+        row.role_label = row.link.get_role_display()  # type: ignore[attr-defined]
+        result.setdefault(row.entry_id, []).append(row)
+    return result
+
+
+def evidence_files(entry_ids: list[int]) -> dict[int, list[EvidenceFile]]:
+    """Evidence files by entry, oldest first, each with ``uploader_name`` (one query)."""
+    if not entry_ids:
+        return {}
+    result: dict[int, list[EvidenceFile]] = {}
+    rows = (
+        EvidenceFile.objects.filter(entry__in=entry_ids)
+        .annotate(uploader_name=_display_name("uploaded_by"))
+        .order_by("uploaded_at", "pk")
+    )
+    for row in rows:
+        assert row.entry_id is not None
+        result.setdefault(row.entry_id, []).append(row)
+    return result

@@ -16,7 +16,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from incidents import access, quality
+from incidents import access, quality, uploads
+from incidents.evidence import EvidenceFile
+from incidents.linked import EntryPresence, PersonRole, SourceOfRisk
 from incidents.models import (
     ChronologyAmendment,
     ChronologyEntry,
@@ -24,9 +26,11 @@ from incidents.models import (
     ExclusionSource,
     Incident,
     IncidentExclusion,
+    LinkedPerson,
     NeedToKnowGrant,
     OutcomesAchieved,
     Person,
+    PersonLink,
     RecordFinding,
     Status,
     StatusTransition,
@@ -355,13 +359,19 @@ def add_entry(
     occurred_at: datetime,
     present: str = "",
     late_reason: str = "",
+    present_people: Iterable[PersonLink] = (),
 ) -> ChronologyEntry:
-    """Add a chronology entry. Its record-quality findings (facts-only text,
-    recorded late without ``late_reason``) never block it; they are stored as
-    ``RecordFinding`` rows for quality audits and shown on the incident page."""
+    """Add a chronology entry. ``present_people``: links on this incident
+    (people linked to it) who were there, besides the free text of ``present``.
+    Its record-quality findings (facts-only text, recorded late without
+    ``late_reason``) never block it; they are stored as ``RecordFinding`` rows
+    for quality audits and shown on the incident page."""
     if not access.can_record_on(actor, incident):
         raise PermissionDenied
     _now_or_past(occurred_at, "occurred_at", "When it happened")
+    links = list(present_people)
+    if any(link.incident_id != incident.pk for link in links):
+        raise ValidationError({"present_people": "Choose people linked to this incident."})
     entry = ChronologyEntry(
         organisation_id=incident.organisation_id,
         incident=incident,
@@ -375,6 +385,10 @@ def add_entry(
     entry.full_clean()
     entry.save()
     store_findings(incident, entry_findings(entry), entry=entry)
+    EntryPresence.objects.bulk_create(
+        EntryPresence(organisation_id=entry.organisation_id, entry=entry, link=link)
+        for link in {link.pk: link for link in links}.values()
+    )
     return entry
 
 
@@ -528,3 +542,154 @@ def exclude_from_incident(
         source=source,
         reason=reason[:200],
     )
+
+
+class PossibleDuplicate(ValidationError):
+    """The person being added may already be recorded: ``people`` are the
+    candidates to reuse. ``exact`` when one matches name and date of birth
+    (then a new record is refused; otherwise confirming creates one)."""
+
+    def __init__(self, people: list[LinkedPerson], *, exact: bool) -> None:
+        self.people = people
+        self.exact = exact
+        message = (
+            "Someone with this name and date of birth is already recorded: choose them below."
+            if exact
+            else "Someone with this name may already be recorded: choose them below, or confirm "
+            "that this is a different person."
+        )
+        super().__init__({"given_name": message})
+
+
+@transaction.atomic
+def link_person(
+    *,
+    actor: Any,
+    incident: Incident,
+    role: str,
+    person: LinkedPerson | None = None,
+    given_name: str = "",
+    family_name: str = "",
+    date_of_birth: Any = None,
+    description: str = "",
+    confirm_new: bool = False,
+    source_of_risk: str = "",
+    relationship: str = "",
+    is_staff: bool = False,
+    note: str = "",
+) -> PersonLink:
+    """Name a person on ``incident`` in ``role``: an existing ``person`` of the
+    organisation, or a new one (refused, with the candidates, when the name and
+    date of birth may already be recorded; see ``PossibleDuplicate``)."""
+    if not access.can_record_on(actor, incident):
+        raise PermissionDenied
+    if role not in PersonRole.values:
+        raise ValidationError({"role": "Choose this person's role on the incident."})
+    if role == PersonRole.SOURCE_OF_HARM:
+        if source_of_risk not in SourceOfRisk.values:
+            raise ValidationError(
+                {"source_of_risk": "Choose the source of risk for an alleged source of harm."}
+            )
+        if is_staff and source_of_risk != SourceOfRisk.SERVICE_PROVIDER:
+            raise ValidationError(
+                {"source_of_risk": "A member of staff is the service provider as source of risk."}
+            )
+    else:
+        source_of_risk = ""
+    if person is None:
+        if not given_name.strip():
+            raise ValidationError({"given_name": "Give the person's name, or choose them."})
+        _not_future_date(date_of_birth)
+        candidates = list(
+            access.possible_duplicates(actor, given_name, family_name, date_of_birth)[:10]
+        )
+        exact = date_of_birth is not None and any(
+            p.date_of_birth == date_of_birth for p in candidates
+        )
+        if candidates and (exact or not confirm_new):
+            raise PossibleDuplicate(candidates, exact=exact)
+        person = LinkedPerson(
+            organisation_id=incident.organisation_id,
+            given_name=given_name.strip(),
+            family_name=family_name.strip(),
+            date_of_birth=date_of_birth,
+            description=description.strip(),
+            created_by=actor,
+        )
+        person.full_clean()
+        person.save()
+    elif person.organisation_id != incident.organisation_id:
+        raise PermissionDenied
+    if PersonLink.objects.filter(incident=incident, person=person, role=role).exists():
+        raise ValidationError({"role": "This person is already named in this role here."})
+    link = PersonLink(
+        organisation_id=incident.organisation_id,
+        incident=incident,
+        person=person,
+        role=role,
+        source_of_risk=source_of_risk,
+        relationship=relationship.strip(),
+        is_staff=is_staff,
+        note=note.strip(),
+        created_by=actor,
+    )
+    link.full_clean()
+    link.save()
+    return link
+
+
+def _not_future_date(value: Any) -> None:
+    if value is not None and value > timezone.localdate():
+        raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
+
+
+def add_evidence(
+    *,
+    actor: Any,
+    entry: ChronologyEntry,
+    upload: Any,
+    description: str = "",
+    replaces: EvidenceFile | None = None,
+    correction_reason: str = "",
+) -> EvidenceFile:
+    """Attach a file to a chronology entry: checked and cleaned (``uploads``),
+    stored once under a random name, recorded with its hashes. A correction
+    names the file it corrects and why; the earlier file stays. A refusal
+    stores nothing; if the row cannot be written the stored bytes are removed."""
+    incident = entry.incident
+    if not access.can_record_on(actor, incident):
+        raise PermissionDenied
+    correction_reason = correction_reason.strip()
+    if replaces is not None:
+        if replaces.entry_id != entry.pk:
+            raise ValidationError({"replaces": "Choose a file of this entry."})
+        if not correction_reason:
+            raise ValidationError({"correction_reason": "Say why this file corrects the other."})
+    elif correction_reason:
+        raise ValidationError({"replaces": "Choose the file this one corrects."})
+    checked = uploads.check(upload)
+    name = uploads.store(checked, incident.organisation_id)
+    try:
+        with transaction.atomic():
+            evidence = EvidenceFile(
+                organisation_id=incident.organisation_id,
+                incident=incident,
+                entry=entry,
+                storage_name=name,
+                original_name=(getattr(upload, "name", "") or "file")[:255],
+                content_type=checked.content_type,
+                size=len(checked.data),
+                sha256=checked.sha256,
+                original_sha256=checked.original_sha256,
+                metadata_removed=checked.metadata_removed,
+                description=description.strip(),
+                replaces=replaces,
+                correction_reason=correction_reason,
+                uploaded_by=actor,
+            )
+            evidence.full_clean()
+            evidence.save()
+    except BaseException:
+        uploads.evidence_storage().delete(name)
+        raise
+    return evidence

@@ -9,6 +9,12 @@ urlpatterns = [
     path("<int:pk>/", views.incident_detail, name="detail"),
     path("<int:pk>/entries/new/", views.entry_create, name="entry_create"),
     path("<int:pk>/entries/<int:entry_pk>/amend/", views.entry_amend, name="entry_amend"),
+    path(
+        "<int:pk>/entries/<int:entry_pk>/evidence/new/",
+        views.evidence_upload,
+        name="evidence_upload",
+    ),
+    path("<int:pk>/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence_download"),
     path("<int:pk>/status/", views.status_change, name="status_change"),
     path("<int:pk>/references/", views.references_update, name="references_update"),
     path("<int:pk>/need-to-know/", views.need_to_know, name="need_to_know"),
@@ -18,6 +24,9 @@ urlpatterns = [
         name="need_to_know_revoke",
     ),
     path("<int:pk>/restrict/", views.restrict, name="restrict"),
+    path("<int:pk>/people/", views.person_links, name="person_links"),
+    path("<int:pk>/people/new/", views.person_link_create, name="person_link_create"),
     path("people/", views.person_list, name="person_list"),
+    path("people/others/<int:pk>/", views.linked_person_detail, name="linked_person_detail"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
 ]

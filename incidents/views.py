@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,9 +13,11 @@ from incidents import access, references, services
 from incidents.forms import (
     AmendmentForm,
     EntryForm,
+    EvidenceForm,
     GrantForm,
     IncidentFilterForm,
     IncidentForm,
+    PersonLinkForm,
     ReferencesForm,
     RestrictForm,
     RevokeForm,
@@ -29,7 +31,7 @@ from organisations.audit import log_access, log_listed
 from organisations.denials import RoleRequired
 from organisations.models import Role
 from organisations.reauth import reauthentication_required
-from organisations.web import REFUSED, submit, submit_or_message
+from organisations.web import REFUSED, apply_service_errors, submit, submit_or_message
 
 PAGE_SIZE = 25
 
@@ -126,6 +128,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "incident": incident,
             "people": incident.people.all(),
+            "person_links": incident.person_links.select_related("person").order_by("pk"),
             "chronology": chronology_window(incident, request.GET.get("entries")),
             "transitions": incident.transitions.select_related("changed_by"),
             "record_findings": services.current_findings(incident),
@@ -154,7 +157,7 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = access.get_incident_for(request.user, pk)
     if not access.can_record_on(request.user, incident):
         raise RoleRequired(*access.INCIDENT_WRITERS)
-    form = EntryForm(request.POST or None)
+    form = EntryForm(request.POST or None, incident=incident)
     if request.method == "POST" and form.is_valid():
         added = submit(
             form, services.add_entry, actor=request.user, incident=incident, **form.cleaned_data
@@ -364,3 +367,131 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "incidents/person_detail.html", {"person": person, "incidents": incidents}
     )
+
+
+# --- People around an incident (issue 21) ------------------------------------
+
+
+def person_links(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everyone named on an incident besides the adults at risk."""
+    incident = access.get_incident_for(request.user, pk)
+    links = incident.person_links.select_related("person", "created_by").order_by(
+        "role", "person__family_name", "person__given_name", "pk"
+    )
+    log_access(incident, view="person_links")
+    return render(
+        request,
+        "incidents/person_links.html",
+        {
+            "incident": incident,
+            "links": links,
+            "can_record": access.can_record_on(request.user, incident),
+        },
+    )
+
+
+def person_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = access.get_incident_for(request.user, pk)
+    if not access.can_record_on(request.user, incident):
+        raise RoleRequired(*access.INCIDENT_WRITERS)
+    form = PersonLinkForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+
+        def show(exc: ValidationError) -> None:
+            if isinstance(exc, services.PossibleDuplicate):
+                # The service's savepoint is already undone; the page below still queries.
+                form.offer(exc.people)
+            apply_service_errors(form, exc)
+
+        link = submit(
+            form,
+            services.link_person,
+            show=show,
+            actor=request.user,
+            incident=incident,
+            **form.cleaned_data,
+        )
+        if link is not REFUSED:
+            messages.success(
+                request, f"{link.person.full_name} added as {link.get_role_display().lower()}."
+            )
+            return redirect("incidents:person_links", pk=incident.pk)
+    log_access(incident, view="person_link_create")
+    return render(request, "incidents/person_link_form.html", {"form": form, "incident": incident})
+
+
+def linked_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person around incidents, and their part in each incident the viewer may see."""
+    person = access.get_linked_person_for(request.user, pk)
+    log_access(person, view="linked_person")
+    links = (
+        access.visible_person_links(request.user)
+        .filter(person=person)
+        .select_related("incident")
+        .order_by("-incident__became_aware_at", "pk")
+    )
+    return render(
+        request, "incidents/linked_person_detail.html", {"person": person, "links": links}
+    )
+
+
+# --- Evidence files (issue 21) -------------------------------------------------
+
+
+def evidence_upload(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    incident = access.get_incident_for(request.user, pk)
+    if not access.can_record_on(request.user, incident):
+        raise RoleRequired(*access.INCIDENT_WRITERS)
+    entry = access.get_entry_of(incident, entry_pk)
+    form = EvidenceForm(request.POST or None, request.FILES or None, entry=entry)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        evidence = submit(
+            form,
+            services.add_evidence,
+            actor=request.user,
+            entry=entry,
+            upload=data["file"],
+            description=data["description"],
+            replaces=data["replaces"],
+            correction_reason=data["correction_reason"],
+        )
+        if evidence is not REFUSED:
+            messages.success(request, f"{evidence.original_name} added to the entry.")
+            return redirect(f"{incident_url(incident)}#entry-{entry.pk}")
+    log_access(entry, view="evidence_upload")
+    return render(
+        request,
+        "incidents/evidence_form.html",
+        {"form": form, "incident": incident, "entry": entry},
+    )
+
+
+def incident_url(incident: Incident) -> str:
+    from django.urls import reverse
+
+    return reverse("incidents:detail", args=[incident.pk])
+
+
+def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    """The file itself, only through the incident's access rules, always as a
+    download: never shown inline, never sniffed into something that runs."""
+    from incidents.uploads import evidence_storage
+
+    incident = access.get_incident_for(request.user, pk)
+    evidence = access.get_evidence_of(incident, evidence_pk)
+    try:
+        handle = evidence_storage().open(evidence.storage_name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404("evidence file missing from storage") from exc
+    log_access(evidence, view="evidence_download")
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -12,6 +12,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -214,7 +215,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -228,6 +229,37 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = Path(os.environ.get("SAFEGUARD_MEDIA_ROOT", BASE_DIR / ".data" / "media"))
+# Evidence files (incidents/evidence.py) through Django's storage API: the
+# filesystem under .data/evidence by default (never served by URL: only the
+# download view, which applies the access rules, reads them). Several app
+# servers need a shared store: an S3-compatible one through django-storages
+# (docs/evidence.md), e.g. SAFEGUARD_EVIDENCE_STORAGE=storages.backends.s3.S3Storage.
+_EVIDENCE_BACKEND = os.environ.get("SAFEGUARD_EVIDENCE_STORAGE", "")
+STORAGES["evidence"] = (
+    {
+        "BACKEND": _EVIDENCE_BACKEND,
+        # django-storages' S3Storage; credentials from the usual AWS_* variables.
+        "OPTIONS": {
+            "bucket_name": os.environ.get("SAFEGUARD_EVIDENCE_BUCKET", ""),
+            "endpoint_url": os.environ.get("SAFEGUARD_EVIDENCE_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("SAFEGUARD_EVIDENCE_REGION") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+    if _EVIDENCE_BACKEND
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get(
+                "SAFEGUARD_EVIDENCE_ROOT", str(BASE_DIR / ".data" / "evidence")
+            ),
+        },
+    }
+)
+SAFEGUARD_EVIDENCE_MAX_BYTES = int(
+    os.environ.get("SAFEGUARD_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
+)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

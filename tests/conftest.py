@@ -81,6 +81,18 @@ def world(db: Any) -> World:
 
 
 @pytest.fixture(autouse=True)
+def _evidence_storage(settings: Any, tmp_path: Any) -> None:
+    """Evidence files go to a folder of the test's own, never the developer's .data/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "evidence")},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # Argon2 is deliberately slow; tests that check hashing set it back.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

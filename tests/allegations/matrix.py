@@ -210,3 +210,56 @@ CASES += [
         label=SUBJECT,
     ),
 ]
+
+# Issue 21: tying a staff member named as alleged source of harm to their staff record.
+
+
+def staff_link(w):
+    from tests.incidents.people import staff_source
+
+    return {"pk": w.objects["incident"].pk, "link_pk": staff_source(w).pk}
+
+
+def restricted_staff_link(w):
+    from incidents import services
+
+    if "restricted_staff_link" not in w.objects:
+        w.objects["restricted_staff_link"] = services.link_person(
+            actor=w.users["lead"],
+            incident=w.objects["restricted"],
+            role="source_of_harm",
+            given_name="Sam",
+            family_name="Rivers",
+            source_of_risk="service_provider",
+            is_staff=True,
+        )
+    return {"pk": w.objects["restricted"].pk, "link_pk": w.objects["restricted_staff_link"].pk}
+
+
+def subject_staff_link(w):
+    f.subject_case(w)
+    return staff_link(w)
+
+
+CASES += [
+    Case("allegations:source_staff", staff_link, roles(NOT_FOUND, manager=OK, lead=OK)),
+    Case(
+        "allegations:source_staff",
+        staff_link,
+        roles(NOT_FOUND, manager=OK, lead=OK),
+        method="post",
+        data=lambda w: {"new_name": "Sam Rivers", "new_job_title": "Care worker"},
+    ),
+    Case(
+        "allegations:source_staff",
+        restricted_staff_link,
+        roles(NOT_FOUND, lead=OK),
+        label="restricted",
+    ),
+    Case(
+        "allegations:source_staff",
+        subject_staff_link,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK),
+        label="subjects of allegations",
+    ),
+]

@@ -20,6 +20,7 @@ from incidents import services as incident_services
 from incidents.models import Person
 from tests.chronology.factories import export
 from tests.chronology.test_export import pdf_text, squash
+from tests.incidents import evidence as ev
 
 REFERENCES = ["WSH-PIPOT-2291", "WP-26-118804", "CQC-NOT-550913"]
 
@@ -48,7 +49,18 @@ def scenario(db: Any) -> dict[str, Any]:
         reason="Edie's daughter asked for the MAR chart wording to be exact.",
         new_text="EDITH Clarke said 'Edie' is what her friends call her.",
     )
-    return {"allegation": allegation, "incident": incident, "lead": lead, "person": person}
+    # Issue 21: a scanned letter on the entry (the demo names Grace Lin as the
+    # witness and Liam Foster as the alleged source of harm).
+    evidence = incident_services.add_evidence(
+        actor=manager, entry=entry, upload=ev.upload(ev.pdf(), "letter.pdf", "application/pdf")
+    )
+    return {
+        "allegation": allegation,
+        "incident": incident,
+        "lead": lead,
+        "person": person,
+        "evidence": evidence,
+    }
 
 
 def _names_in(text: str, person: Person) -> list[str]:
@@ -105,6 +117,18 @@ def test_each_profile_carries_what_it_allows_and_nothing_it_forbids(
     ]
     for fact in audit_facts:
         assert (fact in text) is rules.quality_audits, (profile, fact)
+
+    # People named on the incident (issue 21), as initials where names are.
+    assert ("Person named" in text) is rules.linked_people, profile
+    assert "Source of risk (Safeguarding Adults Collection): Service provider" in text, profile
+    if rules.initials_only:
+        assert "Grace Lin" not in text and "G.L.: witness" in text, profile
+        assert "Liam Foster" not in text, profile
+    else:
+        assert "Grace Lin: witness" in text, profile
+    # Evidence files listed by name, type, size and SHA-256 where the profile says.
+    listed = scenario["evidence"].sha256 in text.replace(" ", "")
+    assert listed is rules.evidence_lists, profile
 
     # Names: a promise of initials is kept in every field; otherwise names in full.
     found = _names_in(text, person)

@@ -153,3 +153,152 @@ CASES += [
         label="subjects of allegations",
     ),
 ]
+
+# Issue 21: people around an incident.
+
+
+def linked_person(w):
+    from tests.incidents.people import source_of_harm
+
+    return {"pk": source_of_harm(w).person_id}
+
+
+def other_linked_person(w):
+    from incidents import services
+
+    if "other_link" not in w.objects:
+        w.objects["other_link"] = services.link_person(
+            actor=w.users["outsider"],
+            incident=w.objects["other_incident"],
+            role="witness",
+            given_name="Ann",
+            family_name="Other",
+        )
+    return {"pk": w.objects["other_link"].person_id}
+
+
+def subject_linked_person(w):
+    from tests.allegations.factories import subject_case
+
+    subject_case(w)
+    return linked_person(w)
+
+
+def new_link(w):
+    return {"given_name": "Grace", "family_name": "Lin", "role": "witness"}
+
+
+CASES += [
+    Case("incidents:person_links", incident, roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK)),
+    Case("incidents:person_link_create", incident, roles(NOT_FOUND, manager=OK, lead=OK)),
+    Case(
+        "incidents:person_link_create",
+        incident,
+        roles(NOT_FOUND, manager=OK, lead=OK),
+        method="post",
+        data=new_link,
+    ),
+    Case(
+        "incidents:linked_person_detail",
+        linked_person,
+        roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
+    ),
+    Case("incidents:person_links", restricted, roles(NOT_FOUND, lead=OK), label="restricted"),
+    Case("incidents:person_link_create", restricted, roles(NOT_FOUND, lead=OK), label="restricted"),
+    Case(
+        "incidents:person_links", other, roles(NOT_FOUND, outsider=OK), label="other organisation"
+    ),
+    Case(
+        "incidents:person_link_create",
+        other,
+        roles(NOT_FOUND, outsider=OK),
+        label="other organisation",
+    ),
+    Case(
+        "incidents:linked_person_detail",
+        other_linked_person,
+        roles(NOT_FOUND, outsider=OK),
+        label="other organisation",
+    ),
+    Case(
+        "incidents:person_links",
+        subject_incident,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
+        label="subjects of allegations",
+    ),
+    Case(
+        "incidents:person_link_create",
+        subject_incident,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK),
+        label="subjects of allegations",
+    ),
+    Case(
+        "incidents:linked_person_detail",
+        subject_linked_person,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
+        label="subjects of allegations",
+    ),
+]
+
+# Issue 21: evidence files on chronology entries.
+
+
+def evidence_entry(w):
+    from tests.incidents import evidence
+
+    e = evidence.entry(w)
+    return {"pk": e.incident_id, "entry_pk": e.pk}
+
+
+def evidence_file(w):
+    from tests.incidents import evidence
+
+    f = evidence.photo(w)
+    return {"pk": f.incident_id, "evidence_pk": f.pk}
+
+
+def subject_evidence_file(w):
+    from tests.allegations.factories import subject_case
+
+    subject_case(w)
+    return evidence_file(w)
+
+
+def other_evidence_file(w):
+    from incidents import services
+    from tests.incidents import evidence
+
+    inc = w.objects["other_incident"]
+    e = services.add_entry(
+        actor=w.users["outsider"],
+        incident=inc,
+        kind="observation",
+        facts="Seen.",
+        occurred_at=inc.became_aware_at,
+    )
+    f = services.add_evidence(
+        actor=w.users["outsider"], entry=e, upload=evidence.upload(evidence.png(), "a.png")
+    )
+    return {"pk": inc.pk, "evidence_pk": f.pk}
+
+
+CASES += [
+    Case("incidents:evidence_upload", evidence_entry, roles(NOT_FOUND, manager=OK, lead=OK)),
+    Case(
+        "incidents:evidence_download",
+        evidence_file,
+        roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
+    ),
+    Case(
+        "incidents:evidence_download",
+        other_evidence_file,
+        roles(NOT_FOUND, outsider=OK),
+        label="other organisation",
+    ),
+    Case(
+        "incidents:evidence_download",
+        subject_evidence_file,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
+        label="subjects of allegations",
+    ),
+]

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0007_same_organisation'),
+        ('incidents', '0009_evidence_files'),
         ('organisations', '0003_same_organisation'),
     ]
 
