@@ -15,8 +15,9 @@ One Chromium for the module, one sign-in per role, one demo load for all of
 them; pages are deduplicated by URL shape (numbers replaced), so the crawl sees
 each kind of page once per role rather than every record.
 
-``SAFEGUARD_CRAWL_SHOTS=<dir>`` also saves screenshots of every page at both widths
-and ``<dir>/crawl.json`` with the figures docs/accessibility.md quotes.
+``SAFEGUARD_CRAWL_OUT=<dir>`` writes ``<dir>/crawl.json`` with the figures
+docs/accessibility.md quotes; ``SAFEGUARD_CRAWL_SHOTS=1`` also saves screenshots of
+every page at both widths there.
 """
 
 from __future__ import annotations
@@ -278,17 +279,18 @@ def problems_of(crawl: dict[str, Any]) -> list[str]:
 
 def test_every_page_for_every_role_is_accessible(browser: Any, live_server: Any) -> None:
     subject = demo_with_a_subject()
-    shots_dir = os.environ.get("SAFEGUARD_CRAWL_SHOTS")
-    shots = Path(shots_dir) if shots_dir else None
-    if shots:
-        shots.mkdir(parents=True, exist_ok=True)
+    out_dir = os.environ.get("SAFEGUARD_CRAWL_OUT")
+    out = Path(out_dir) if out_dir else None
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+    shots = out if out and os.environ.get("SAFEGUARD_CRAWL_SHOTS") else None
     crawls = [
         crawl_role(browser, live_server.url, role, shots)
         for role in ("manager", "lead", "hr", "auditor", "admin", subject)
     ]
     problems = [problem for crawl in crawls for problem in problems_of(crawl)]
     html = [p for c in crawls for p in c["pages"] if p.get("kind") == "html"]
-    if shots:
+    if out:
         summary = {
             "pages": len(html),
             "page_shapes": len({shape(p["path"]) for p in html}),
@@ -303,7 +305,7 @@ def test_every_page_for_every_role_is_accessible(browser: Any, live_server: Any)
             "problems": problems,
             "crawls": crawls,
         }
-        (shots / "crawl.json").write_text(json.dumps(summary, indent=1))
+        (out / "crawl.json").write_text(json.dumps(summary, indent=1))
     # Each role reaches its own pages: a crawl that stopped at home proves nothing.
     assert all(len(c["pages"]) >= 3 for c in crawls), [(c["role"], c["pages"]) for c in crawls]
     assert not problems, "\n".join(problems)
