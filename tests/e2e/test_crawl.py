@@ -197,6 +197,10 @@ def crawl_role(browser: Any, base_url: str, username: str, shots: Path | None) -
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # A CSP violation or a script error (static/js/nav.js runs on every page) is a bug.
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
     user = type("U", (), {"get_username": lambda self: username})()
     login(page, user, DEMO_PASSWORD)
 
@@ -225,6 +229,8 @@ def crawl_role(browser: Any, base_url: str, username: str, shots: Path | None) -
             record["kind"] = "other"
             continue
         record["kind"] = "html"
+        record["console"] = errors[:]
+        errors.clear()
         result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         record["axe"] = [
             f"{v['id']} ({len(v['nodes'])}): {v['help']} — "
@@ -266,6 +272,7 @@ def problems_of(crawl: dict[str, Any]) -> list[str]:
             continue
         out += [f"{where}: axe {v}" for v in p["axe"]]
         out += [f"{where}: contrast {c}" for c in p["contrast"]]
+        out += [f"{where}: console {e}" for e in p["console"] if "favicon" not in e]
         scroll = p["scroll_320"]
         if scroll["scrollWidth"] > scroll["innerWidth"]:
             out.append(
