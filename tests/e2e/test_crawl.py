@@ -118,8 +118,11 @@ OVERFLOW_JS = """
       if (!wide.some((w) => w.contains(el))) wide.push(el);
     }
   }
-  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
-    (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+  const name = (el) => {
+    const classes = typeof el.className === "string" ? el.className.trim().split(/\\s+/) : [];
+    return el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+      classes.filter(Boolean).map((c) => "." + c).join("");
+  };
   return {
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: width,
@@ -307,7 +310,10 @@ def test_every_page_for_every_role_is_accessible(browser: Any, live_server: Any)
             "scrolling_at_320": sum(
                 p["scroll_320"]["scrollWidth"] > p["scroll_320"]["innerWidth"] for p in html
             ),
-            "header_px": {c["role"]: max(p["header_px"] for p in c["pages"] if "header_px" in p) for c in crawls},
+            "header_px": {
+                c["role"]: max(p["header_px"] for p in c["pages"] if "header_px" in p)
+                for c in crawls
+            },
             "per_role": {c["role"]: len(c["pages"]) for c in crawls},
             "problems": problems,
             "crawls": crawls,
