@@ -322,3 +322,45 @@ def test_every_page_for_every_role_is_accessible(browser: Any, live_server: Any)
     # Each role reaches its own pages: a crawl that stopped at home proves nothing.
     assert all(len(c["pages"]) >= 3 for c in crawls), [(c["role"], c["pages"]) for c in crawls]
     assert not problems, "\n".join(problems)
+
+
+def test_the_crawl_reports_each_kind_of_problem() -> None:
+    """The checks above pass only if problems_of finds nothing: make sure it
+    finds each kind of problem when there is one."""
+    fits = {"scrollWidth": 320, "innerWidth": 320, "culprits": []}
+    crawl = {
+        "role": "lead",
+        "pages": [
+            {"path": "/broken/", "status": 500, "kind": "other"},
+            {
+                "path": "/ok/",
+                "status": 200,
+                "kind": "html",
+                "axe": ["color-contrast (1)"],
+                "contrast": ["input#q: 1.30:1"],
+                "console": ["Refused to execute inline script"],
+                "scroll_320": {"scrollWidth": 456, "innerWidth": 320, "culprits": ["table"]},
+                "header_px": 88,
+            },
+            {
+                "path": "/clean/",
+                "status": 200,
+                "kind": "html",
+                "axe": [],
+                "contrast": [],
+                "console": [],
+                "scroll_320": fits,
+                "header_px": 56,
+            },
+        ],
+    }
+    found = problems_of(crawl)
+    assert len(found) == 6, found
+    assert not [p for p in found if "/clean/" in p]
+    for word in ("HTTP 500", "axe", "contrast", "console", "sideways", "header 88 px"):
+        assert any(word in p for p in found), word
+    assert shape("/disclosures/12/amend/?field=reasoning") == "/disclosures/N/amend/?field"
+    assert shape("/disclosures/12/amend/?field=recipients") == (
+        "/disclosures/N/amend/?field=recipients"
+    )
+    assert shape("/incidents/?page=3") == "/incidents/"
