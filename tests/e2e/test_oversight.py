@@ -24,6 +24,7 @@ def test_lead_audits_consent_refused_last_quarter(
     page.get_by_text("Show the data as a table").first.click()
     assert_accessible(page)
 
+    page.get_by_text("Oversight", exact=True).click()  # the header's menu
     page.get_by_role("link", name="Quality audits").first.click()
     assert_accessible(page)
     page.get_by_role("link", name="Start a quality audit").first.click()
