@@ -117,6 +117,30 @@ class RetentionClass(models.TextChoices):
     EXTENDED = "extended", "Extended by retention review"
 
 
+def number_in_incident() -> models.Subquery:
+    """An allegation's number within its incident: its incident's first
+    allegation is A1, the second A2, in the order they were recorded (ids only
+    grow and allegations are never deleted, so a reference never changes)."""
+    earlier = (
+        Allegation._base_manager.filter(
+            incident=models.OuterRef("incident"), pk__lte=models.OuterRef("pk")
+        )
+        .order_by()
+        .values("incident")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return models.Subquery(earlier, output_field=models.PositiveIntegerField())
+
+
+class AllegationManager(models.Manager["Allegation"]):
+    """Every allegation fetched through the manager (related managers and
+    prefetches included) carries its number in the incident."""
+
+    def get_queryset(self) -> models.QuerySet[Allegation]:
+        return super().get_queryset().annotate(number_in_incident=number_in_incident())
+
+
 class Allegation(OrganisationOwned):
     organisation_parents = ("incident", "staff_member")
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="allegations")
@@ -144,6 +168,8 @@ class Allegation(OrganisationOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AllegationManager()
 
     class Meta:
         ordering = ["-raised_at", "-pk"]
@@ -182,8 +208,23 @@ class Allegation(OrganisationOwned):
         return f"Allegation {self.reference}"
 
     @property
+    def number(self) -> int:
+        """Annotated by the manager, else asked for once (an allegation reached
+        through ``select_related``)."""
+        n = self.__dict__.get("number_in_incident")
+        if n is None:
+            n = (
+                Allegation._base_manager.filter(pk=self.pk)
+                .annotate(n=number_in_incident())
+                .values_list("n", flat=True)
+                .get()
+            )
+            self.__dict__["number_in_incident"] = n
+        return int(n)
+
+    @property
     def reference(self) -> str:
-        return f"{self.incident.reference}/A{self.pk}"
+        return f"{self.incident.reference}/A{self.number}"
 
     def category_labels(self) -> list[str]:
         labels = dict(Category.choices)

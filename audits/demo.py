@@ -45,7 +45,9 @@ def _allegation_record_audit(ctx: Any) -> None:
         sample_size=50,
         seed=2026,
     )
-    first = DisclosureDecision.objects.filter(incident=incident).order_by("number").first()
+    first = (
+        DisclosureDecision.objects.filter(incident=incident).order_by("decided_at", "pk").first()
+    )
     sample = audit.samples.filter(record_id=first.pk).first() if first else None
     if sample is None:
         return

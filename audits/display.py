@@ -80,6 +80,7 @@ def describe(entries: Iterable[AuditEntry], viewer: Any) -> list[AuditEntry]:
         for m in known.select_related("user"):
             by_user[m.user_id] = m.display_name
             by_membership[m.pk] = m.display_name
+    current = _current_labels(entries, viewer)
     for entry in entries:
         entry.where = where(entry.view)
         label = entry.object_repr
@@ -89,5 +90,34 @@ def describe(entries: Iterable[AuditEntry], viewer: Any) -> list[AuditEntry]:
             label = f"{by_user[pk]} (user account)"
         elif model is Membership and pk in by_membership:
             label = f"{by_membership[pk]}'s membership and role"
+        elif model is not None and (model, pk) in current:
+            label = current[model, pk]
         entry.record_label = label
     return entries
+
+
+def _current_labels(entries: list[AuditEntry], viewer: Any) -> dict[tuple[Any, int | None], str]:
+    """Decisions and allegations the viewer may see, named as their pages name
+    them ("Decision 1 on SG-2026-0042", "Allegation SG-2026-0042/A1"): the stored
+    label is type and register id ("Disclosure decision #8"), which is all that
+    anyone else is shown. Numbers are today's (decided order)."""
+    from allegations.access import visible_allegations
+    from allegations.models import Allegation
+    from disclosures.access import visible_decisions
+    from disclosures.models import DisclosureDecision
+
+    wanted: dict[Any, set[int]] = {DisclosureDecision: set(), Allegation: set()}
+    for entry in entries:
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        if model in wanted and entry.object_pk and entry.object_pk.isdigit():
+            wanted[model].add(int(entry.object_pk))
+    labels: dict[tuple[Any, int | None], str] = {}
+    if wanted[DisclosureDecision]:
+        decisions = visible_decisions(viewer).filter(pk__in=wanted[DisclosureDecision])
+        for d in decisions.select_related("incident"):
+            labels[DisclosureDecision, d.pk] = str(d)
+    if wanted[Allegation]:
+        allegations = visible_allegations(viewer).filter(pk__in=wanted[Allegation])
+        for a in allegations.select_related("incident"):
+            labels[Allegation, a.pk] = str(a)
+    return labels

@@ -279,8 +279,9 @@ class AuditEntry(AbstractLogEntry):
         if self.actor_email:
             return f"{self.actor_email} (account removed)"
         if self.view.startswith("command:"):
-            return f"system ({self.view.removeprefix('command:')})"
-        return "anonymous" if self.action == self.Action.LOGIN_FAILED else "system"
+            # "System (seed demo)": the command's name in words, as ``where`` shows it.
+            return f"System ({self.view.removeprefix('command:').replace('_', ' ')})"
+        return "Anonymous" if self.action == self.Action.LOGIN_FAILED else "System"
 
     @property
     def action_label(self) -> str:

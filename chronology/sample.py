@@ -244,7 +244,7 @@ def _decision(number: int, at: datetime, rng: random.Random, users: dict[str, An
             )
         )
     decision = DisclosureDecision(
-        number=number,
+        recorded_number=number,
         decided_by=users["maya"] if number % 2 else users["lead"],
         decided_at=at,
         recorded_by=users["maya"],

@@ -16,7 +16,7 @@ from typing import Any
 import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -66,12 +66,15 @@ class Purpose(models.TextChoices):
 class LawfulBasis(models.TextChoices):
     """UK GDPR Article 6(1)."""
 
-    PUBLIC_TASK = "public_task", "Art. 6(1)(e) public task"
-    LEGAL_OBLIGATION = "legal_obligation", "Art. 6(1)(c) legal obligation"
-    VITAL_INTERESTS = "vital_interests", "Art. 6(1)(d) vital interests"
-    LEGITIMATE_INTERESTS = "legitimate_interests", "Art. 6(1)(f) legitimate interests"
-    CONSENT = "consent", "Art. 6(1)(a) consent"
-    CONTRACT = "contract", "Art. 6(1)(b) contract"
+    PUBLIC_TASK = "public_task", "Public task — Art. 6(1)(e)"
+    LEGAL_OBLIGATION = "legal_obligation", "Legal obligation — Art. 6(1)(c)"
+    VITAL_INTERESTS = (
+        "vital_interests",
+        "Vital interests (to protect someone's life) — Art. 6(1)(d)",
+    )
+    LEGITIMATE_INTERESTS = "legitimate_interests", "Legitimate interests — Art. 6(1)(f)"
+    CONSENT = "consent", "Consent — Art. 6(1)(a)"
+    CONTRACT = "contract", "Contract — Art. 6(1)(b)"
 
 
 class SpecialCondition(models.TextChoices):
@@ -80,14 +83,14 @@ class SpecialCondition(models.TextChoices):
 
     SCH1_PARA18 = (
         "sch1_para18",
-        "DPA 2018 Sch. 1 para 18: safeguarding of children and individuals at risk",
+        "Safeguarding of children and individuals at risk — DPA 2018 Sch. 1 para 18",
     )
-    ART9_2H = "art9_2h", "Art. 9(2)(h) health or social care"
-    ART9_2C = "art9_2c", "Art. 9(2)(c) vital interests (person cannot consent)"
-    ART9_2A = "art9_2a", "Art. 9(2)(a) explicit consent"
-    SCH1_PARA10 = "sch1_para10", "DPA 2018 Sch. 1 para 10: preventing or detecting unlawful acts"
-    SCH1_PARA6 = "sch1_para6", "DPA 2018 Sch. 1 para 6: statutory purposes"
-    ART9_2F = "art9_2f", "Art. 9(2)(f) legal claims"
+    ART9_2H = "art9_2h", "Health or social care — Art. 9(2)(h)"
+    ART9_2C = "art9_2c", "Vital interests, the person cannot consent — Art. 9(2)(c)"
+    ART9_2A = "art9_2a", "Explicit consent — Art. 9(2)(a)"
+    SCH1_PARA10 = "sch1_para10", "Preventing or detecting unlawful acts — DPA 2018 Sch. 1 para 10"
+    SCH1_PARA6 = "sch1_para6", "Statutory purposes — DPA 2018 Sch. 1 para 6"
+    ART9_2F = "art9_2f", "Legal claims — Art. 9(2)(f)"
     NONE = "none", "No special-category data shared"
 
 
@@ -138,7 +141,29 @@ CONSENT_REASONS_FOR = {
 }
 
 
+def number_in_incident() -> Subquery:
+    """A decision's number within its incident: 1, 2, … in *decided* order
+    (decided_at, then id), so a decision recorded late with an earlier date
+    comes before the ones decided after it, on every page and in every PDF.
+    The one definition of "decision N"; the register keeps the global id."""
+    earlier = (
+        DisclosureDecision._base_manager.filter(incident=OuterRef("incident"))
+        .filter(
+            Q(decided_at__lt=OuterRef("decided_at"))
+            | Q(decided_at=OuterRef("decided_at"), pk__lte=OuterRef("pk"))
+        )
+        .order_by()
+        .values("incident")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(earlier, output_field=models.PositiveIntegerField())
+
+
 class DecisionQuerySet(models.QuerySet["DisclosureDecision"]):
+    def with_numbers(self) -> DecisionQuerySet:
+        return self.annotate(number_in_incident=number_in_incident())
+
     def with_review_point(self) -> DecisionQuerySet:
         """Annotate ``current_review_date`` / ``current_review_what``: the latest
         review's next point, or the decision's own when it has no review yet.
@@ -158,7 +183,12 @@ class DecisionQuerySet(models.QuerySet["DisclosureDecision"]):
         return self.filter(incident__people=person)
 
 
-DecisionManager = models.Manager.from_queryset(DecisionQuerySet)
+class DecisionManager(models.Manager.from_queryset(DecisionQuerySet)):  # type: ignore[misc]
+    """Every decision fetched through the manager (related managers and
+    prefetches included) carries its number in the incident."""
+
+    def get_queryset(self) -> DecisionQuerySet:
+        return super().get_queryset().with_numbers()
 
 
 class DisclosureDecision(OrganisationOwned):
@@ -166,8 +196,9 @@ class DisclosureDecision(OrganisationOwned):
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, related_name="disclosure_decisions"
     )
-    # Per-incident sequence ("decision 3 on SG-2026-0042").
-    number = models.PositiveIntegerField(editable=False)
+    # Per-incident recording sequence, which serialises concurrent recording;
+    # the number people see is ``number`` (decided order).
+    recorded_number = models.PositiveIntegerField(editable=False, db_column="number")
 
     decision = models.CharField(max_length=16, choices=Decision.choices)
     decided_by = models.ForeignKey(
@@ -231,7 +262,9 @@ class DisclosureDecision(OrganisationOwned):
     class Meta:
         ordering = ["-decided_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["incident", "number"], name="decision_number_unique"),
+            models.UniqueConstraint(
+                fields=["incident", "recorded_number"], name="decision_number_unique"
+            ),
             # The core rules also hold for rows written outside the service.
             models.CheckConstraint(
                 condition=~Q(decision="share") & ~Q(decision="share_part") | ~Q(what_shared=""),
@@ -245,7 +278,7 @@ class DisclosureDecision(OrganisationOwned):
         ]
         indexes = [
             models.Index(fields=["organisation", "-decided_at"]),
-            models.Index(fields=["incident", "number"]),
+            models.Index(fields=["incident", "recorded_number"]),
             models.Index(fields=["organisation", "review_date"]),
         ]
         triggers = [
@@ -261,6 +294,22 @@ class DisclosureDecision(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"Decision {self.number} on {self.incident.reference}"
+
+    @property
+    def number(self) -> int:
+        """Its number in the incident (``number_in_incident``): annotated by
+        the manager, else asked for once (a decision reached through
+        ``select_related``)."""
+        n = self.__dict__.get("number_in_incident")
+        if n is None:
+            n = (
+                DisclosureDecision._base_manager.filter(pk=self.pk)
+                .annotate(n=number_in_incident())
+                .values_list("n", flat=True)
+                .get()
+            )
+            self.__dict__["number_in_incident"] = n
+        return int(n)
 
     @property
     def shares(self) -> bool:

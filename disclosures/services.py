@@ -350,12 +350,14 @@ def record_disclosure(
 
     # Serialise numbering per incident.
     Incident.objects.select_for_update().filter(pk=incident.pk).first()
-    last = DisclosureDecision.objects.filter(incident=incident).aggregate(n=Max("number"))["n"]
+    last = DisclosureDecision.objects.filter(incident=incident).aggregate(n=Max("recorded_number"))[
+        "n"
+    ]
     org_id = incident.organisation_id
     record = DisclosureDecision(
         organisation_id=org_id,
         incident=incident,
-        number=(last or 0) + 1,
+        recorded_number=(last or 0) + 1,
         decision=draft.decision,
         decided_by=decided_by,
         decided_at=draft.decided_at,
@@ -370,7 +372,7 @@ def record_disclosure(
         **{name: _clean(values[name]) for name in TEXT_FIELDS},
     )
     record.shared_file_sha256 = record.shared_file_sha256.lower()
-    record.full_clean(exclude=["number"])
+    record.full_clean(exclude=["recorded_number"])
     record.save()
     for r in draft.recipients:
         Recipient.objects.create(

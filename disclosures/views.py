@@ -119,7 +119,7 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
     elif window == "14":
         qs = qs.filter(review_point__due_date__lte=today + timedelta(days=14))
     qs = qs.select_related("incident", "incident__service", "decided_by").order_by(
-        "review_point__due_date", "incident__reference", "number"
+        "review_point__due_date", "incident__reference", "number_in_incident"
     )
     page = capped_page(qs, PAGE_SIZE, request.GET.get("page"))
     overdue = capped_count(open_points.filter(review_point__due_date__lt=today), COUNT_CAP)

@@ -24,6 +24,7 @@ import signal
 import threading
 import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -50,12 +51,23 @@ def database_url(base_dir: Path) -> str:
 
             pgdata = data_dir(base_dir)
             pgdata.mkdir(parents=True, exist_ok=True)
-            repair_client_list(pgdata)
-            server = pgserver.get_server(pgdata, cleanup_mode="stop")
-        # Runs before pgserver's own exit handler (last registered, first run):
-        # processes killed outright must not keep the server up for ever.
-        atexit.register(repair_client_list, pgdata)
-        _exit_cleanly_on_sigterm()
+            with _stop_signals_deferred() as pending:
+                repair_client_list(pgdata)
+                try:
+                    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+                except Exception:
+                    if not pending:
+                        raise
+                    # The stop signal also reached pg_ctl (same process group)
+                    # half-way through starting the server: attach to whatever
+                    # it started, so that leaving stops it (pgserver keeps the
+                    # failed handle, hence a new one rather than get_server).
+                    server = pgserver.PostgresServer(pgdata, cleanup_mode="stop")
+                # Run before pgserver's own exit handler (last registered, first
+                # run): processes killed outright must not keep the server up
+                # for ever, and a second Ctrl-C must not cut it short.
+                atexit.register(repair_client_list, pgdata, exiting=True)
+                atexit.register(_finish_exit_uninterrupted)
         _url = server.get_uri()
         logger.info("embedded PostgreSQL at %s", pgdata)
     return _url
@@ -96,29 +108,98 @@ def _read_client_list(path: Path) -> list[int] | None:
     return None
 
 
-def repair_client_list(pgdata: Path) -> None:
+def repair_client_list(pgdata: Path, *, exiting: bool = False) -> None:
     """pgserver keeps the processes using the server in ``.handle_pids.json`` and
     stops the server when the last one leaves. A process killed outright never
     leaves, so the server outlived ``make run``; and an empty or half-written
     file made every later start fail with a JSON error. Keep only live
-    processes; start an unreadable list afresh."""
+    processes; start an unreadable list afresh (with this process in it when it
+    is leaving, so that pgserver's exit handler, which stops the server only
+    when it finds itself alone on the list, still does).
+
+    pgserver changes the list under an inter-process lock; the repair takes the
+    same lock, or two processes leaving at once (db_worker and runserver on
+    Ctrl-C) could each write back a list without the other's change and leave a
+    dead process on it, keeping the server up (tests/reliability/test_make_run.py)."""
     import psutil
 
     path = pgdata / ".handle_pids.json"
-    pids = _read_client_list(path)
-    if pids is None:
-        time.sleep(0.2)  # perhaps caught mid-write by another process: look again
+    with _client_list_lock():
         pids = _read_client_list(path)
-    if pids is None:
-        logger.warning("unreadable %s: starting a new list", path)
-        pids, changed = [], True
-    else:
-        alive = [pid for pid in pids if pid == os.getpid() or psutil.pid_exists(pid)]
-        changed, pids = alive != pids, alive
-    if changed:
-        partial = path.with_name(path.name + ".partial")
-        partial.write_text(json.dumps(pids))
-        os.replace(partial, path)
+        if pids is None:
+            logger.warning("unreadable %s: starting a new list", path)
+            pids, changed = ([os.getpid()] if exiting else []), True
+        else:
+            alive = [pid for pid in pids if pid == os.getpid() or psutil.pid_exists(pid)]
+            changed, pids = alive != pids, alive
+        if changed:
+            partial = path.with_name(path.name + ".partial")
+            partial.write_text(json.dumps(pids))
+            os.replace(partial, path)
+
+
+@contextlib.contextmanager
+def _client_list_lock() -> Iterator[None]:
+    """pgserver's inter-process lock: ``fcntl.lockf`` on its public
+    ``PostgresServer.lock_path``, as its own lock takes it. Waits up to 30 s (a
+    process holding it is stopping or starting the server), then goes ahead:
+    a repair is better than a start that never happens."""
+    import fcntl
+
+    from pgserver import PostgresServer
+
+    lock_path = Path(PostgresServer.lock_path)
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        deadline = time.monotonic() + 30
+        locked = False
+        while not locked:
+            try:
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                locked = True
+            except OSError:
+                if time.monotonic() > deadline:
+                    logger.warning("%s stays locked: repairing without it", lock_path)
+                    break
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            if locked:
+                fcntl.lockf(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _stop_signals_deferred() -> Iterator[list[int]]:
+    """Ctrl-C or SIGTERM while the server starts would end the process before it
+    is on the client list or has its exit handlers, leaving the server running
+    with nobody to stop it (tests/reliability/test_make_run.py). Hold such a
+    signal until the exit handlers are in place, then deliver it."""
+    pending: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield pending
+        return
+    held = [s for s in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(s) is not signal.SIG_IGN]
+    previous = {sig: signal.getsignal(sig) for sig in held}
+    for sig in held:
+        signal.signal(sig, lambda signum, frame: pending.append(signum))
+    try:
+        yield pending
+    finally:
+        for sig in held:
+            signal.signal(sig, previous[sig])
+        _exit_cleanly_on_sigterm()
+        for signum in dict.fromkeys(pending):
+            signal.raise_signal(signum)
+
+
+def _finish_exit_uninterrupted() -> None:
+    """Once the process is leaving, Ctrl-C again (or a stop signal) must not
+    interrupt the exit handlers: pgserver's rewrites the client list and stops
+    the server, and cut short it left an empty list and a running server."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _exit_cleanly_on_sigterm() -> None:

@@ -135,7 +135,7 @@ def test_seed_demo_then_verify_passes_and_records_the_command(db):
     assert demo_entries.count() > 20
     # Incidents were written as the demo manager, organisation set-up as system.
     assert demo_entries.filter(actor__username="manager").exists()
-    assert demo_entries.filter(actor__isnull=True).first().actor_label == "system (seed_demo)"
+    assert demo_entries.filter(actor__isnull=True).first().actor_label == "System (seed demo)"
 
 
 def test_seed_demo_actor_option(db):

@@ -89,7 +89,7 @@ def test_every_decision_log_field_is_in_the_pdf(world: Any) -> None:
         "Alex Morgan: Duty social worker, Northshire County Council (Local authority "
         "safeguarding) · Phone, shared",
         "Protection planning",
-        "Art. 6(1)(e) public task",
+        "Public task — Art. 6(1)(e)",
         "DPA 2018 Sch. 1 para 18",
         "Consent not sought",
         "Asking would prejudice the person's protection",

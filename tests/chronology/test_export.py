@@ -44,7 +44,7 @@ def test_export_contains_the_record_cover_and_page_furniture(world: Any, exporte
         "CQC inspector",
         "Sam Inspector, Inspector, Care Quality Commission",
         "Inspection of safeguarding practice at the service.",
-        "Art. 6(1)(c) legal obligation",
+        "Legal obligation — Art. 6(1)(c)",
         e.public_id,
         e.content_fingerprint[:16],
         f"Page 1 of {e.page_count}",
@@ -257,7 +257,7 @@ def test_export_is_recorded_as_a_disclosure_decision(exported: Any) -> None:
     )
     assert decision.consent_position == "not_sought"
     assert decision.lawful_basis == "legal_obligation"
-    assert "Art. 6(1)(c) legal obligation" in e.lawful_basis
+    assert "Legal obligation — Art. 6(1)(c)" in e.lawful_basis
     # "What was shared" names the kinds of record in words, not internal codes.
     assert "Chronology entries" in decision.what_shared
     assert "entry," not in decision.what_shared and "status;" not in decision.what_shared

@@ -15,15 +15,17 @@ from disclosures.models import DecisionReview, DisclosureDecision
 def test_demo_records_the_three_operational_examples(db: Any) -> None:
     call_command("seed_demo", stdout=io.StringIO())
     decisions = DisclosureDecision.objects.select_related("incident")
-    by_summary = {d.incident.summary: d for d in decisions.filter(number=1)}
+    by_summary = {d.incident.summary: d for d in decisions.filter(number_in_incident=1)}
     assert len(by_summary) == 3
-    coercion = decisions.get(incident__summary__startswith="Suspected coercive", number=1)
+    coercion = decisions.get(
+        incident__summary__startswith="Suspected coercive", number_in_incident=1
+    )
     assert (coercion.consent_position, coercion.consent_reason) == (
         "not_sought",
         "would_prejudice_protection",
     )
     financial = decisions.filter(incident__summary__startswith="Repeated missing").order_by(
-        "number"
+        "number_in_incident"
     )
     assert [d.decision for d in financial] == ["do_not_share", "share_part"]
     assert financial[1].overrides_refusal and financial[1].override_authorised_by

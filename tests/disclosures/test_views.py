@@ -133,7 +133,7 @@ def test_clean_record_saves_and_every_field_is_on_the_page(world: Any) -> None:
         "Local authority safeguarding",
         "Secure email",
         "Protection planning",
-        "Art. 6(1)(e) public task",
+        "Public task — Art. 6(1)(e)",
         "DPA 2018 Sch. 1 para 18",
         "Consent not sought",
         "Asking would prejudice the person",

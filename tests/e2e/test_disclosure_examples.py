@@ -257,7 +257,7 @@ def test_example_2_financial_refusal_then_threshold_met(
     _save(page)
     page.get_by_role("heading", name="Disclosure decision 2").wait_for()
     assert_accessible(page)
-    second = DisclosureDecision.objects.get(incident=incident, number=2)
+    second = DisclosureDecision.objects.get(incident=incident, number_in_incident=2)
     assert second.overrides_refusal and second.decided_by == world.users["lead"]
 
     # The person's register shows both, and filters to the refusal not shared.
@@ -399,9 +399,9 @@ def test_example_3_allegation_internal_then_external(page: Any, world: Any, pass
     page.get_by_role("heading", name="Disclosure decision 2").wait_for()
     assert_accessible(page)
     categories = sorted(
-        DisclosureDecision.objects.get(incident=incident, number=2).recipients.values_list(
-            "category", flat=True
-        )
+        DisclosureDecision.objects.get(
+            incident=incident, number_in_incident=2
+        ).recipients.values_list("category", flat=True)
     )
     assert categories == ["cqc", "la_safeguarding"]
 

@@ -84,3 +84,33 @@ def test_an_action_on_a_visible_record_names_the_role_an_invisible_one_does_not(
     # Another organisation's incident: the generic page, as for a missing one.
     hidden = reverse("disclosures:create", kwargs={"pk": world.objects["other_incident"].pk})
     assert "This page is for" not in _get(world, "auditor", hidden)
+
+
+def test_an_incident_made_restricted_after_you_saw_it_gets_the_same_page(world: Any) -> None:
+    """Losing access (the incident becomes restricted and you are not on its
+    need-to-know list) reads exactly like a record that never existed: same page,
+    same words, nothing but the address differs."""
+    from incidents import services as incident_services
+
+    incident = world.objects["incident"]
+    client = world.client("manager")
+    decision = make_decision(world.users["manager"], incident)
+    urls = [
+        reverse("incidents:detail", kwargs={"pk": incident.pk}),
+        reverse("disclosures:detail", kwargs={"pk": decision.pk}),
+    ]
+    assert all(client.get(url).status_code == 200 for url in urls)
+    incident.refresh_from_db()
+    incident_services.set_restricted(
+        actor=world.users["lead"],
+        incident=incident,
+        restricted=True,
+        expected_version=incident.version,
+    )
+    missing = MISSING + max(incident.pk, decision.pk)
+    for name, pk in [("incidents:detail", incident.pk), ("disclosures:detail", decision.pk)]:
+        lost = _get(world, "manager", reverse(name, kwargs={"pk": pk}))
+        absent = _get(world, "manager", reverse(name, kwargs={"pk": missing}))
+        assert lost == absent
+        assert "may not exist, or you may not have access to it" in lost
+        assert "Ask a safeguarding lead at Riverside Test Group" in lost

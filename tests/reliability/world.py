@@ -154,7 +154,9 @@ def verify(
             report["partial"].append(f"decision {decision.pk}: quality findings do not match")
     # Numbers per incident run 1..n: a rolled-back decision leaves no gap or repeat.
     numbers: dict[int, list[int]] = {}
-    for incident_id, number in DisclosureDecision.objects.values_list("incident_id", "number"):
+    for incident_id, number in DisclosureDecision.objects.values_list(
+        "incident_id", "recorded_number"
+    ):
         numbers.setdefault(incident_id, []).append(number)
     for incident_id, taken in numbers.items():
         if sorted(taken) != list(range(1, len(taken) + 1)):
