@@ -270,14 +270,16 @@ def _render_single(
 
 
 def render_page_numbers(total: int) -> bytes:
-    """A PDF of ``total`` pages that show only the footer's "Page X of Y", laid
-    out by the export's own stylesheet: the parts of a parallel render leave
-    that footer out, and the merge stamps these pages over theirs."""
+    """A PDF of ``total`` pages that show only the footer's "Page X of Y" where
+    the export's footer prints it: the parts of a parallel render leave that
+    footer out, and the merge stamps these pages over theirs. WeasyPrint lays
+    the numbers out once, as lines (``chronology/pdf/page_numbers.html``), and
+    ``pdf_parallel.label_pages`` puts each line on a page of its own."""
     load_renderer()
     from weasyprint import HTML
 
     html = render_to_string("chronology/pdf/page_numbers.html", {"pages": range(total)})
     with pdf_tuning.gc_paused():
-        data = HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf()
-    assert isinstance(data, bytes)
-    return data
+        labels = HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf()
+    assert isinstance(labels, bytes)
+    return pdf_parallel.label_pages(labels, total)
