@@ -272,6 +272,26 @@ def test_page_numbers_are_stamped_as_artifacts(
     assert all(len(FOOTER.findall(text)) == 1 for text in texts)  # once, not twice
 
 
+def test_page_numbers_are_laid_out_once_and_each_placed_as_the_first() -> None:
+    """The numbers are laid out as lines, several pages of them for a long
+    export; each label page shows its own line at the first line's height,
+    which is the footer's."""
+    total = 150  # more lines than one page of the labels document holds
+    numbers = pdf.render_page_numbers(total)
+    assert _pages_text(numbers) == [f"Page {n} of {total}" for n in range(1, total + 1)]
+    with pikepdf.open(io.BytesIO(numbers)) as stamps:
+        heights = set()
+        for page in stamps.pages:
+            matrices = [
+                instruction.operands
+                for instruction in pikepdf.parse_content_stream(page)
+                if str(instruction.operator) == "Tm"
+            ]
+            assert len(matrices) == 1
+            heights.add(float(matrices[0][5]))
+    assert len(heights) == 1
+
+
 def test_a_stamp_for_each_page_or_no_join() -> None:
     html, _ = pdf.build_export_html(sample_document(3))
     one = pdf.render_pdf(html, parts=1)
