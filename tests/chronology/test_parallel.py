@@ -326,3 +326,15 @@ def test_default_parts_follow_the_cores_this_process_may_use(monkeypatch: Any) -
     assert pdf_parallel.default_parts() == 4
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
     assert pdf_parallel.default_parts() == 1
+
+
+def test_renders_keep_one_font_configuration_per_thread() -> None:
+    """WeasyPrint would build a new font map (and load the fonts again) for
+    each render given none; a font map is not shared between threads."""
+    first = pdf.font_config()
+    assert pdf.font_config() is first
+    others: list[Any] = []
+    thread = threading.Thread(target=lambda: others.append(pdf.font_config()))
+    thread.start()
+    thread.join()
+    assert others and others[0] is not first
