@@ -150,6 +150,24 @@ def load_renderer() -> None:
     pdf_parallel.load()
 
 
+_fonts = threading.local()
+
+
+def font_config() -> Any:
+    """This thread's WeasyPrint ``FontConfiguration``, kept between renders.
+
+    WeasyPrint builds a new one (a new Pango font map) for each render that is
+    given none, so every export looked up, loaded and measured its fonts again.
+    One per thread: a Pango font map is not safe to share between threads. The
+    parts of a parallel render inherit the forking thread's, fonts loaded."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
 # Exports with at least this many records render in parts, one process per core
 # (chronology/pdf_parallel.py); smaller ones are not worth the forks.
 PARALLEL_MIN_ITEMS = 300
@@ -209,7 +227,9 @@ def _render_single(
         _progress_callbacks[thread] = progress
     try:
         with pdf_tuning.gc_paused():
-            document = HTML(string=html, url_fetcher=safe_url_fetcher(), base_url=None).render()
+            document = HTML(string=html, url_fetcher=safe_url_fetcher(), base_url=None).render(
+                font_config=font_config()
+            )
             if laid_out is not None:
                 laid_out(len(document.pages))
             # A part's streams are left for the join to compress: qpdf's zlib at
@@ -224,14 +244,18 @@ def _render_single(
 
 
 def render_page_numbers(total: int) -> bytes:
-    """A PDF of ``total`` pages that show only the footer's "Page X of Y", laid
-    out by the export's own stylesheet: the parts of a parallel render leave
-    that footer out, and the merge stamps these pages over theirs."""
+    """A PDF of ``total`` pages that show only the footer's "Page X of Y" where
+    the export's footer prints it: the parts of a parallel render leave that
+    footer out, and the merge stamps these pages over theirs. WeasyPrint lays
+    the numbers out once, as lines (``chronology/pdf/page_numbers.html``), and
+    ``pdf_parallel.label_pages`` puts each line on a page of its own."""
     load_renderer()
     from weasyprint import HTML
 
     html = render_to_string("chronology/pdf/page_numbers.html", {"pages": range(total)})
     with pdf_tuning.gc_paused():
-        data = HTML(string=html, url_fetcher=safe_url_fetcher(), base_url=None).write_pdf()
-    assert isinstance(data, bytes)
-    return data
+        labels = HTML(string=html, url_fetcher=safe_url_fetcher(), base_url=None).write_pdf(
+            font_config=font_config()
+        )
+    assert isinstance(labels, bytes)
+    return pdf_parallel.label_pages(labels, total)

@@ -13,10 +13,11 @@ What stays as in a single render:
 - Page numbers. A part cannot know its first page number or the total while
   it is laid out, so the parts leave the footer's "Page X of Y" out (a style
   rule in their head). Each child reports its page count as soon as its pages
-  are laid out; the parent then renders, with the export's own stylesheet, a
-  document of as many pages showing only that footer ("Page 71 of 140"), and
-  the join stamps each of its pages over the matching page of the export, as
-  page furniture (an ``/Artifact``, like the rest of the header and footer).
+  are laid out; the parent then lays out the footers ("Page 71 of 140") once,
+  as lines of a short document in the footer's font, size and alignment, puts
+  each line on a page of its own (``label_pages``), and the join stamps each
+  of those pages over the matching page of the export, as page furniture (an
+  ``/Artifact``, like the rest of the header and footer).
 - The running header: each part starts with a record heading, so a part's
   first page names the record it starts with, as any page starting a record does.
 - Tagging (PDF/UA): WeasyPrint tags the cover as a section and each page of
@@ -402,6 +403,116 @@ def _stamp(out: Any, stamps: Any) -> None:
         # flips the y axis first): the stamp is drawn from the page's default state.
         page.contents_add(b"q\n", prepend=True)
         page.contents_add(b"Q\n/Artifact BMC q " + bytes(name.unparse()) + b" Do Q EMC\n")
+
+
+# What a label's text needs from the content before it: the page's transforms
+# and the text colour (graphics state only, nothing that draws).
+_STATE_OPERATORS = frozenset(
+    ["q", "Q", "cm", "gs", "rg", "RG", "g", "G", "k", "K", "cs", "CS", "sc", "scn", "SC", "SCN"]
+)
+_SHOW_OPERATORS = frozenset(["TJ", "Tj", "'", '"'])
+
+
+def label_pages(labels: bytes, total: int) -> bytes:
+    """``total`` pages, each showing one line of ``labels`` at the height of its
+    first line: ``labels`` is the page numbers laid out once as lines of a short
+    document (``chronology/pdf/page_numbers.html``), whose first line is where
+    the export's footer prints its page number.
+
+    WeasyPrint places each line of text with a text matrix (``Tm``) and shows
+    it (``TJ``), several lines to a text object. A label page is the first
+    page's graphics state, then a text object holding one line, moved to the
+    first line's height, with the font and colour resources of the first page.
+    Text extraction reads each page as its label."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(labels)) as source:
+        prefix: list[Any] | None = None
+        lines: list[list[Any]] = []
+        for page in source.pages:
+            state, found = _text_lines(pikepdf.parse_content_stream(page))
+            if prefix is None:
+                prefix = state
+            lines.extend(found)
+        if prefix is None or len(lines) != total:
+            raise ValueError(f"{len(lines)} page number lines for {total} pages")
+        opened = [str(i.operator) for i in prefix]
+        closing = [pikepdf.ContentStreamInstruction([], pikepdf.Operator("Q"))] * (
+            opened.count("q") - opened.count("Q")
+        )
+        first = source.pages[0]
+        baseline = _text_matrix(lines[0]).operands[5]
+        out = pikepdf.new()
+        resources = out.copy_foreign(_indirect(source, first.obj.Resources))
+        mediabox = out.copy_foreign(_indirect(source, first.obj.MediaBox))
+        for line in lines:
+            matrix = _text_matrix(line)
+            operands = list(matrix.operands)
+            operands[5] = baseline
+            placed = [
+                pikepdf.ContentStreamInstruction(operands, pikepdf.Operator("Tm"))
+                if instruction is matrix
+                else instruction
+                for instruction in line
+            ]
+            content = pikepdf.unparse_content_stream([*prefix, *placed, *closing])
+            label = pikepdf.Dictionary(
+                Type=pikepdf.Name.Page,
+                MediaBox=mediabox,
+                Resources=resources,
+                Contents=out.make_stream(content),
+            )
+            out.pages.append(pikepdf.Page(label))
+        buffer = io.BytesIO()
+        out.save(buffer)
+        return buffer.getvalue()
+
+
+def _indirect(pdf: Any, obj: Any) -> Any:
+    return obj if obj.is_indirect else pdf.make_indirect(obj)
+
+
+def _text_lines(instructions: list[Any]) -> tuple[list[Any], list[list[Any]]]:
+    """The graphics state set before the first text object, and each line of
+    text as a text object of its own: ``BT``, the text state in force (font,
+    spacing, colour), the line's ``Tm`` and what it shows, ``ET``."""
+    import pikepdf
+
+    begin = pikepdf.ContentStreamInstruction([], pikepdf.Operator("BT"))
+    end = pikepdf.ContentStreamInstruction([], pikepdf.Operator("ET"))
+    state: list[Any] = []
+    lines: list[list[Any]] = []
+    in_text = False
+    text_state: dict[str, Any] = {}
+    line: list[Any] | None = None
+    for instruction in instructions:
+        operator = str(instruction.operator)
+        if operator == "BT":
+            in_text, text_state, line = True, {}, None
+        elif not in_text:
+            if not lines and operator in _STATE_OPERATORS:
+                state.append(instruction)
+        elif operator == "ET":
+            in_text, line = False, None
+        elif operator == "Tm":
+            line = [begin, *text_state.values(), instruction, end]
+            lines.append(line)
+        elif operator in _SHOW_OPERATORS:
+            if line is None:
+                raise ValueError("a page number line is not placed by a text matrix")
+            line.insert(-1, instruction)
+        elif operator in ("Td", "TD", "T*"):
+            line = None  # moved relative to a line: not a line of its own
+        else:
+            text_state.pop(operator, None)
+            text_state[operator] = instruction
+            if line is not None:
+                line.insert(-1, instruction)
+    return state, lines
+
+
+def _text_matrix(line: list[Any]) -> Any:
+    return next(i for i in line if str(i.operator) == "Tm")
 
 
 def _outline_items(pdf: Any) -> list[Any]:

@@ -272,6 +272,26 @@ def test_page_numbers_are_stamped_as_artifacts(
     assert all(len(FOOTER.findall(text)) == 1 for text in texts)  # once, not twice
 
 
+def test_page_numbers_are_laid_out_once_and_each_placed_as_the_first() -> None:
+    """The numbers are laid out as lines, several pages of them for a long
+    export; each label page shows its own line at the first line's height,
+    which is the footer's."""
+    total = 150  # more lines than one page of the labels document holds
+    numbers = pdf.render_page_numbers(total)
+    assert _pages_text(numbers) == [f"Page {n} of {total}" for n in range(1, total + 1)]
+    with pikepdf.open(io.BytesIO(numbers)) as stamps:
+        heights = set()
+        for page in stamps.pages:
+            matrices = [
+                instruction.operands
+                for instruction in pikepdf.parse_content_stream(page)
+                if str(instruction.operator) == "Tm"
+            ]
+            assert len(matrices) == 1
+            heights.add(float(matrices[0][5]))
+    assert len(heights) == 1
+
+
 def test_a_stamp_for_each_page_or_no_join() -> None:
     html, _ = pdf.build_export_html(sample_document(3))
     one = pdf.render_pdf(html, parts=1)
@@ -306,3 +326,15 @@ def test_default_parts_follow_the_cores_this_process_may_use(monkeypatch: Any) -
     assert pdf_parallel.default_parts() == 4
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
     assert pdf_parallel.default_parts() == 1
+
+
+def test_renders_keep_one_font_configuration_per_thread() -> None:
+    """WeasyPrint would build a new font map (and load the fonts again) for
+    each render given none; a font map is not shared between threads."""
+    first = pdf.font_config()
+    assert pdf.font_config() is first
+    others: list[Any] = []
+    thread = threading.Thread(target=lambda: others.append(pdf.font_config()))
+    thread.start()
+    thread.join()
+    assert others and others[0] is not first
