@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -33,8 +33,9 @@ class IncidentForm(forms.Form):
         label="Adults at risk already known to us",
         queryset=Person.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Hold Ctrl (or Cmd) to choose more than one.",
+        # Checkboxes (forms.js adds a filter box): no Ctrl-click multi-select.
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick everyone this concerns.",
     )
     new_given_name = forms.CharField(label="Given name", max_length=100, required=False)
     new_family_name = forms.CharField(label="Family name", max_length=100, required=False)
@@ -103,7 +104,12 @@ class IncidentForm(forms.Form):
             Fieldset("Where", "service"),
             Fieldset(
                 "Adult(s) at risk",
-                "people",
+                Div(
+                    "people",
+                    css_class="choice-list mb-3",
+                    css_id="people-choices",
+                    data_filter="Filter the list by name",
+                ),
                 HTML('<p class="form-text mb-2">Or add someone new:</p>'),
                 "new_given_name",
                 "new_family_name",
