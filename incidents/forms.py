@@ -28,6 +28,8 @@ from organisations.models import Service
 
 
 class IncidentForm(forms.Form):
+    # Choose someone known, or add someone new: neither is "optional".
+    conditionally_required = {"people", "new_given_name", "new_family_name"}
     service = forms.ModelChoiceField(queryset=Service.objects.none(), empty_label=None)
     people = forms.ModelMultipleChoiceField(
         label="Adults at risk already known to us",
