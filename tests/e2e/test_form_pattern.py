@@ -50,9 +50,7 @@ def test_adults_at_risk_checkboxes_filter_by_name(page: Any, world: Any, passwor
     PersonFactory(
         organisation=world.org, service=world.home, given_name="Edith", family_name="Brook"
     )
-    PersonFactory(
-        organisation=world.org, service=world.home, given_name="Tom", family_name="Reyes"
-    )
+    PersonFactory(organisation=world.org, service=world.home, given_name="Tom", family_name="Reyes")
     login(page, world.users["manager"], password)
     page.goto("/incidents/new/")
     page.get_by_label("Filter the list by name").fill("edi")
