@@ -12,6 +12,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("_error_summary.html")
-def error_summary(*forms: Any, errors: Any = None) -> dict[str, Any]:
-    """Given ``errors`` (already ordered (message, anchor) pairs) it shows those."""
-    return {"errors": errors if errors is not None else summary_errors(*forms)}
+def error_summary(
+    *forms: Any, errors: Any = None, note: str = "Nothing has been saved yet."
+) -> dict[str, Any]:
+    """Given ``errors`` (already ordered (message, anchor) pairs) it shows those;
+    ``note`` says what did not happen."""
+    return {"errors": errors if errors is not None else summary_errors(*forms), "note": note}
