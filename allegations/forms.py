@@ -71,6 +71,8 @@ def _owners(actor: Any, side_name: str) -> Any:
 
 
 class AllegationForm(forms.Form):
+    # Choose someone on the list, or add someone new: neither is "optional".
+    conditionally_required = {"staff_member", "new_name", "new_job_title"}
     staff_member = forms.ModelChoiceField(
         label="Staff member already on our list",
         queryset=StaffMember.objects.none(),

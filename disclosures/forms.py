@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
+from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -20,7 +20,6 @@ from django.utils import timezone
 from disclosures import access
 from disclosures.models import (
     AMENDABLE_FIELDS,
-    CONSENT_FIELDS,
     Channel,
     ConsentPosition,
     ConsentReason,
@@ -83,6 +82,21 @@ REQUIRED_MESSAGES = {
 
 
 class DecisionForm(forms.Form):
+    # Required for some decisions or consent positions (services.validate_decision):
+    # not labelled "(optional)".
+    conditionally_required = {
+        "what_shared",
+        "what_withheld",
+        "lawful_basis",
+        "special_condition",
+        "proportionality",
+        "consent_reason",
+        "consent_reason_detail",
+        "consent_discussion",
+        "understanding_checked",
+        "override_authorised_by",
+        "override_reason",
+    }
     decision = forms.ChoiceField(
         label="Decision",
         choices=Decision.choices,
@@ -203,28 +217,52 @@ class DecisionForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("decided_by", user.pk)
             self.initial.setdefault("decided_at", _local_now())
+        # The fields shown follow the decision and the consent position
+        # (static/js/disclosure_form.js hides the rest; without JavaScript
+        # every field shows, each saying when it is needed).
+        sharing = {"data_when_decision": "share share_part"}
         self.sections = {
             "decision": _section_helper(
-                Fieldset("The decision", "decision", "decided_by", "decided_at", "purpose")
+                Fieldset("The decision", "decision", "consent_position", "purpose")
             ),
-            "shared": _section_helper(Fieldset("What was shared", "what_shared", "what_withheld")),
+            "when": _section_helper("decided_by", "decided_at"),
+            "shared": _section_helper(
+                Fieldset(
+                    "What was shared",
+                    Div("what_shared", **sharing),
+                    Div("what_withheld", data_when_decision="share_part do_not_share"),
+                    data_when_decision="share share_part do_not_share",
+                )
+            ),
             "why": _section_helper(
                 Fieldset(
                     "Why: reasoning and lawful basis",
                     "reasoning",
-                    "lawful_basis",
-                    "special_condition",
-                    "proportionality",
+                    Div("lawful_basis", "special_condition", "proportionality", **sharing),
                 )
             ),
-            "consent": _section_helper(Fieldset("Consent", *CONSENT_FIELDS)),
+            "consent": _section_helper(
+                Div(
+                    "consent_reason",
+                    "consent_reason_detail",
+                    data_when_consent="not_sought not_possible",
+                ),
+                Div(
+                    "consent_discussion",
+                    "understanding_checked",
+                    data_when_consent="obtained refused",
+                ),
+                Div(
+                    "override_authorised_by",
+                    "override_reason",
+                    data_when_consent="refused",
+                    **sharing,
+                ),
+            ),
             "harm": _section_helper(
-                Fieldset(
-                    "Minimising harm",
-                    "confidentiality_measures",
-                    "retaliation_risk",
-                    "safe_contact",
-                )
+                "confidentiality_measures",
+                "retaliation_risk",
+                "safe_contact",
             ),
             "dissent": _section_helper("dissenting_views"),
             "outcome": _section_helper(

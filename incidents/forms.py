@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -35,13 +35,16 @@ from organisations.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 
 
 class IncidentForm(forms.Form):
+    # Choose someone known, or add someone new: neither is "optional".
+    conditionally_required = {"people", "new_given_name", "new_family_name"}
     service = forms.ModelChoiceField(queryset=Service.objects.none(), empty_label=None)
     people = forms.ModelMultipleChoiceField(
         label="Adults at risk already known to us",
         queryset=Person.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Hold Ctrl (or Cmd) to choose more than one.",
+        # Checkboxes (forms.js adds a filter box): no Ctrl-click multi-select.
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick everyone this concerns.",
     )
     new_given_name = forms.CharField(label="Given name", max_length=100, required=False)
     new_family_name = forms.CharField(label="Family name", max_length=100, required=False)
@@ -122,7 +125,12 @@ class IncidentForm(forms.Form):
             Fieldset("Where", "service"),
             Fieldset(
                 "Adult(s) at risk",
-                "people",
+                Div(
+                    "people",
+                    css_class="choice-list mb-3",
+                    css_id="people-choices",
+                    data_filter="Filter the list by name",
+                ),
                 HTML('<p class="form-text mb-2">Or add someone new:</p>'),
                 "new_given_name",
                 "new_family_name",

@@ -142,6 +142,10 @@ TEMPLATES = [
     },
 ]
 
+# Every form's fields mark "(optional)", hint date formats and point at their
+# errors (organisations/form_pattern.py: the one form pattern).
+FORM_RENDERER = "organisations.form_pattern.Renderer"
+
 # Database: two roles (safeguard/dbroles.py, docs/deployment.md). The app connects
 # as DATABASE_URL's role, which owns nothing; migrate, flush, backup and restore
 # use the "owner" alias, DATABASE_OWNER_URL's role (the same database). Without

@@ -1,12 +1,73 @@
 // Progressive enhancement for the disclosure decision form. The form works
-// fully without this file; it only moves keyboard focus to where the author
-// needs to be next.
+// fully without this file (every field shows, each saying when it is needed);
+// here the fields shown follow the decision and the consent position, and
+// focus goes where the author needs to be next. Nothing typed is ever hidden:
+// a part holding text, a choice or an error stays shown whatever is chosen.
 (function () {
   "use strict";
   var form = document.getElementById("decision-form");
   if (!form) {
     return;
   }
+
+  function chosen(name) {
+    var box = form.querySelector("input[name='" + name + "']:checked");
+    return box ? box.value : "";
+  }
+
+  function holdsInput(part) {
+    var fields = part.querySelectorAll("input, select, textarea");
+    for (var i = 0; i < fields.length; i++) {
+      var f = fields[i];
+      if (f.type === "hidden" || f.type === "checkbox" || f.type === "radio") {
+        continue;
+      }
+      if (f.value && !(f.tagName === "SELECT" && f.selectedIndex === 0)) {
+        return true;
+      }
+    }
+    return part.querySelector(".is-invalid, .invalid-feedback") !== null;
+  }
+
+  function matches(part, attr, value) {
+    var wanted = part.getAttribute(attr);
+    return wanted === null || wanted.split(" ").indexOf(value) !== -1;
+  }
+
+  function update() {
+    var decision = chosen("decision");
+    var consent = chosen("consent_position");
+    var parts = form.querySelectorAll("[data-when-decision], [data-when-consent]");
+    Array.prototype.forEach.call(parts, function (part) {
+      var show =
+        matches(part, "data-when-decision", decision) &&
+        matches(part, "data-when-consent", consent);
+      part.hidden = !show && !holdsInput(part);
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("[data-closed-when-decision]"), function (d) {
+      if (d.getAttribute("data-closed-when-decision") === decision) {
+        if (!holdsInput(d)) {
+          d.open = false;
+        }
+      } else {
+        d.open = true;
+      }
+    });
+    // A fieldset whose every part is hidden is hidden with them.
+    var consentSet = document.getElementById("consent-details");
+    if (consentSet) {
+      var visible = consentSet.querySelectorAll("[data-when-consent]:not([hidden])");
+      consentSet.hidden = visible.length === 0;
+    }
+  }
+
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "decision" || event.target.name === "consent_position") {
+      update();
+    }
+  });
+  update();
+
   var target =
     document.getElementById("error-summary") ||
     document.getElementById("quality-warnings") ||
@@ -14,20 +75,4 @@
   if (target) {
     target.focus();
   }
-  // A link in the error summary or the warnings moves focus to its field
-  // without adding "#id_…" to the address (the form's action has no fragment
-  // either, so this is a nicety, not the fix).
-  var links = form.querySelectorAll(
-    "#error-summary a[href^='#'], #quality-warnings a[href^='#']"
-  );
-  Array.prototype.forEach.call(links, function (link) {
-    link.addEventListener("click", function (event) {
-      var field = document.getElementById(link.getAttribute("href").slice(1));
-      if (!field) {
-        return;
-      }
-      event.preventDefault();
-      field.focus();
-    });
-  });
 })();

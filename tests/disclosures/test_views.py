@@ -79,7 +79,9 @@ def test_errors_are_summarised_with_links_and_input_kept(world: Any) -> None:
     response = world.client("manager").post(_url(world), data)
     html = response.content.decode()
     assert response.status_code == 200
-    summary = re.search(r'<div class="alert alert-danger" role="alert".*?</div>', html, re.S)
+    summary = re.search(
+        r'<div class="alert alert-danger error-summary" role="alert".*?</div>', html, re.S
+    )
     assert summary is not None
     assert "Nothing has been saved" in summary.group(0)
     assert 'href="#recipients"' in summary.group(0)

@@ -36,6 +36,11 @@ def _open_form(page: Any, incident: Any, *, check: bool = True) -> None:
 def _fill(page: Any, fields: dict[str, str]) -> None:
     for name, value in fields.items():
         locator = page.locator(f"#id_{name}")
+        # A part the form shows only on request (a closed <details>) is opened first.
+        locator.evaluate(
+            "el => { for (let e = el; e; e = e.parentElement) "
+            "{ if (e.tagName === 'DETAILS') e.open = true; } }"
+        )
         if locator.evaluate("el => el.tagName") == "SELECT":
             locator.select_option(value)
         else:
