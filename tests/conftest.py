@@ -13,7 +13,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -128,8 +132,16 @@ def _owner_connection_for_tampering(request: Any) -> Any:
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix() -> None:
+    """pytest-django names each xdist worker's test database ``test_<db>_gwN``
+    and migrates each; ``django_db_setup`` gives the workers those names itself,
+    as copies of one database migrated once (``test_<db>``)."""
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(
     request: Any,
+    tmp_path_factory: Any,
     django_test_environment: None,
     django_db_blocker: Any,
     django_db_keepdb: bool,
@@ -138,27 +150,114 @@ def django_db_setup(
 ) -> Any:
     """The owner role creates and migrates the test database (migrate grants the
     app role its rights there, as in production); the app's connection then
-    points at it with its own role, so every test runs the app as the app role."""
+    points at it with its own role, so every test runs the app as the app role.
+
+    Under pytest-xdist (``make test``) the first worker to need a database
+    migrates ``test_<db>`` once; every worker then runs on its own copy of it,
+    ``test_<db>_gwN`` (``CREATE DATABASE ... TEMPLATE``: a second, where
+    migrating takes most of a minute). The last worker to finish drops the
+    template; a worker that comes later builds it again."""
     from django.test.utils import setup_databases, teardown_databases
 
-    with django_db_blocker.unblock():
-        config = setup_databases(
-            verbosity=request.config.option.verbose,
+    verbosity = request.config.option.verbose
+    keepdb = django_db_keepdb and not django_db_createdb
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    owner = connections[dbroles.OWNER]
+    app = connections[DEFAULT_DB_ALIAS]
+    production_name = app.settings_dict["NAME"]
+
+    def migrate_template() -> Any:
+        return setup_databases(
+            verbosity=verbosity,
             interactive=False,
-            keepdb=django_db_keepdb and not django_db_createdb,
+            keepdb=keepdb,
             aliases={dbroles.OWNER},
             serialized_aliases=set(),
         )
-        app = connections[DEFAULT_DB_ALIAS]
-        production_name = app.settings_dict["NAME"]
+
+    with django_db_blocker.unblock():
+        if worker is None:
+            config = migrate_template()
+        else:
+            shared = _WorkerDatabases(tmp_path_factory.getbasetemp().parent, worker)
+            with shared.locked():
+                template = shared.template()
+                if template is None:
+                    migrate_template()
+                    template = owner.settings_dict["NAME"]
+                    shared.built(template)
+                owner.settings_dict["NAME"] = template
+                owner.creation.clone_test_db(suffix=worker, verbosity=verbosity, keepdb=keepdb)
+                shared.join()
+            owner.settings_dict["NAME"] = owner.creation.get_test_db_clone_settings(worker)["NAME"]
         app.close()
-        app.creation.set_as_test_mirror(connections[dbroles.OWNER].settings_dict)
+        app.creation.set_as_test_mirror(owner.settings_dict)
     yield
     with django_db_blocker.unblock():
         app.close()
         app.settings_dict["NAME"] = production_name
-        if not django_db_keepdb:
-            teardown_databases(config, verbosity=request.config.option.verbose)
+        if worker is None:
+            if not django_db_keepdb:
+                teardown_databases(config, verbosity=verbosity)
+            return
+        owner.close()
+        owner.settings_dict["NAME"] = template
+        with shared.locked():
+            last = shared.leave()
+            owner.creation.destroy_test_db(
+                production_name, verbosity=verbosity, keepdb=django_db_keepdb, suffix=worker
+            )
+            if last and not django_db_keepdb:
+                owner.settings_dict["NAME"] = template
+                owner.creation.destroy_test_db(production_name, verbosity=verbosity)
+                shared.built(None)
+
+
+class _WorkerDatabases:
+    """What the xdist workers of one run share about their databases, in files
+    beside their temporary directories: the migrated template's name and which
+    workers are using a copy of it; changed only under an exclusive lock."""
+
+    def __init__(self, folder: Path, worker: str) -> None:
+        self.folder = folder
+        self.worker = worker
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        with (self.folder / "test-databases.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def template(self) -> str | None:
+        path = self.folder / "test-database-template"
+        return path.read_text() if path.exists() else None
+
+    def built(self, name: str | None) -> None:
+        path = self.folder / "test-database-template"
+        if name is None:
+            path.unlink(missing_ok=True)
+            (self.folder / "test-database-users").unlink(missing_ok=True)
+        else:
+            path.write_text(name)
+
+    def _users(self) -> set[str]:
+        path = self.folder / "test-database-users"
+        return set(path.read_text().split()) if path.exists() else set()
+
+    def _store(self, users: set[str]) -> None:
+        (self.folder / "test-database-users").write_text("\n".join(sorted(users)))
+
+    def join(self) -> None:
+        self._store(self._users() | {self.worker})
+
+    def leave(self) -> bool:
+        """Whether this was the last worker using a copy."""
+        users = self._users() - {self.worker}
+        self._store(users)
+        return not users
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
