@@ -1,4 +1,4 @@
-"""Generate a realistic data set at scale, fast, for the benchmark (``seed_scale``).
+"""Generate a realistic data set at scale, fast, for the benchmark (``python -m bench.seed``).
 
 Rows are produced in Python (deterministic for a given seed) and streamed into
 PostgreSQL with ``COPY``. Ids are allocated explicitly above whatever is in the
@@ -819,7 +819,7 @@ def copy_model(model: Any, rows: Iterable[dict[str, Any]], columns: Sequence[str
     fields = {f.attname: f for f in model._meta.concrete_fields}
     unknown = [c for c in columns if c not in fields]
     if unknown:
-        raise RuntimeError(f"{model.__name__} has no columns {unknown}; update safeguard/scale.py")
+        raise RuntimeError(f"{model.__name__} has no columns {unknown}; update bench/scale.py")
     filled: dict[str, Any] = {}
     for name, f in fields.items():
         if name in columns or f.primary_key or f.null:
@@ -829,7 +829,7 @@ def copy_model(model: Any, rows: Iterable[dict[str, Any]], columns: Sequence[str
         elif f.blank:
             filled[name] = ""
         else:
-            raise RuntimeError(f"{model.__name__}: no value for {name}; update safeguard/scale.py")
+            raise RuntimeError(f"{model.__name__}: no value for {name}; update bench/scale.py")
     all_columns = [*columns, *filled]
     extra = list(filled.values())
     return copy_rows(
@@ -1047,7 +1047,7 @@ def _part_audit(b: Build) -> None:
             object_pk=str(iid), object_id=iid, object_repr=f"Incident #{iid} ({ref})",
             action=action, changes_text="", changes=changes, timestamp=when,
             organisation_id=oid, content_type_id=ct, actor_id=actor, incident_id=iid,
-            view="command:seed_scale",
+            view="command:bench.seed",
         )  # fmt: skip
         rows.append(
             (aid, entry.object_pk, iid, entry.object_repr, action, "",
