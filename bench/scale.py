@@ -249,7 +249,7 @@ class Ids:
     def take(self, table: str, count: int = 1) -> int:
         if table not in self.next:
             with connection.cursor() as cur:
-                cur.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"')  # noqa: S608
+                cur.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"')
                 self.next[table] = cur.fetchone()[0] + 1
         first = self.next[table]
         self.next[table] += count
@@ -335,7 +335,7 @@ def build(
     """Generate the data set in one transaction and return its manifest."""
     if incidents < 2:
         raise ValueError("Generate at least 2 incidents (the two named fixtures).")
-    b = Build(incidents=incidents, rng=random.Random(seed))  # noqa: S311 (not security)
+    b = Build(incidents=incidents, rng=random.Random(seed))
     b.fixtures.update(
         detail_entries=detail_entries,
         pdf_entries=pdf_entries,
@@ -417,7 +417,7 @@ def _reset_sequences(b: Build) -> None:
     with connection.cursor() as cur:
         for table in b.rows:
             cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "  # noqa: S608
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                 f'(SELECT coalesce(max(id), 1) FROM "{table}"))'
             )
 

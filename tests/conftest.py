@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import fcntl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
-from django.test import Client
+from django.test import Client, override_settings
 
 from organisations.models import Organisation, Role, Service
 from safeguard import dbroles
@@ -60,8 +61,8 @@ class World:
 ROLES = ["manager", "manager_dom", "lead", "hr", "auditor", "admin", "outsider", *SUBJECT_ROLES]
 
 
-@pytest.fixture
-def world(db: Any) -> World:
+def build_world() -> World:
+    """The standard cast (module docstring), made through the factories and services."""
     org = OrganisationFactory(name="Riverside Test Group")
     other = OrganisationFactory(name="Elsewhere Care Ltd", reference_prefix="EC")
     home = ServiceFactory(organisation=org, name="Test House")
@@ -84,10 +85,107 @@ def world(db: Any) -> World:
     return w
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class SharedWorld:
+    """One ``world`` for a run of consecutive tests that use it, instead of one
+    per test (building it is most of a typical test's time).
+
+    It is built in a transaction of the app's connection that stays open; each
+    test's own transaction (pytest-django) is then a savepoint inside it, rolled
+    back after the test as before, so every test starts from the world as built,
+    and gets a deep copy of its Python objects. Only tests that run the app's
+    connection inside one transaction share it: a test that commits (flush), runs
+    as the owner, or names other databases first has the shared transaction
+    rolled back, as does any test that does not use ``world`` (it must not see
+    the world's rows); the next test that uses it builds it again."""
+
+    def __init__(self) -> None:
+        self.atomic: Any = None
+        self.world: World | None = None
+
+    def get(self) -> World:
+        connection = connections[DEFAULT_DB_ALIAS]
+        if self.atomic is not None and (
+            connection.connection is None
+            or connection.closed_in_transaction
+            or not connection.in_atomic_block
+        ):
+            self.release()  # a test closed the connection: the transaction is gone
+        if self.world is None:
+            self.atomic = transaction.atomic(using=DEFAULT_DB_ALIAS)
+            self.atomic.__enter__()
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                self.world = build_world()
+        return self.world
+
+    def release(self) -> None:
+        if self.atomic is None:
+            return
+        atomic, self.atomic, self.world = self.atomic, None, None
+        connection = connections[DEFAULT_DB_ALIAS]
+        if connection.in_atomic_block:
+            transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
+            atomic.__exit__(None, None, None)
+
+
+_shared_stores: list[SharedWorld] = []
+
+
+@pytest.fixture(scope="session")
+def _shared_world_store(django_db_setup: None, django_db_blocker: Any) -> Iterator[SharedWorld]:
+    store = SharedWorld()
+    _shared_stores.append(store)
+    yield store
+    _shared_stores.remove(store)
+    with django_db_blocker.unblock():
+        store.release()
+
+
+def _shares_world(item: Any) -> bool:
+    if "world" not in item.fixturenames or "triggers_off" in item.fixturenames:
+        return False
+    if item.get_closest_marker("as_owner") is not None:
+        return False
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return True
+    kwargs = dict(marker.kwargs)
+    databases = kwargs.get("databases")
+    if kwargs.get("transaction") or marker.args:
+        return False
+    return databases is None or list(databases) == [DEFAULT_DB_ALIAS]
+
+
+@pytest.fixture(autouse=True)
+def _shared_world(request: Any) -> Iterator[SharedWorld | None]:
+    """Set up before every other fixture of the test (``pytest_collection_modifyitems``
+    puts it first), so the shared transaction is open before the test's own. Tests
+    that need no database do not set one up for it."""
+    if _shares_world(request.node):
+        store = request.getfixturevalue("_shared_world_store")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            store.get()
+        yield store
+        return
+    for store in _shared_stores:
+        with request.getfixturevalue("django_db_blocker").unblock():
+            store.release()
+    yield None
+
+
+@pytest.fixture
+def world(db: Any, _shared_world: SharedWorld | None) -> World:
+    if _shared_world is None or _shared_world.world is None:
+        return build_world()
+    return copy.deepcopy(_shared_world.world)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # Argon2 is deliberately slow; tests that check hashing set it back.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture
@@ -266,6 +364,7 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     truncates through a connection of the owner alias (the app role may not);
     Django refuses any alias a test has not declared, so declare it."""
     for item in items:
+        _set_up_first(item, "_shared_world")
         names = set(getattr(item, "fixturenames", ()))
         marker = item.get_closest_marker("django_db")
         kwargs = dict(marker.kwargs) if marker is not None else {}
@@ -287,3 +386,12 @@ def _fresh_content_type_cache() -> None:
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
+
+
+def _set_up_first(item: Any, name: str) -> None:
+    """pytest sets fixtures up in the order of ``item.fixturenames``; pytest-django's
+    own autouse fixture, which opens the test's transaction, comes before ours."""
+    names = getattr(item, "fixturenames", None)
+    if names is not None and name in names:
+        names.remove(name)
+        names.insert(0, name)
