@@ -44,14 +44,18 @@ system-packages:
 
 ## Whole test suite, browser tests included, on real PostgreSQL.
 ## The system packages come first, so a machine without them stops before anything runs.
+## In parallel (pytest-xdist): PYTEST_WORKERS processes (auto: one per CPU core),
+## each on its own copy of the test database (tests/conftest.py, docs/testing.md).
+## PYTEST_WORKERS=0 runs in this one process; PYTEST_ARGS adds pytest's arguments.
+PYTEST_WORKERS ?= auto
 test: system-packages
 	$(MAKE) --no-print-directory $(STAMP)
-	$(ROLES) $(PY) -m pytest $(PYTEST_ARGS)
+	$(ROLES) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## Browser tests only.
 e2e: system-packages
 	$(MAKE) --no-print-directory $(STAMP)
-	$(ROLES) $(PY) -m pytest -m e2e $(PYTEST_ARGS)
+	$(ROLES) $(PY) -m pytest -n $(PYTEST_WORKERS) -m e2e $(PYTEST_ARGS)
 
 check: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -81,7 +81,7 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 def ensure_dataset(incidents: int, *, rebuild: bool) -> tuple[str, dict[str, Any], bool]:
     """Return (bench database URL, manifest, reused?)."""
-    from safeguard import scale
+    from bench import scale
 
     url = server_url()
     name = os.environ.get("BENCH_DATABASE", "safeguard_bench")
@@ -104,19 +104,26 @@ def ensure_dataset(incidents: int, *, rebuild: bool) -> tuple[str, dict[str, Any
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    for args in (
-        ("migrate", "--noinput", "-v0"),
-        ("seed_scale", "--incidents", str(incidents), "--manifest"),
+    for command in (
+        ("manage.py", "migrate", "--noinput", "-v0"),
+        ("-m", "bench.seed", "--incidents", str(incidents), "--manifest"),
     ):
-        done = manage(*args, env=env)
+        done = subprocess.run(
+            [sys.executable, *command],
+            cwd=BASE_DIR,
+            env=env,
+            text=True,
+            capture_output=True,
+            check=False,
+        )
         if done.returncode != 0:
             sys.stderr.write(done.stdout + done.stderr)
-            raise SystemExit(f"manage.py {args[0]} failed")
-        if args[0] == "seed_scale":
+            raise SystemExit(f"{' '.join(command[:2])} failed")
+        if command[1] == "bench.seed":
             log(done.stdout.rstrip())
     manifest = read_manifest(admin_url, name)
     if manifest is None:
-        raise SystemExit("seed_scale did not store its manifest")
+        raise SystemExit("bench.seed did not store its manifest")
     return bench_url, manifest, False
 
 

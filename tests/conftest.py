@@ -13,13 +13,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import fcntl
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
-from django.test import Client
+from django.test import Client, override_settings
 
 from organisations.models import Organisation, Role, Service
 from safeguard import dbroles
@@ -56,8 +61,8 @@ class World:
 ROLES = ["manager", "manager_dom", "lead", "hr", "auditor", "admin", "outsider", *SUBJECT_ROLES]
 
 
-@pytest.fixture
-def world(db: Any) -> World:
+def build_world() -> World:
+    """The standard cast (module docstring), made through the factories and services."""
     org = OrganisationFactory(name="Riverside Test Group")
     other = OrganisationFactory(name="Elsewhere Care Ltd", reference_prefix="EC")
     home = ServiceFactory(organisation=org, name="Test House")
@@ -80,6 +85,103 @@ def world(db: Any) -> World:
     return w
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class SharedWorld:
+    """One ``world`` for a run of consecutive tests that use it, instead of one
+    per test (building it is most of a typical test's time).
+
+    It is built in a transaction of the app's connection that stays open; each
+    test's own transaction (pytest-django) is then a savepoint inside it, rolled
+    back after the test as before, so every test starts from the world as built,
+    and gets a deep copy of its Python objects. Only tests that run the app's
+    connection inside one transaction share it: a test that commits (flush), runs
+    as the owner, or names other databases first has the shared transaction
+    rolled back, as does any test that does not use ``world`` (it must not see
+    the world's rows); the next test that uses it builds it again."""
+
+    def __init__(self) -> None:
+        self.atomic: Any = None
+        self.world: World | None = None
+
+    def get(self) -> World:
+        connection = connections[DEFAULT_DB_ALIAS]
+        if self.atomic is not None and (
+            connection.connection is None
+            or connection.closed_in_transaction
+            or not connection.in_atomic_block
+        ):
+            self.release()  # a test closed the connection: the transaction is gone
+        if self.world is None:
+            self.atomic = transaction.atomic(using=DEFAULT_DB_ALIAS)
+            self.atomic.__enter__()
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                self.world = build_world()
+        return self.world
+
+    def release(self) -> None:
+        if self.atomic is None:
+            return
+        atomic, self.atomic, self.world = self.atomic, None, None
+        connection = connections[DEFAULT_DB_ALIAS]
+        if connection.in_atomic_block:
+            transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
+            atomic.__exit__(None, None, None)
+
+
+_shared_stores: list[SharedWorld] = []
+
+
+@pytest.fixture(scope="session")
+def _shared_world_store(django_db_setup: None, django_db_blocker: Any) -> Iterator[SharedWorld]:
+    store = SharedWorld()
+    _shared_stores.append(store)
+    yield store
+    _shared_stores.remove(store)
+    with django_db_blocker.unblock():
+        store.release()
+
+
+def _shares_world(item: Any) -> bool:
+    if "world" not in item.fixturenames or "triggers_off" in item.fixturenames:
+        return False
+    if item.get_closest_marker("as_owner") is not None:
+        return False
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return True
+    kwargs = dict(marker.kwargs)
+    databases = kwargs.get("databases")
+    if kwargs.get("transaction") or marker.args:
+        return False
+    return databases is None or list(databases) == [DEFAULT_DB_ALIAS]
+
+
+@pytest.fixture(autouse=True)
+def _shared_world(request: Any) -> Iterator[SharedWorld | None]:
+    """Set up before every other fixture of the test (``pytest_collection_modifyitems``
+    puts it first), so the shared transaction is open before the test's own. Tests
+    that need no database do not set one up for it."""
+    if _shares_world(request.node):
+        store = request.getfixturevalue("_shared_world_store")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            store.get()
+        yield store
+        return
+    for store in _shared_stores:
+        with request.getfixturevalue("django_db_blocker").unblock():
+            store.release()
+    yield None
+
+
+@pytest.fixture
+def world(db: Any, _shared_world: SharedWorld | None) -> World:
+    if _shared_world is None or _shared_world.world is None:
+        return build_world()
+    return copy.deepcopy(_shared_world.world)
+
+
 @pytest.fixture(autouse=True)
 def _evidence_storage(settings: Any, tmp_path: Any) -> None:
     """Evidence files go to a folder of the test's own, never the developer's .data/."""
@@ -95,7 +197,7 @@ def _evidence_storage(settings: Any, tmp_path: Any) -> None:
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # Argon2 is deliberately slow; tests that check hashing set it back.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture
@@ -140,8 +242,16 @@ def _owner_connection_for_tampering(request: Any) -> Any:
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix() -> None:
+    """pytest-django names each xdist worker's test database ``test_<db>_gwN``
+    and migrates each; ``django_db_setup`` gives the workers those names itself,
+    as copies of one database migrated once (``test_<db>``)."""
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(
     request: Any,
+    tmp_path_factory: Any,
     django_test_environment: None,
     django_db_blocker: Any,
     django_db_keepdb: bool,
@@ -150,27 +260,114 @@ def django_db_setup(
 ) -> Any:
     """The owner role creates and migrates the test database (migrate grants the
     app role its rights there, as in production); the app's connection then
-    points at it with its own role, so every test runs the app as the app role."""
+    points at it with its own role, so every test runs the app as the app role.
+
+    Under pytest-xdist (``make test``) the first worker to need a database
+    migrates ``test_<db>`` once; every worker then runs on its own copy of it,
+    ``test_<db>_gwN`` (``CREATE DATABASE ... TEMPLATE``: a second, where
+    migrating takes most of a minute). The last worker to finish drops the
+    template; a worker that comes later builds it again."""
     from django.test.utils import setup_databases, teardown_databases
 
-    with django_db_blocker.unblock():
-        config = setup_databases(
-            verbosity=request.config.option.verbose,
+    verbosity = request.config.option.verbose
+    keepdb = django_db_keepdb and not django_db_createdb
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    owner = connections[dbroles.OWNER]
+    app = connections[DEFAULT_DB_ALIAS]
+    production_name = app.settings_dict["NAME"]
+
+    def migrate_template() -> Any:
+        return setup_databases(
+            verbosity=verbosity,
             interactive=False,
-            keepdb=django_db_keepdb and not django_db_createdb,
+            keepdb=keepdb,
             aliases={dbroles.OWNER},
             serialized_aliases=set(),
         )
-        app = connections[DEFAULT_DB_ALIAS]
-        production_name = app.settings_dict["NAME"]
+
+    with django_db_blocker.unblock():
+        if worker is None:
+            config = migrate_template()
+        else:
+            shared = _WorkerDatabases(tmp_path_factory.getbasetemp().parent, worker)
+            with shared.locked():
+                template = shared.template()
+                if template is None:
+                    migrate_template()
+                    template = owner.settings_dict["NAME"]
+                    shared.built(template)
+                owner.settings_dict["NAME"] = template
+                owner.creation.clone_test_db(suffix=worker, verbosity=verbosity, keepdb=keepdb)
+                shared.join()
+            owner.settings_dict["NAME"] = owner.creation.get_test_db_clone_settings(worker)["NAME"]
         app.close()
-        app.creation.set_as_test_mirror(connections[dbroles.OWNER].settings_dict)
+        app.creation.set_as_test_mirror(owner.settings_dict)
     yield
     with django_db_blocker.unblock():
         app.close()
         app.settings_dict["NAME"] = production_name
-        if not django_db_keepdb:
-            teardown_databases(config, verbosity=request.config.option.verbose)
+        if worker is None:
+            if not django_db_keepdb:
+                teardown_databases(config, verbosity=verbosity)
+            return
+        owner.close()
+        owner.settings_dict["NAME"] = template
+        with shared.locked():
+            last = shared.leave()
+            owner.creation.destroy_test_db(
+                production_name, verbosity=verbosity, keepdb=django_db_keepdb, suffix=worker
+            )
+            if last and not django_db_keepdb:
+                owner.settings_dict["NAME"] = template
+                owner.creation.destroy_test_db(production_name, verbosity=verbosity)
+                shared.built(None)
+
+
+class _WorkerDatabases:
+    """What the xdist workers of one run share about their databases, in files
+    beside their temporary directories: the migrated template's name and which
+    workers are using a copy of it; changed only under an exclusive lock."""
+
+    def __init__(self, folder: Path, worker: str) -> None:
+        self.folder = folder
+        self.worker = worker
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        with (self.folder / "test-databases.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def template(self) -> str | None:
+        path = self.folder / "test-database-template"
+        return path.read_text() if path.exists() else None
+
+    def built(self, name: str | None) -> None:
+        path = self.folder / "test-database-template"
+        if name is None:
+            path.unlink(missing_ok=True)
+            (self.folder / "test-database-users").unlink(missing_ok=True)
+        else:
+            path.write_text(name)
+
+    def _users(self) -> set[str]:
+        path = self.folder / "test-database-users"
+        return set(path.read_text().split()) if path.exists() else set()
+
+    def _store(self, users: set[str]) -> None:
+        (self.folder / "test-database-users").write_text("\n".join(sorted(users)))
+
+    def join(self) -> None:
+        self._store(self._users() | {self.worker})
+
+    def leave(self) -> bool:
+        """Whether this was the last worker using a copy."""
+        users = self._users() - {self.worker}
+        self._store(users)
+        return not users
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
@@ -179,6 +376,7 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     truncates through a connection of the owner alias (the app role may not);
     Django refuses any alias a test has not declared, so declare it."""
     for item in items:
+        _set_up_first(item, "_shared_world")
         names = set(getattr(item, "fixturenames", ()))
         marker = item.get_closest_marker("django_db")
         kwargs = dict(marker.kwargs) if marker is not None else {}
@@ -200,3 +398,12 @@ def _fresh_content_type_cache() -> None:
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
+
+
+def _set_up_first(item: Any, name: str) -> None:
+    """pytest sets fixtures up in the order of ``item.fixturenames``; pytest-django's
+    own autouse fixture, which opens the test's transaction, comes before ours."""
+    names = getattr(item, "fixturenames", None)
+    if names is not None and name in names:
+        names.remove(name)
+        names.insert(0, name)

@@ -1,4 +1,4 @@
-"""Generate a realistic data set at scale, fast, for the benchmark (``seed_scale``).
+"""Generate a realistic data set at scale, fast, for the benchmark (``python -m bench.seed``).
 
 Rows are produced in Python (deterministic for a given seed) and streamed into
 PostgreSQL with ``COPY``. Ids are allocated explicitly above whatever is in the
@@ -249,7 +249,7 @@ class Ids:
     def take(self, table: str, count: int = 1) -> int:
         if table not in self.next:
             with connection.cursor() as cur:
-                cur.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"')  # noqa: S608
+                cur.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"')
                 self.next[table] = cur.fetchone()[0] + 1
         first = self.next[table]
         self.next[table] += count
@@ -335,7 +335,7 @@ def build(
     """Generate the data set in one transaction and return its manifest."""
     if incidents < 2:
         raise ValueError("Generate at least 2 incidents (the two named fixtures).")
-    b = Build(incidents=incidents, rng=random.Random(seed))  # noqa: S311 (not security)
+    b = Build(incidents=incidents, rng=random.Random(seed))
     b.fixtures.update(
         detail_entries=detail_entries,
         pdf_entries=pdf_entries,
@@ -417,7 +417,7 @@ def _reset_sequences(b: Build) -> None:
     with connection.cursor() as cur:
         for table in b.rows:
             cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "  # noqa: S608
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                 f'(SELECT coalesce(max(id), 1) FROM "{table}"))'
             )
 
@@ -819,7 +819,7 @@ def copy_model(model: Any, rows: Iterable[dict[str, Any]], columns: Sequence[str
     fields = {f.attname: f for f in model._meta.concrete_fields}
     unknown = [c for c in columns if c not in fields]
     if unknown:
-        raise RuntimeError(f"{model.__name__} has no columns {unknown}; update safeguard/scale.py")
+        raise RuntimeError(f"{model.__name__} has no columns {unknown}; update bench/scale.py")
     filled: dict[str, Any] = {}
     for name, f in fields.items():
         if name in columns or f.primary_key or f.null:
@@ -829,7 +829,7 @@ def copy_model(model: Any, rows: Iterable[dict[str, Any]], columns: Sequence[str
         elif f.blank:
             filled[name] = ""
         else:
-            raise RuntimeError(f"{model.__name__}: no value for {name}; update safeguard/scale.py")
+            raise RuntimeError(f"{model.__name__}: no value for {name}; update bench/scale.py")
     all_columns = [*columns, *filled]
     extra = list(filled.values())
     return copy_rows(
@@ -1047,7 +1047,7 @@ def _part_audit(b: Build) -> None:
             object_pk=str(iid), object_id=iid, object_repr=f"Incident #{iid} ({ref})",
             action=action, changes_text="", changes=changes, timestamp=when,
             organisation_id=oid, content_type_id=ct, actor_id=actor, incident_id=iid,
-            view="command:seed_scale",
+            view="command:bench.seed",
         )  # fmt: skip
         rows.append(
             (aid, entry.object_pk, iid, entry.object_repr, action, "",
