@@ -390,6 +390,33 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
+# The run's longest tests (``--durations``: each several minutes on one worker).
+# Parallel workers take tests in collection order, so these go first: started
+# last, one of them would keep a worker busy after the other has finished.
+LONGEST_FIRST = (
+    "tests/reliability/test_make_run.py",
+    "tests/e2e/test_crawl.py",
+    "tests/security/test_fuzz.py::test_no_form_gives_a_server_error",
+)
+
+
+class _LongestFirst:
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[Any]) -> None:
+        # After pytest-django's own ordering; sorted() is stable.
+        def rank(item: Any) -> int:
+            for i, prefix in enumerate(LONGEST_FIRST):
+                if item.nodeid.startswith(prefix):
+                    return i
+            return len(LONGEST_FIRST)
+
+        items[:] = sorted(items, key=rank)
+
+
+def pytest_configure(config: Any) -> None:
+    config.pluginmanager.register(_LongestFirst(), "safeguard-longest-first")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_content_type_cache() -> None:
     """A transactional test's flush (as the owner) empties django_content_type and
