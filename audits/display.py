@@ -100,7 +100,12 @@ def describe(entries: Iterable[AuditEntry], viewer: Any) -> list[AuditEntry]:
             label = f"{by_membership[pk]}'s membership and role"
         elif model is not None and (model, pk) in current:
             label = current[model, pk]
-        elif model is not None and model._meta.model_name in NAMED_RECORDS and (model, pk) in names:
+        elif (
+            model is not None
+            and pk is not None
+            and model._meta.model_name in NAMED_RECORDS
+            and (model, pk) in names
+        ):
             label = f"{names[model, pk]} ({model._meta.verbose_name})"
         entry.record_label = label
         entry.details_lines = change_lines(entry, names) + listed_lines(entry, names)
@@ -129,12 +134,16 @@ def _lookups() -> dict[Any, Callable[[Any, set[int]], dict[int, str]]]:
 
     def services(viewer: Any, pks: set[int]) -> dict[int, str]:
         org = access.organisation_id_of(viewer)
+        if org is None:
+            return {}
         return dict(
             Service.objects.filter(organisation_id=org, pk__in=pks).values_list("pk", "name")
         )
 
     def memberships(viewer: Any, pks: set[int]) -> dict[int, str]:
         org = access.organisation_id_of(viewer)
+        if org is None:
+            return {}
         rows = Membership.objects.filter(organisation_id=org, pk__in=pks).select_related("user")
         return {m.pk: m.display_name for m in rows}
 
