@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -23,6 +22,7 @@ from allegations import access
 from allegations.models import Allegation, SafeguardingEntry, SafeguardingEntryKind
 from disclosures import access as decision_access
 from disclosures.drafts import DecisionDraft, RecipientDraft
+from organisations.form_pattern import PatternFormHelper
 from organisations.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 
 # Safeguarding actions and protection measures: what a family may be told about.
@@ -287,7 +287,7 @@ class FamilyCommunicationForm(forms.Form):
         # a field so that the re-submitted form carries it.
         if warnings:
             fieldsets.append("quality_acknowledged")
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         # The template writes the <form> tag: it carries the warnings' fingerprint.
         self.helper.form_tag = False
         self.helper.layout = Layout(*fieldsets, Submit("save", "Record family communication"))

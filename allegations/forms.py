@@ -26,12 +26,13 @@ from allegations.models import (
 )
 from incidents.models import Category
 from organisations import access as org_access
+from organisations.form_pattern import PatternFormHelper
 from organisations.models import Membership, Role, Service
 from organisations.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 
 
 def _helper(*fields: Any, submit: str) -> FormHelper:
-    helper = FormHelper()
+    helper = PatternFormHelper()
     # Server-side messages are clearer and consistent; see base.html's alert.
     helper.attrs = {"novalidate": ""}
     helper.layout = Layout(*fields, Submit("save", submit))
@@ -290,7 +291,7 @@ class SideForm(forms.Form):
     def __init__(self, *args: Any, user: Any, side_name: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _owners(user, side_name)  # type: ignore[attr-defined]
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
@@ -459,7 +460,7 @@ class SourceStaffForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["staff_member"].queryset = access.visible_staff(user)  # type: ignore[attr-defined]
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             "staff_member",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -15,6 +14,7 @@ from audits.models import AuditEntry
 from incidents import access as incident_access
 from incidents.filters import FilterDateField
 from organisations import access as org_access
+from organisations.form_pattern import PatternFormHelper
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -76,7 +76,7 @@ class AuditSearchForm(forms.Form):
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select" if is_select else "form-control"
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.form_method = "get"
         self.helper.form_tag = False
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
@@ -21,6 +20,7 @@ from disclosures.models import (
     SpecialCondition,
 )
 from incidents.filters import FilterDateField
+from organisations.form_pattern import PatternFormHelper
 from organisations.web import DATE_WIDGET
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
@@ -54,7 +54,7 @@ class TimelineFilterForm(_RangeAndKinds):
         super().__init__(*args, **kwargs)
         self.fields["kinds"].label = "Show"
         self.fields["kinds"].help_text = "Leave all unticked to show everything."
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.form_method = "get"
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout("kinds", "date_from", "date_to", Submit("filter", "Filter"))
@@ -149,7 +149,7 @@ class ExportForm(_RangeAndKinds):
         self.fields["kinds"].error_messages["required"] = (
             "Choose at least one kind of record to include."
         )
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.form_id = "export-form"
         self.helper.attrs = {"novalidate": ""}
         if not self.is_bound:
@@ -196,7 +196,7 @@ class VerifyForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout("file", Submit("verify", "Check this file"))
 
@@ -227,7 +227,7 @@ class PublicCheckForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.pdf_bytes = b""
         self._reason = "invalid"
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout("file", "sha256", Submit("check", "Check"))
 

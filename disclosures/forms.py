@@ -30,6 +30,7 @@ from disclosures.models import (
     SpecialCondition,
 )
 from incidents.filters import FilterDateField
+from organisations.form_pattern import PatternFormHelper
 from organisations.models import Actor
 from organisations.web import DATE_WIDGET, DATETIME_WIDGET
 
@@ -47,7 +48,7 @@ def _local_now() -> str:
 
 
 def _section_helper(*fields: Any) -> FormHelper:
-    helper = FormHelper()
+    helper = PatternFormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
     helper.layout = Layout(*fields)
@@ -298,7 +299,7 @@ class ConsultationForm(forms.Form):
 
 
 def _row_helper(*rows: Any) -> FormHelper:
-    helper = FormHelper()
+    helper = PatternFormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
     helper.layout = Layout(*rows)
@@ -359,7 +360,7 @@ class AmendmentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout("field", "new_text", "reason")
         self.helper.form_tag = False
@@ -389,7 +390,7 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("reviewed_at", _local_now())
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             "reviewed_at",

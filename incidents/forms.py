@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
@@ -30,6 +29,7 @@ from incidents.models import (
     ViewsStatus,
 )
 from organisations import access as org_access
+from organisations.form_pattern import PatternFormHelper
 from organisations.models import Service
 from organisations.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 
@@ -118,7 +118,7 @@ class IncidentForm(forms.Form):
         )
         if not self.is_bound:
             self.initial.setdefault("became_aware_at", local_now())
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         # Server-side messages are clearer and consistent; see base.html's alert.
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
@@ -270,7 +270,7 @@ class EntryForm(forms.Form):
         field.label_from_instance = lambda link: (  # type: ignore[attr-defined]
             f"{link.person.full_name} ({link.get_role_display().lower()})"
         )
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         # Server-side messages are clearer and consistent; see base.html's alert.
         self.helper.attrs = {"novalidate": ""}
         fields = ["kind", "occurred_at", "facts", "present_people", "present", "late_reason"]
@@ -301,7 +301,7 @@ class AmendmentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         # Server-side messages are clearer and consistent; see base.html's alert.
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout("new_text", "reason", Submit("save", "Save amendment"))
@@ -329,7 +329,7 @@ class StatusForm(forms.Form):
         allowed = ALLOWED_TRANSITIONS[Status(incident.status)]
         self.fields["to_status"].choices = [c for c in Status.choices if c[0] in allowed]  # type: ignore[attr-defined]
         self.initial.setdefault("version", incident.version)
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
@@ -350,7 +350,7 @@ class ReferencesForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
@@ -370,7 +370,7 @@ class GrantForm(forms.Form):
             .order_by("last_name", "first_name")
         )
         self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[attr-defined]
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
@@ -436,7 +436,7 @@ class PersonLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.offer()
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Fieldset(
@@ -526,7 +526,7 @@ class EvidenceForm(forms.Form):
         field = self.fields["replaces"]
         field.queryset = EvidenceFile.objects.filter(entry=entry)  # type: ignore[attr-defined]
         field.label_from_instance = lambda f: f"{f.original_name} ({f.uploaded_at:%d %b %Y %H:%M})"  # type: ignore[attr-defined]
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             "file", "description", "replaces", "correction_reason", Submit("save", "Add file")

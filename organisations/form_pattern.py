@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
@@ -94,9 +95,24 @@ def summary_errors(*forms_or_sets: Any) -> list[tuple[str, str]]:
             for row in item.forms:
                 entries.extend(summary_errors(row))
             continue
-        entries.extend((str(e), "") for e in item.non_field_errors())
+        # A form may send its non-field errors to one field (the sign-in form:
+        # "wrong username or password" belongs with the username box).
+        target = getattr(item, "non_field_anchor", "")
+        anchor = field_anchor(item, target) if target else ""
+        entries.extend((str(e), anchor) for e in item.non_field_errors())
         for name in item.fields:
             for error in item.errors.get(name, []):
                 label = item.fields[name].label or name.replace("_", " ").capitalize()
                 entries.append((f"{label}: {error}", field_anchor(item, name)))
     return entries
+
+
+class PatternFormHelper(FormHelper):
+    """Every crispy form's helper. A ``<form>`` tag crispy renders posts to the
+    page's own address, said explicitly: without it a browser posts to the
+    current address *with* its fragment, so after following an error link
+    (``#id_…``) without JavaScript the next submit would land past the new
+    summary. Fragments never reach the server, so ``request.get_full_path``
+    has none."""
+
+    template = "_crispy_form.html"

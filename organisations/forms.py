@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
+from organisations.form_pattern import PatternFormHelper
 from organisations.models import Role, Service
 
 REASON_HELP = (
@@ -47,7 +48,7 @@ class MemberForm(forms.Form):
             ].help_text = (
                 f"Lower-case letters, digits, dots, dashes. They sign in as name@{sign_in_code}."
             )
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Fieldset("Person", "username", "first_name", "last_name", "email", "job_title"),
@@ -81,7 +82,7 @@ class MembershipEditForm(forms.Form):
     def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["services"].queryset = services  # type: ignore[attr-defined]
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             "role", "job_title", "services", "active", "reason", Submit("save", "Save")
@@ -103,7 +104,7 @@ class ServiceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             "name", "kind", "cqc_location_id", Submit("save", "Add service")
@@ -121,7 +122,7 @@ class RoleDecisionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.form_tag = False
 
 
@@ -148,7 +149,7 @@ class WelcomeForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The template places the fields around the QR code.
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.form_tag = False
 
     def clean(self) -> dict[str, Any]:
@@ -157,3 +158,14 @@ class WelcomeForm(forms.Form):
         if one and two and one != two:
             self.add_error("password2", "The two passwords do not match.")
         return data
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form in the one form pattern: a wrong username or
+    password is linked, in the error summary, to the username box."""
+
+    non_field_anchor = "username"
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": ("Enter a correct username and password. Both are case-sensitive."),
+    }

@@ -14,9 +14,10 @@ from typing import Any
 
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from organisations.forms import SignInForm
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -52,11 +53,12 @@ def lockout_response(
     request: HttpRequest, original_response: Any = None, credentials: Any = None
 ) -> HttpResponse:
     """The sign-in page with the lockout explained, HTTP 429."""
-    form = AuthenticationForm(request)
+    form = SignInForm(request)
+    message = lockout_message(request)
     return render(
         request,
         "registration/login.html",
-        {"form": form, "locked_out": lockout_message(request), "next": ""},
+        {"form": form, "locked_out": message, "login_errors": [(message, "")], "next": ""},
         status=429,
     )
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
+
+from organisations.form_pattern import PatternFormHelper
 
 
 class CodeForm(forms.Form):
@@ -21,7 +22,7 @@ class CodeForm(forms.Form):
 
     def __init__(self, *args: Any, submit: str = "Verify", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout("code", Submit("verify", submit))
@@ -44,7 +45,7 @@ class PasswordForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout("password", Submit("confirm", "Confirm"))

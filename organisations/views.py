@@ -154,10 +154,27 @@ def sign_in_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 def role_requests(request: HttpRequest) -> HttpResponse:
     """Leads: role requests to decide, the history, and accounts awaiting set-up."""
+    return _role_requests_page(request)
+
+
+def _role_requests_page(
+    request: HttpRequest, *, failed: Any = None, form: RoleDecisionForm | None = None
+) -> HttpResponse:
+    """The role-requests page; after a refused decision, ``failed`` (the request)
+    shows the error summary and ``form``'s errors by that request's fields."""
     if not access.has_role(request.user, "lead"):
         raise Http404
     history = access.role_requests_for_lead(request.user).exclude(state="pending")
     page = plain_page(history, 50, request.GET.get("page"))
+    errors: list[tuple[str, str]] = []
+    reason_errors: list[str] = []
+    if failed is not None and form is not None:
+        reason_errors = [str(e) for e in form.errors.get("reason", [])]
+        errors.extend((str(e), "") for e in form.non_field_errors())
+        errors.extend(
+            (f"Decision: {e}", f"#approve-{failed.pk}") for e in form.errors.get("decision", [])
+        )
+        errors.extend((f"Reason: {e}", f"#reason-{failed.pk}") for e in reason_errors)
     return render(
         request,
         "organisations/role_requests.html",
@@ -165,6 +182,10 @@ def role_requests(request: HttpRequest) -> HttpResponse:
             "pending": list(access.pending_role_requests(request.user).order_by("requested_at")),
             "page": page,
             "awaiting": list(access.awaiting_set_up_for_lead(request.user)[:50]),
+            "decide_errors": errors,
+            "failed_pk": failed.pk if failed is not None else None,
+            "failed_reason": form["reason"].value() if failed is not None and form else "",
+            "reason_errors": reason_errors,
         },
     )
 
@@ -175,8 +196,8 @@ def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     role_request = access.get_role_request_for(request.user, pk)
     form = RoleDecisionForm(request.POST)
     if form.is_valid():
-        decision = submit_or_message(
-            request,
+        decision = submit(
+            form,
             services.decide_role_request,
             actor=request.user,
             role_request=role_request,
@@ -195,9 +216,9 @@ def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
                     return _show_link(request, member, decision.link)
             else:
                 messages.success(request, f"Refused: {member.display_name}'s role request.")
-    else:
-        messages.error(request, "Choose approve or refuse.")
-    return redirect("organisations:role_requests")
+            return redirect("organisations:role_requests")
+    # The page again, with the summary and the error by this request's field.
+    return _role_requests_page(request, failed=role_request, form=form)
 
 
 def service_create(request: HttpRequest) -> HttpResponse:

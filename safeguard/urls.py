@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from audits.dashboards import home
 from chronology import public as chronology_public
+from organisations.forms import SignInForm
 from organisations.welcome_views import welcome
 from safeguard import health
 
@@ -14,7 +15,9 @@ urlpatterns = [
     path("check/", chronology_public.check, name="check"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

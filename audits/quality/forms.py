@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any, cast
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
@@ -15,6 +14,7 @@ from audits.quality.models import CRITERIA, ConsentFilter, Result, Source, crite
 from audits.quality.services import MAX_SAMPLE
 from audits.quality.sources import allegation_decisions_available
 from organisations import access as org_access
+from organisations.form_pattern import PatternFormHelper
 from organisations.models import Service
 from organisations.web import DATE_WIDGET
 
@@ -95,7 +95,7 @@ class AuditCreateForm(forms.Form):
             source.choices = [(Source.DECISIONS, Source.DECISIONS.label)]
             source.widget = forms.HiddenInput()
             source.initial = Source.DECISIONS
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.layout = Layout(
             "title",
             "source",
@@ -150,7 +150,7 @@ class ScoreForm(forms.Form):
                 label=label, help_text=help_text, choices=Result.choices, widget=forms.RadioSelect
             )
         self.fields = {**fields, **self.fields}
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.add_input(Submit("submit", "Submit score"))
 
     def results(self) -> dict[str, str]:
@@ -183,7 +183,7 @@ class ActionForm(forms.Form):
         cast(forms.ChoiceField, self.fields["sample"]).choices = [("", "The audit as a whole")] + [
             (s.position, f"Record {s.position}") for s in audit.samples.all()
         ]
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.form_tag = False  # the page wraps it, posting to its own URL
         self.helper.add_input(Submit("submit", "Add finding and action"))
 
@@ -197,6 +197,6 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", "Close the audit", css_class="btn-danger"))
