@@ -487,3 +487,4 @@ class RecordFinding(OrganisationOwned):
 # registered with this app.
 from incidents.evidence import EvidenceFile  # noqa: E402, F401
 from incidents.linked import EntryPresence, LinkedPerson, PersonLink  # noqa: E402, F401
+from incidents.bodymaps import BodyMapMark  # noqa: E402, F401
