@@ -159,3 +159,85 @@ class BodyMapMark(OrganisationOwned):
     def region_label(self) -> str:
         r = self.region_info
         return r.label if r else self.region
+
+
+@dataclass(frozen=True)
+class PlacedMark:
+    """A mark as drawn and listed: its number on this entry, where its marker
+    sits (x offset 0 for the front view, ``BACK_OFFSET`` for the back), and
+    its details as plain text."""
+
+    number: int
+    view: str
+    region_label: str
+    x: float
+    y: float
+    description: str
+    size: str
+    colour: str
+    seen_by: str
+    seen_at: object
+    corrects_number: int | None
+    correction_reason: str
+    recorded_by: str
+    corrected: bool
+
+
+# The back view is drawn to the right of the front one.
+BACK_OFFSET = 210
+
+
+def place(marks: list[BodyMapMark], recorded_by: dict[int, str] | None = None) -> list[PlacedMark]:
+    """Number an entry's marks (oldest first, from 1) and place each marker on
+    its region; several marks on one region are spread so none hides another."""
+    ordered = sorted(marks, key=lambda m: (m.recorded_at, m.pk))
+    numbers = {m.pk: n for n, m in enumerate(ordered, 1)}
+    corrected = {m.corrects_id for m in ordered if m.corrects_id}
+    per_region: dict[str, int] = {}
+    placed = []
+    for m in ordered:
+        region = m.region_info
+        key = f"{m.view}:{m.region}"
+        k = per_region.get(key, 0)
+        per_region[key] = k + 1
+        cx, cy = (region.cx, region.cy) if region else (100.0, 200.0)
+        dx = (-6, 6, 0, 0)[k % 4] if k else 0
+        dy = (0, 0, -6, 6)[k % 4] if k else 0
+        offset = BACK_OFFSET if m.view == View.BACK else 0
+        placed.append(
+            PlacedMark(
+                number=numbers[m.pk],
+                view=m.get_view_display(),
+                region_label=m.region_label,
+                x=cx + dx + offset,
+                y=cy + dy,
+                description=m.description,
+                size=m.size,
+                colour=m.colour,
+                seen_by=m.seen_by,
+                seen_at=m.seen_at,
+                corrects_number=numbers.get(m.corrects_id) if m.corrects_id else None,
+                correction_reason=m.correction_reason,
+                recorded_by=(recorded_by or {}).get(m.pk, ""),
+                corrected=m.pk in corrected,
+            )
+        )
+    return placed
+
+
+def mark_summary(p: PlacedMark) -> str:
+    """One line of text per mark, for the timeline and the PDF."""
+    parts = [f"{p.view}, {p.region_label}: {p.description}"]
+    if p.size:
+        parts.append(f"size {p.size}")
+    if p.colour:
+        parts.append(f"colour {p.colour}")
+    from incidents.templatetags.record_time import when
+
+    parts.append(f"seen by {p.seen_by} at {when(p.seen_at)}")  # type: ignore[arg-type]
+    text = "; ".join(parts)
+    if p.corrects_number:
+        text += f". Corrects mark {p.corrects_number}: {p.correction_reason}"
+    if p.corrected:
+        text += ". (Corrected by a later mark.)"
+    return text
