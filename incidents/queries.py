@@ -8,7 +8,7 @@ entry carrying its amendments (``amendment_list``), its kind's label
 formatted once (``occurred_iso``/``occurred_label``,
 ``recorded_iso``/``recorded_label``), the linked people named as present
 (``present_people``) its evidence files (``evidence_list``) and its body map marks, numbered and
-placed (``body_marks``). Six
+placed (``placed_marks``). Six
 queries, whatever the length of the chronology, and no per-entry queryset:
 Django's ``prefetch_related`` builds a filtered queryset for every entry,
 which costs more than the entry's own HTML.
@@ -102,7 +102,7 @@ def chronology_window(
         entry.amendment_list = by_entry.get(entry.pk, [])  # type: ignore[attr-defined]
         entry.present_people = present.get(entry.pk, [])  # type: ignore[attr-defined]
         entry.evidence_list = files.get(entry.pk, [])  # type: ignore[attr-defined]
-        entry.body_marks = place_marks(marks.get(entry.pk))  # type: ignore[attr-defined]
+        entry.placed_marks = place_marks(marks.get(entry.pk))  # type: ignore[attr-defined]
         entry.kind_label = _KIND_LABELS.get(entry.kind, entry.kind)  # type: ignore[attr-defined]
         # Each time is shown twice (machine-readable and for people); format once.
         entry.occurred_iso = iso(entry.occurred_at)  # type: ignore[attr-defined]
