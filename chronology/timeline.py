@@ -369,7 +369,9 @@ def entry_item(
         byline += f" · Present: {'; '.join(present)}"
     amendments = list(e.amendments.all())
     sections = [evidence_section(evidence)] if evidence else []
-    placed = place(body_marks, {m.pk: name_of(m.recorded_by) for m in body_marks}) if body_marks else []
+    placed = []
+    if body_marks:
+        placed = place(body_marks, {m.pk: name_of(m.recorded_by) for m in body_marks})
     if placed:
         sections.append(body_map_section(placed))
     return TimelineItem(

@@ -170,7 +170,7 @@ def body_marks(
     for row in rows:
         marks, names = result.setdefault(row.entry_id, ([], {}))
         marks.append(row)
-        names[row.pk] = row.recorder_name  # type: ignore[attr-defined]
+        names[row.pk] = row.recorder_name
     return result
 
 
