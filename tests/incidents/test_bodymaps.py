@@ -154,3 +154,12 @@ def test_marks_are_drawn_and_listed_on_the_timeline(world):
     assert "Body map marks" in html
     assert "Front, Left wrist: Purple bruise, finger-shaped; size 3 cm; colour purple" in html
     assert "<circle" in html
+
+
+def test_the_demo_marks_junes_bruise(db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    mark = BodyMapMark.objects.get(incident__summary__startswith="Suspected coercive control")
+    assert (mark.view, mark.region, mark.size) == ("front", "left_wrist", "3 cm")
+    assert mark.entry.kind == "observation"
