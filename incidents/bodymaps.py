@@ -201,8 +201,9 @@ def place(marks: list[BodyMapMark], recorded_by: dict[int, str] | None = None) -
         k = per_region.get(key, 0)
         per_region[key] = k + 1
         cx, cy = (region.cx, region.cy) if region else (100.0, 200.0)
-        dx = (-6, 6, 0, 0)[k % 4] if k else 0
-        dy = (0, 0, -6, 6)[k % 4] if k else 0
+        # 0, +12, -12, +24, -24 … across: markers are 12 wide.
+        dx = 12 * ((k + 1) // 2) * (1 if k % 2 else -1)
+        dy = 0
         offset = BACK_OFFSET if m.view == View.BACK else 0
         placed.append(
             PlacedMark(
