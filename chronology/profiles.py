@@ -88,6 +88,10 @@ class ProfileRules:
     # who added it). The files themselves are never in an export.
     linked_people: bool = True
     evidence_lists: bool = True
+    # Injuries marked on an entry's body map: the outline with numbered
+    # markers and the list of marks (region, description, size, colour, who
+    # saw it when, corrections).
+    body_maps: bool = True
 
     @property
     def initials_only(self) -> bool:
@@ -123,9 +127,10 @@ RULES: dict[str, ProfileRules] = {
         purpose_category="service_continuity",
         description=(
             "Safeguarding record, every disclosure decision and referral, record-quality "
-            "audits. Names as initials. No HR detail, no list of evidence files."
+            "audits. Names as initials. No HR detail, no list of evidence files, no body maps."
         ),
         evidence_lists=False,
+        body_maps=False,
         hr_cross_reference=HRCrossReference.PROCESS,
         quality_audits=True,
         names=Names.INITIALS,

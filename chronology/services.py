@@ -137,6 +137,7 @@ def _query(
         quality_audits=rules.quality_audits,
         linked_people=rules.linked_people,
         evidence_lists=rules.evidence_lists,
+        body_maps=rules.body_maps,
     )
 
 

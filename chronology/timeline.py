@@ -22,7 +22,9 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from incidents.bodymaps import PlacedMark, mark_summary, place
 from incidents.models import (
+    BodyMapMark,
     ChronologyAmendment,
     ChronologyEntry,
     EntryPresence,
@@ -48,6 +50,8 @@ class Field:
 class Section:
     heading: str
     fields: list[Field]
+    # The item's body map marks: drawn as the outline, with this list beside it.
+    body_map: bool = False
 
 
 @dataclass(slots=True)
@@ -84,6 +88,9 @@ class TimelineItem:
     fields: list[Field] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     amendments: list[Amendment] = field(default_factory=list)
+    # A chronology entry's body map marks, numbered and placed on the outline
+    # (drawn with the text list beside it on the page and in the PDF).
+    body_marks: list[PlacedMark] = field(default_factory=list)
     hr: bool = False
     # Known to the day only (a referral's date): printed without a time and
     # sorted after that day's timed events.
@@ -126,6 +133,8 @@ class TimelineQuery:
     # of evidence files on entries (name, type, size, SHA-256, who added it).
     linked_people: bool = False
     evidence_lists: bool = False
+    # Body map marks on entries (outline with numbered markers, and the list).
+    body_maps: bool = False
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         """The date range as aware datetimes in local time (inclusive of date_to)."""
@@ -321,12 +330,22 @@ def _entry_items(q: TimelineQuery) -> Iterator[TimelineItem]:
                 ),
             )
         )
+    if q.body_maps:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "body_marks",
+                queryset=BodyMapMark.objects.select_related("recorded_by").order_by(
+                    "recorded_at", "pk"
+                ),
+            )
+        )
     # Chunked so that a 10,000-entry chronology is not one giant result set.
     for e in qs.iterator(chunk_size=1000):
         yield entry_item(
             e,
             present_people=list(e.presences.all()) if q.linked_people else [],
             evidence=list(e.evidence.all()) if q.evidence_lists else [],
+            body_marks=list(e.body_marks.all()) if q.body_maps else [],
         )
 
 
@@ -335,6 +354,7 @@ def entry_item(
     *,
     present_people: list[EntryPresence] | None = None,
     evidence: list[EvidenceFile] | None = None,
+    body_marks: list[BodyMapMark] | None = None,
 ) -> TimelineItem:
     # The heading carries when it happened; when it was recorded differs
     # and both matter. One byline, as for other records' authorship.
@@ -349,6 +369,11 @@ def entry_item(
         byline += f" · Present: {'; '.join(present)}"
     amendments = list(e.amendments.all())
     sections = [evidence_section(evidence)] if evidence else []
+    placed = []
+    if body_marks:
+        placed = place(body_marks, {m.pk: name_of(m.recorded_by) for m in body_marks})
+    if placed:
+        sections.append(body_map_section(placed))
     return TimelineItem(
         kind="entry",
         kind_label=f"Chronology · {e.get_kind_display()}",
@@ -360,8 +385,15 @@ def entry_item(
         text_label="As first recorded" if amendments else "",
         sections=sections,
         amendments=[Amendment.of(a) for a in amendments],
+        body_marks=placed,
         order=20,
     )
+
+
+def body_map_section(placed: list[PlacedMark]) -> Section:
+    """The marks as text: what the outline shows, readable without it."""
+    fields = [Field(f"Mark {p.number}", mark_summary(p)) for p in placed]
+    return Section("Body map marks", fields, body_map=True)
 
 
 def evidence_section(files: list[EvidenceFile]) -> Section:

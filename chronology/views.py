@@ -49,6 +49,7 @@ def timeline_view(request: HttpRequest, pk: int) -> HttpResponse:
         quality_audits=can_export,
         linked_people=True,
         evidence_lists=True,
+        body_maps=True,
     )
     items = timeline.build(q)
     page = plain_page(items, PAGE_SIZE, request.GET.get("page"))

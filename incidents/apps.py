@@ -23,3 +23,4 @@ class IncidentsConfig(AppConfig):
         auditlog.register(models.PersonLink)
         auditlog.register(models.EntryPresence)
         auditlog.register(models.EvidenceFile)
+        auditlog.register(models.BodyMapMark)

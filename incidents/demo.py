@@ -116,7 +116,7 @@ def _incidents(ctx: DemoContext) -> None:
             "given while the suspected coercer is present."
         ),
     )
-    services.add_entry(
+    bruise = services.add_entry(
         actor=manager,
         late_reason=DEMO_LATE_REASON,
         incident=coercion,
@@ -127,6 +127,18 @@ def _incidents(ctx: DemoContext) -> None:
             "her sleeve down when I looked. Her son stayed in the doorway throughout personal care."
         ),
         present="Priya Shah (care worker); June's son in the doorway",
+    )
+    # Issue 21: the bruise on June's body map.
+    services.add_body_mark(
+        actor=manager,
+        entry=bruise,
+        view="front",
+        region="left_wrist",
+        description="Bruising across the inside of the wrist; June pulled her sleeve down.",
+        size="3 cm",
+        colour="Purple",
+        seen_by="Priya Shah, care worker",
+        seen_at=t0,
     )
     services.add_entry(
         actor=manager,

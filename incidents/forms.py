@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from incidents import access
+from incidents.bodymaps import BodyMapMark, region_choices
 from incidents.filters import FilterDateField
 from incidents.linked import PersonRole, SourceOfRisk
 from incidents.models import (
@@ -531,3 +532,66 @@ class EvidenceForm(forms.Form):
         self.helper.layout = Layout(
             "file", "description", "replaces", "correction_reason", Submit("save", "Add file")
         )
+
+
+class BodyMarkForm(forms.Form):
+    """One mark on an entry's body map. The part of the body is chosen from a
+    list (keyboard, screen reader); clicking the picture only fills in that
+    list (static/js/body_map.js)."""
+
+    location = forms.ChoiceField(
+        label="Part of the body",
+        help_text="Front or back, then the part. 'Left' and 'right' are the person's own.",
+    )
+    description = forms.CharField(
+        label="What was seen",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, 'Purple bruise, like finger marks'.",
+    )
+    size = forms.CharField(max_length=60, required=False, help_text="For example, 3 cm.")
+    colour = forms.CharField(max_length=60, required=False, help_text="For example, purple.")
+    seen_by = forms.CharField(label="Seen by", max_length=200, help_text="Name and role.")
+    seen_at = forms.DateTimeField(label="When it was seen", widget=DATETIME_WIDGET)
+    corrects = forms.ModelChoiceField(
+        label="Corrects an earlier mark",
+        queryset=BodyMapMark.objects.none(),
+        required=False,
+        empty_label="— No, a new mark —",
+    )
+    correction_reason = forms.CharField(
+        label="Why this mark corrects it",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="The earlier mark stays on the record.",
+    )
+
+    def __init__(self, *args: Any, entry: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].choices = [("", "— Choose —"), *region_choices()]  # type: ignore[attr-defined]
+        field = self.fields["corrects"]
+        marks = list(BodyMapMark.objects.filter(entry=entry).order_by("recorded_at", "pk"))
+        numbers = {m.pk: n for n, m in enumerate(marks, 1)}
+        field.queryset = BodyMapMark.objects.filter(entry=entry)  # type: ignore[attr-defined]
+        field.label_from_instance = lambda m: f"Mark {numbers.get(m.pk, '?')}: {m.region_label}"  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.setdefault("seen_at", local_now())
+            if user is not None:
+                self.initial.setdefault("seen_by", user.get_full_name() or user.get_username())
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            "location",
+            "description",
+            "size",
+            "colour",
+            "seen_by",
+            "seen_at",
+            "corrects",
+            "correction_reason",
+            Submit("save", "Add mark"),
+        )
+
+    def clean_location(self) -> tuple[str, str]:
+        value = self.cleaned_data["location"]
+        view, _, region = value.partition(":")
+        return view, region

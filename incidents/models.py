@@ -485,5 +485,6 @@ class RecordFinding(OrganisationOwned):
 
 # People around an incident and evidence files (issue 21): their own modules,
 # registered with this app.
+from incidents.bodymaps import BodyMapMark  # noqa: E402, F401
 from incidents.evidence import EvidenceFile  # noqa: E402, F401
 from incidents.linked import EntryPresence, LinkedPerson, PersonLink  # noqa: E402, F401

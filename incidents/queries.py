@@ -7,7 +7,8 @@ entry carrying its amendments (``amendment_list``), its kind's label
 (``kind_label``), its author's display name (``author_name``) and its times
 formatted once (``occurred_iso``/``occurred_label``,
 ``recorded_iso``/``recorded_label``), the linked people named as present
-(``present_people``) and its evidence files (``evidence_list``). Five
+(``present_people``) its evidence files (``evidence_list``) and its body map marks, numbered and
+placed (``placed_marks``). Six
 queries, whatever the length of the chronology, and no per-entry queryset:
 Django's ``prefetch_related`` builds a filtered queryset for every entry,
 which costs more than the entry's own HTML.
@@ -22,6 +23,7 @@ from typing import Any
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
+from incidents.bodymaps import BodyMapMark, PlacedMark, place
 from incidents.models import (
     ChronologyAmendment,
     ChronologyEntry,
@@ -95,10 +97,12 @@ def chronology_window(
             by_entry.setdefault(amendment.entry_id, []).append(amendment)
     present = present_people([e.pk for e in entries])
     files = evidence_files([e.pk for e in entries])
+    marks = body_marks([e.pk for e in entries])
     for entry in entries:
         entry.amendment_list = by_entry.get(entry.pk, [])  # type: ignore[attr-defined]
         entry.present_people = present.get(entry.pk, [])  # type: ignore[attr-defined]
         entry.evidence_list = files.get(entry.pk, [])  # type: ignore[attr-defined]
+        entry.placed_marks = place_marks(marks.get(entry.pk))  # type: ignore[attr-defined]
         entry.kind_label = _KIND_LABELS.get(entry.kind, entry.kind)  # type: ignore[attr-defined]
         # Each time is shown twice (machine-readable and for people); format once.
         entry.occurred_iso = iso(entry.occurred_at)  # type: ignore[attr-defined]
@@ -149,3 +153,26 @@ def evidence_files(entry_ids: list[int]) -> dict[int, list[EvidenceFile]]:
         assert row.entry_id is not None
         result.setdefault(row.entry_id, []).append(row)
     return result
+
+
+def body_marks(
+    entry_ids: list[int],
+) -> dict[int, tuple[list[BodyMapMark], dict[int, str]]]:
+    """Body map marks by entry, with who recorded each (one query)."""
+    if not entry_ids:
+        return {}
+    result: dict[int, tuple[list[BodyMapMark], dict[int, str]]] = {}
+    rows = (
+        BodyMapMark.objects.filter(entry__in=entry_ids)
+        .annotate(recorder_name=_display_name("recorded_by"))
+        .order_by("recorded_at", "pk")
+    )
+    for row in rows:
+        marks, names = result.setdefault(row.entry_id, ([], {}))
+        marks.append(row)
+        names[row.pk] = row.recorder_name
+    return result
+
+
+def place_marks(found: tuple[list[BodyMapMark], dict[int, str]] | None) -> list[PlacedMark]:
+    return place(*found) if found else []

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from incidents import access, quality, uploads
+from incidents.bodymaps import BodyMapMark
 from incidents.evidence import EvidenceFile
 from incidents.linked import EntryPresence, PersonRole, SourceOfRisk
 from incidents.models import (
@@ -693,3 +694,56 @@ def add_evidence(
         uploads.evidence_storage().delete(name)
         raise
     return evidence
+
+
+def add_body_mark(
+    *,
+    actor: Any,
+    entry: ChronologyEntry,
+    view: str,
+    region: str,
+    description: str,
+    seen_by: str,
+    seen_at: Any,
+    size: str = "",
+    colour: str = "",
+    corrects: BodyMapMark | None = None,
+    correction_reason: str = "",
+) -> BodyMapMark:
+    """Mark an injury on the entry's body map. A correction names the mark it
+    corrects and why; the earlier mark stays."""
+    from incidents.bodymaps import region_of
+
+    incident = entry.incident
+    if not access.can_record_on(actor, incident):
+        raise PermissionDenied
+    if region_of(view, region) is None:
+        raise ValidationError({"region": "Choose a part of the body from the list."})
+    if seen_at is not None and seen_at > timezone.now():
+        raise ValidationError({"seen_at": "When it was seen cannot be in the future."})
+    correction_reason = correction_reason.strip()
+    if corrects is not None:
+        if corrects.entry_id != entry.pk:
+            raise ValidationError({"corrects": "Choose a mark of this entry."})
+        if not correction_reason:
+            raise ValidationError({"correction_reason": "Say why this mark corrects the other."})
+    elif correction_reason:
+        raise ValidationError({"corrects": "Choose the mark this one corrects."})
+    mark = BodyMapMark(
+        organisation_id=incident.organisation_id,
+        incident=incident,
+        entry=entry,
+        view=view,
+        region=region,
+        description=description.strip(),
+        size=size.strip(),
+        colour=colour.strip(),
+        seen_by=seen_by.strip(),
+        seen_at=seen_at,
+        corrects=corrects,
+        correction_reason=correction_reason,
+        recorded_by=actor,
+    )
+    mark.full_clean()
+    mark.save()
+    return mark

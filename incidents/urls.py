@@ -14,6 +14,7 @@ urlpatterns = [
         views.evidence_upload,
         name="evidence_upload",
     ),
+    path("<int:pk>/entries/<int:entry_pk>/body-map/", views.body_map, name="body_map"),
     path("<int:pk>/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence_download"),
     path("<int:pk>/status/", views.status_change, name="status_change"),
     path("<int:pk>/references/", views.references_update, name="references_update"),

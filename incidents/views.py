@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from incidents import access, references, services
 from incidents.forms import (
     AmendmentForm,
+    BodyMarkForm,
     EntryForm,
     EvidenceForm,
     GrantForm,
@@ -495,3 +496,50 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileRe
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Body maps (issue 21) ------------------------------------------------------
+
+
+def body_map(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    """An entry's body map: the marks so far (picture and list) and, for those
+    who may record on the incident, the form to add one."""
+    from incidents.bodymaps import place
+    from incidents.queries import body_marks
+
+    incident = access.get_incident_for(request.user, pk)
+    entry = access.get_entry_of(incident, entry_pk)
+    can_record = access.can_record_on(request.user, incident)
+    if request.method == "POST" and not can_record:
+        raise RoleRequired(*access.INCIDENT_WRITERS)
+    form = None
+    if can_record:
+        form = BodyMarkForm(request.POST or None, entry=entry, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            view, region = data["location"]
+            mark = submit(
+                form,
+                services.add_body_mark,
+                actor=request.user,
+                entry=entry,
+                view=view,
+                region=region,
+                description=data["description"],
+                size=data["size"],
+                colour=data["colour"],
+                seen_by=data["seen_by"],
+                seen_at=data["seen_at"],
+                corrects=data["corrects"],
+                correction_reason=data["correction_reason"],
+            )
+            if mark is not REFUSED:
+                messages.success(request, f"Mark added: {mark.region_label}.")
+                return redirect(f"{incident_url(incident)}#entry-{entry.pk}")
+    log_access(entry, view="body_map")
+    placed = place(*body_marks([entry.pk]).get(entry.pk, ([], {})))
+    return render(
+        request,
+        "incidents/body_map.html",
+        {"form": form, "incident": incident, "entry": entry, "placed": placed},
+    )

@@ -54,6 +54,18 @@ def scenario(db: Any) -> dict[str, Any]:
     evidence = incident_services.add_evidence(
         actor=manager, entry=entry, upload=ev.upload(ev.pdf(), "letter.pdf", "application/pdf")
     )
+    # Issue 21: a bruise marked on the entry's body map.
+    incident_services.add_body_mark(
+        actor=manager,
+        entry=entry,
+        view="front",
+        region="left_forearm",
+        description="Yellowing bruise, oval",
+        size="2 cm",
+        colour="yellow",
+        seen_by="Grace Lin, carer",
+        seen_at=incident.became_aware_at + timedelta(minutes=30),
+    )
     return {
         "allegation": allegation,
         "incident": incident,
@@ -129,6 +141,9 @@ def test_each_profile_carries_what_it_allows_and_nothing_it_forbids(
     # Evidence files listed by name, type, size and SHA-256 where the profile says.
     listed = scenario["evidence"].sha256 in text.replace(" ", "")
     assert listed is rules.evidence_lists, profile
+    # Body map marks, as a text list beside the outline, where the profile says.
+    marked = "Front, Left forearm: Yellowing bruise, oval; size 2 cm; colour yellow" in text
+    assert marked is rules.body_maps, profile
 
     # Names: a promise of initials is kept in every field; otherwise names in full.
     found = _names_in(text, person)

@@ -302,3 +302,81 @@ CASES += [
         label="subjects of allegations",
     ),
 ]
+
+# Issue 21: body maps on chronology entries.
+
+
+def body_map_entry(w):
+    from tests.incidents import bodymaps
+
+    m = bodymaps.mark(w)
+    return {"pk": m.incident_id, "entry_pk": m.entry_id}
+
+
+def subject_body_map_entry(w):
+    from tests.allegations.factories import subject_case
+
+    subject_case(w)
+    return body_map_entry(w)
+
+
+def other_body_map_entry(w):
+    from incidents import services
+
+    inc = w.objects["other_incident"]
+    e = services.add_entry(
+        actor=w.users["outsider"],
+        incident=inc,
+        kind="observation",
+        facts="Seen.",
+        occurred_at=inc.became_aware_at,
+    )
+    return {"pk": inc.pk, "entry_pk": e.pk}
+
+
+def _mark_data(w):
+    from tests.incidents import bodymaps
+
+    return bodymaps.post_data()
+
+
+def _shows_mark(w, response):
+    return "Purple bruise, finger-shaped" in response.content.decode()
+
+
+CASES += [
+    Case(
+        "incidents:body_map",
+        body_map_entry,
+        roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
+        shows=_shows_mark,
+    ),
+    Case(
+        "incidents:body_map",
+        body_map_entry,
+        roles(NOT_FOUND, manager=OK, lead=OK),
+        method="post",
+        data=_mark_data,
+        label="add a mark",
+    ),
+    Case(
+        "incidents:body_map",
+        other_body_map_entry,
+        roles(NOT_FOUND, outsider=OK),
+        label="other organisation",
+    ),
+    Case(
+        "incidents:body_map",
+        other_body_map_entry,
+        roles(NOT_FOUND, outsider=OK),
+        method="post",
+        data=_mark_data,
+        label="other organisation, add a mark",
+    ),
+    Case(
+        "incidents:body_map",
+        subject_body_map_entry,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
+        label="subjects of allegations",
+    ),
+]
