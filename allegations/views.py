@@ -43,7 +43,7 @@ from incidents.models import Incident
 from organisations import access as org_access
 from organisations.audit import log_access, log_listed
 from organisations.denials import RoleRequired
-from organisations.models import Role
+from organisations.models import Actor, Role
 from organisations.paging import plain_page
 from organisations.web import REFUSED, submit, submit_or_message
 
@@ -140,7 +140,7 @@ def allegation_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "allegations/form.html", {"form": form, "incident": incident})
 
 
-def _create_allegation(*, actor: Any, incident: Incident, data: dict[str, Any]) -> Allegation:
+def _create_allegation(*, actor: Actor, incident: Incident, data: dict[str, Any]) -> Allegation:
     """The allegation and, when the form names one, a new staff member: both or neither."""
     with transaction.atomic():
         staff = data["staff_member"] or services.create_staff_member(
@@ -200,7 +200,7 @@ def allegation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _can_record_family(user: Any, allegation: Allegation) -> bool:
+def _can_record_family(user: Actor, allegation: Allegation) -> bool:
     return access.can_read_side(
         user, allegation, "safeguarding"
     ) and decision_access.can_record_decision(user, allegation.incident)
@@ -260,7 +260,7 @@ def family_communication(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _record_family(
-    *, actor: Any, allegation: Allegation, confirmed: str | bool, kwargs: dict[str, Any]
+    *, actor: Actor, allegation: Allegation, confirmed: str | bool, kwargs: dict[str, Any]
 ) -> DisclosureDecision:
     """Record without the quality warnings' say-so first; again with it only when
     the author confirmed exactly these warnings (else they are shown)."""
@@ -297,7 +297,7 @@ def _map_disclosure_errors(exc: ValidationError) -> ValidationError:
     return ValidationError({mapping.get(k, str(k)): v for k, v in exc.message_dict.items()})
 
 
-def _side_summaries(user: Any, allegation: Allegation) -> list[dict[str, Any]]:
+def _side_summaries(user: Actor, allegation: Allegation) -> list[dict[str, Any]]:
     """Existence, owner and status of both sides: all either side may know of the other."""
     return [
         {
@@ -628,7 +628,7 @@ def amend(
     )
 
 
-def _name_source_staff(*, actor: Any, link: Any, data: dict[str, Any]) -> Any:
+def _name_source_staff(*, actor: Actor, link: Any, data: dict[str, Any]) -> Any:
     """The staff record (new or chosen) and its tie to the link: both or neither."""
     with transaction.atomic():
         staff = data["staff_member"] or services.create_staff_member(

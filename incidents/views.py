@@ -29,7 +29,7 @@ from incidents.queries import chronology_window
 from organisations import access as org_access
 from organisations.audit import log_access, log_listed
 from organisations.denials import RoleRequired
-from organisations.models import Role
+from organisations.models import Actor, Role
 from organisations.reauth import reauthentication_required
 from organisations.web import REFUSED, apply_service_errors, submit, submit_or_message
 
@@ -81,7 +81,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/form.html", {"form": form})
 
 
-def _create_incident(*, actor: Any, data: dict[str, Any]) -> Incident:
+def _create_incident(*, actor: Actor, data: dict[str, Any]) -> Incident:
     """The incident and, when the form names one, a new person: both or neither."""
     with transaction.atomic():
         people = list(data["people"])

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +14,7 @@ from organisations.forms import (
     RoleDecisionForm,
     ServiceForm,
 )
-from organisations.models import Role
+from organisations.models import Membership, Role
 from organisations.paging import plain_page
 from organisations.reauth import reauthentication_required
 from organisations.web import REFUSED, submit, submit_or_message
@@ -55,7 +53,9 @@ def _link_url(request: HttpRequest, issued: signin.IssuedLink) -> str:
     return request.build_absolute_uri(reverse("welcome", args=[issued.token]))
 
 
-def _show_link(request: HttpRequest, membership: Any, issued: signin.IssuedLink) -> HttpResponse:
+def _show_link(
+    request: HttpRequest, membership: Membership, issued: signin.IssuedLink
+) -> HttpResponse:
     """The one time a sign-in link is shown: rendered, never stored or redirected."""
     return render(
         request,
