@@ -17,7 +17,7 @@ from organisations.forms import (
 from organisations.models import Membership, Role
 from organisations.paging import plain_page
 from organisations.reauth import reauthentication_required
-from organisations.web import REFUSED, submit, submit_or_message
+from organisations.web import REFUSED, submit, submit_and_redirect, submit_or_message
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -204,10 +204,17 @@ def service_create(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        service = submit(form, services.add_service, actor=request.user, **form.cleaned_data)
-        if service is not REFUSED:
-            messages.success(request, f"Service {service.name} added.")
-            return redirect("organisations:members")
+        saved = submit_and_redirect(
+            request,
+            form,
+            services.add_service,
+            success=lambda service: f"Service {service.name} added.",
+            redirect_to=reverse("organisations:members"),
+            actor=request.user,
+            **form.cleaned_data,
+        )
+        if saved:
+            return saved
     return render(
         request, "organisations/member_form.html", {"form": form, "title": "Add a service"}
     )
