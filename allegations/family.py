@@ -23,6 +23,7 @@ from allegations.models import Allegation, SafeguardingEntry, SafeguardingEntryK
 from disclosures import access as decision_access
 from disclosures.drafts import DecisionDraft, RecipientDraft
 from organisations.form_pattern import PatternFormHelper
+from organisations.models import Actor
 from organisations.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 
 # Safeguarding actions and protection measures: what a family may be told about.
@@ -67,7 +68,7 @@ def compose_what_shared(entries: list[SafeguardingEntry], also_shared: str) -> s
 @transaction.atomic
 def record_family_communication(
     *,
-    actor: Any,
+    actor: Actor,
     allegation: Allegation,
     family_member: str,
     relationship: str,
@@ -115,7 +116,7 @@ def record_family_communication(
     )
 
 
-def family_decisions(user: Any, allegation: Allegation) -> Any:
+def family_decisions(user: Actor, allegation: Allegation) -> Any:
     """Family communications on the allegation's incident, for safeguarding readers."""
     from disclosures.models import RecipientCategory
 

@@ -27,7 +27,7 @@ from allegations.models import (
 from incidents.models import Category
 from organisations import access as org_access
 from organisations.form_pattern import PatternFormHelper
-from organisations.models import Membership, Role, Service
+from organisations.models import Actor, Membership, Role, Service, User
 from organisations.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 
 
@@ -39,7 +39,7 @@ def _helper(*fields: Any, submit: str) -> FormHelper:
     return helper
 
 
-def _user_label(user: Any) -> str:
+def _user_label(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
@@ -63,7 +63,7 @@ def _owner_field(label: str) -> UserChoiceField:
     )
 
 
-def _owners(actor: Any, side_name: str) -> Any:
+def _owners(actor: Actor, side_name: str) -> Any:
     return (
         get_user_model()
         .objects.filter(pk__in=access.side_owner_candidates(actor, side_name).values("user"))
@@ -102,7 +102,7 @@ class AllegationForm(forms.Form):
     safeguarding_owner = _owner_field("Safeguarding record owner (safeguarding lead)")
     hr_owner = _owner_field("HR record owner")
 
-    def __init__(self, *args: Any, user: Any, incident: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, incident: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["staff_member"].queryset = access.visible_staff(user)  # type: ignore[attr-defined]
         self.fields["safeguarding_owner"].queryset = _owners(user, "safeguarding")  # type: ignore[attr-defined]
@@ -181,7 +181,7 @@ class StaffMemberForm(forms.Form):
         help_text="If blank, age 67 from the date of birth is assumed for retention.",
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         membership = org_access.require_membership(user)
         self.fields["service"].queryset = Service.objects.filter(  # type: ignore[attr-defined]
@@ -288,7 +288,7 @@ class SideForm(forms.Form):
     owner = _owner_field("Owner")
     status = forms.ChoiceField(choices=SideStatus.choices)
 
-    def __init__(self, *args: Any, user: Any, side_name: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, side_name: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _owners(user, side_name)  # type: ignore[attr-defined]
         self.helper = PatternFormHelper()
@@ -360,7 +360,7 @@ class DecisionForm(forms.Form):
     )
     decided_at = forms.DateTimeField(label="Decided at", widget=DATETIME_WIDGET)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("decided_at", local_now())
@@ -457,7 +457,7 @@ class SourceStaffForm(forms.Form):
         label="Employee reference", max_length=40, required=False
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["staff_member"].queryset = access.visible_staff(user)  # type: ignore[attr-defined]
         self.helper = PatternFormHelper()

@@ -21,7 +21,7 @@ from django.db import models
 from django.utils import timezone
 
 from incidents.models import Category, Incident
-from organisations.append_only import append_only
+from organisations.append_only import append_only, never_deleted
 from organisations.models import Service
 from organisations.owned import OrganisationOwned
 
@@ -185,12 +185,12 @@ class Allegation(OrganisationOwned):
             )
         ]
         triggers = [
-            pgtrigger.Protect(name="allegation_no_delete", operation=pgtrigger.Delete),
             # The allegation as made is fixed; status, outcome and retention move
             # only through services that write an append-only transition or review.
-            pgtrigger.ReadOnly(
-                name="allegation_facts_read_only",
-                fields=[
+            *never_deleted(
+                "allegation",
+                suffix="facts_read_only",
+                read_only=[
                     "organisation",
                     "incident",
                     "staff_member",
@@ -357,9 +357,10 @@ class SafeguardingRecord(SideRecord):
 
     class Meta:
         triggers = [
-            pgtrigger.Protect(name="sg_record_no_delete", operation=pgtrigger.Delete),
-            pgtrigger.ReadOnly(
-                name="sg_record_read_only", fields=["organisation", "allegation", "created_at"]
+            *never_deleted(
+                "sg_record",
+                suffix="read_only",
+                read_only=["organisation", "allegation", "created_at"],
             ),
         ]
 
@@ -379,9 +380,10 @@ class HRRecord(SideRecord):
     class Meta:
         verbose_name = "HR record"
         triggers = [
-            pgtrigger.Protect(name="hr_record_no_delete", operation=pgtrigger.Delete),
-            pgtrigger.ReadOnly(
-                name="hr_record_read_only", fields=["organisation", "allegation", "created_at"]
+            *never_deleted(
+                "hr_record",
+                suffix="read_only",
+                read_only=["organisation", "allegation", "created_at"],
             ),
         ]
 

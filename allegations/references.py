@@ -4,11 +4,11 @@ page (``incidents.references``) and the timeline (``chronology.integrations``)."
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from allegations import access
 from allegations.models import Referral
 from incidents.models import Incident
+from organisations.models import Actor
 
 # Which incident reference a referral's kind carries.
 REFERENCE_SLOTS = {"police": "police", "la_pipot": "la", "cqc": "cqc"}
@@ -35,7 +35,7 @@ def current_references(
         )
 
 
-def references_for_viewer(incident: Incident, viewer: Any) -> Iterator[tuple[str, str]]:
+def references_for_viewer(incident: Incident, viewer: Actor) -> Iterator[tuple[str, str]]:
     """The references of the allegations whose safeguarding side the viewer may
     read: nothing for an auditor, a manager off the need-to-know list or the
     subject, so the incident page tells them of no allegation."""

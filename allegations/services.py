@@ -164,7 +164,7 @@ def create_staff_member(
     return staff
 
 
-def _check_owner(actor: Actor, side_name: str, owner: Any, staff: StaffMember) -> None:
+def _check_owner(actor: Actor, side_name: str, owner: User | None, staff: StaffMember) -> None:
     if owner is None:
         return
     if not access.side_owner_candidates(actor, side_name).filter(user=owner).exists():
@@ -187,8 +187,8 @@ def create_allegation(
     categories: list[str],
     raised_by: str,
     raised_at: datetime,
-    safeguarding_owner: Any = None,
-    hr_owner: Any = None,
+    safeguarding_owner: User | None = None,
+    hr_owner: User | None = None,
 ) -> Allegation:
     """Record an allegation against staff on an incident. The incident becomes
     restricted at once, and both the safeguarding and HR records are opened."""
@@ -205,7 +205,7 @@ def create_allegation(
     _check_owner(actor, "safeguarding", safeguarding_owner, staff_member)
     _check_owner(actor, "hr", hr_owner, staff_member)
     if safeguarding_owner is None and org_access.has_role(actor, Role.LEAD):
-        safeguarding_owner = actor
+        safeguarding_owner = org_access.acting_user(actor)
 
     retention_class, review_by = default_retention(
         staff_member=staff_member, raised_at=timezone.localdate(raised_at)
@@ -291,7 +291,7 @@ def link_staff_login(*, actor: Actor, staff_member: StaffMember, user: User) -> 
     return locked
 
 
-def _exclude_source_of_harm(*, actor: Any, named: StaffSourceOfHarm, user: Any) -> None:
+def _exclude_source_of_harm(*, actor: Actor, named: StaffSourceOfHarm, user: User) -> None:
     incident_services.exclude_from_incident(
         actor=actor,
         incident=named.link.incident,
@@ -303,7 +303,7 @@ def _exclude_source_of_harm(*, actor: Any, named: StaffSourceOfHarm, user: Any) 
 
 @transaction.atomic
 def name_staff_as_source_of_harm(
-    *, actor: Any, link: PersonLink, staff_member: StaffMember
+    *, actor: Actor, link: PersonLink, staff_member: StaffMember
 ) -> StaffSourceOfHarm:
     """Tie an alleged source of harm who is a member of staff to their staff
     record. Their login (if any, or once linked) never sees the incident again."""
@@ -320,9 +320,9 @@ def name_staff_as_source_of_harm(
         organisation_id=link.organisation_id,
         link=link,
         staff_member=staff_member,
-        created_by=actor,
+        created_by=org_access.acting_user(actor),
     )
-    if staff_member.user_id is not None:
+    if staff_member.user is not None:
         _exclude_source_of_harm(actor=actor, named=named, user=staff_member.user)
     return named
 
@@ -442,7 +442,7 @@ def update_side(
     actor: Actor,
     allegation: Allegation,
     side_name: str,
-    owner: Any,
+    owner: User | None,
     status: str,
     expected_version: int,
 ) -> Any:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -43,9 +44,9 @@ from incidents.models import Incident
 from organisations import access as org_access
 from organisations.audit import log_access, log_listed
 from organisations.denials import RoleRequired
-from organisations.models import Role
+from organisations.models import Actor, Role
 from organisations.paging import plain_page
-from organisations.web import REFUSED, submit, submit_or_message
+from organisations.web import submit_and_redirect, submit_or_message
 
 PAGE_SIZE = 25
 RETENTION_WINDOW_DAYS = 90
@@ -121,26 +122,27 @@ def allegation_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise RoleRequired(*org_access.INCIDENT_WRITERS)
     form = AllegationForm(request.POST or None, user=request.user, incident=incident)
     if request.method == "POST" and form.is_valid():
-        allegation = submit(
+        saved = submit_and_redirect(
+            request,
             form,
             _create_allegation,
+            success=(
+                "Allegation recorded. The incident is now restricted to safeguarding leads "
+                "and its need-to-know list."
+            ),
+            redirect_to=lambda allegation: reverse("allegations:detail", args=[allegation.pk]),
             errors=_map_staff_errors,
             actor=request.user,
             incident=incident,
             data=form.cleaned_data,
         )
-        if allegation is not REFUSED:
-            messages.success(
-                request,
-                "Allegation recorded. The incident is now restricted to safeguarding leads "
-                "and its need-to-know list.",
-            )
-            return redirect("allegations:detail", pk=allegation.pk)
+        if saved:
+            return saved
     log_access(incident, view="allegation_create")
     return render(request, "allegations/form.html", {"form": form, "incident": incident})
 
 
-def _create_allegation(*, actor: Any, incident: Incident, data: dict[str, Any]) -> Allegation:
+def _create_allegation(*, actor: Actor, incident: Incident, data: dict[str, Any]) -> Allegation:
     """The allegation and, when the form names one, a new staff member: both or neither."""
     with transaction.atomic():
         staff = data["staff_member"] or services.create_staff_member(
@@ -200,7 +202,7 @@ def allegation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _can_record_family(user: Any, allegation: Allegation) -> bool:
+def _can_record_family(user: Actor, allegation: Allegation) -> bool:
     return access.can_read_side(
         user, allegation, "safeguarding"
     ) and decision_access.can_record_decision(user, allegation.incident)
@@ -222,29 +224,29 @@ def family_communication(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST.get("quality_fingerprint", "")
         )
         try:
-            decision = submit(
+            saved = submit_and_redirect(
+                request,
                 form,
                 _record_family,
+                success=lambda decision: (
+                    f"Family communication recorded as disclosure decision {decision.number} "
+                    f"on {allegation.incident.reference}."
+                ),
+                redirect_to=reverse("allegations:detail", args=[allegation.pk]),
                 errors=_map_disclosure_errors,
                 actor=request.user,
                 allegation=allegation,
                 confirmed=confirmed,
                 kwargs=kwargs,
             )
+            if saved:
+                return saved
         except QualityWarnings as exc:
-            decision = REFUSED
             warnings, fingerprint = exc.findings, exc.fingerprint
             form = family.FamilyCommunicationForm(
                 request.POST, allegation=allegation, warnings=True
             )
             form.is_valid()
-        if decision is not REFUSED:
-            messages.success(
-                request,
-                f"Family communication recorded as disclosure decision {decision.number} "
-                f"on {allegation.incident.reference}.",
-            )
-            return redirect("allegations:detail", pk=allegation.pk)
     log_access(allegation.safeguarding_record, view="family_communication")
     return render(
         request,
@@ -260,7 +262,7 @@ def family_communication(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _record_family(
-    *, actor: Any, allegation: Allegation, confirmed: str | bool, kwargs: dict[str, Any]
+    *, actor: Actor, allegation: Allegation, confirmed: str | bool, kwargs: dict[str, Any]
 ) -> DisclosureDecision:
     """Record without the quality warnings' say-so first; again with it only when
     the author confirmed exactly these warnings (else they are shown)."""
@@ -297,7 +299,7 @@ def _map_disclosure_errors(exc: ValidationError) -> ValidationError:
     return ValidationError({mapping.get(k, str(k)): v for k, v in exc.message_dict.items()})
 
 
-def _side_summaries(user: Any, allegation: Allegation) -> list[dict[str, Any]]:
+def _side_summaries(user: Actor, allegation: Allegation) -> list[dict[str, Any]]:
     """Existence, owner and status of both sides: all either side may know of the other."""
     return [
         {
@@ -323,16 +325,18 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        changed = submit(
+        saved = submit_and_redirect(
+            request,
             form,
             services.change_status,
+            success="Status and outcome saved.",
+            redirect_to=reverse("allegations:detail", args=[allegation.pk]),
             actor=request.user,
             allegation=allegation,
             **form.cleaned_data,
         )
-        if changed is not REFUSED:
-            messages.success(request, "Status and outcome saved.")
-            return redirect("allegations:detail", pk=allegation.pk)
+        if saved:
+            return saved
     log_access(allegation, view="allegation_status")
     return render(request, "allegations/status_form.html", {"form": form, "allegation": allegation})
 
@@ -354,17 +358,19 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial=_referral_initial(corrects),
     )
     if request.method == "POST" and form.is_valid():
-        referral = submit(
+        saved = submit_and_redirect(
+            request,
             form,
             services.add_referral,
+            success="Correction recorded." if corrects else "Referral recorded.",
+            redirect_to=reverse("allegations:detail", args=[allegation.pk]),
             actor=request.user,
             allegation=allegation,
             corrects=corrects,
             **form.cleaned_data,
         )
-        if referral is not REFUSED:
-            messages.success(request, "Correction recorded." if corrects else "Referral recorded.")
-            return redirect("allegations:detail", pk=allegation.pk)
+        if saved:
+            return saved
     log_access(corrects or allegation, view="referral_form")
     return render(
         request,
@@ -392,15 +398,14 @@ def retention_review(request: HttpRequest, pk: int) -> HttpResponse:
         raise RoleRequired(Role.LEAD, Role.HR)
     form = RetentionReviewForm(request.POST)
     if form.is_valid():
-        review = submit_or_message(
+        submit_or_message(
             request,
             services.review_retention,
+            success="Retention review recorded. Nothing has been deleted.",
             actor=request.user,
             allegation=allegation,
             **form.cleaned_data,
         )
-        if review is not REFUSED:
-            messages.success(request, "Retention review recorded. Nothing has been deleted.")
     else:
         messages.error(request, "Retention review not saved: " + _form_errors(form))
     return redirect("allegations:detail", pk=allegation.pk)
@@ -457,10 +462,17 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         raise RoleRequired(Role.LEAD, Role.HR)
     form = StaffMemberForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        staff = submit(form, services.create_staff_member, actor=request.user, **form.cleaned_data)
-        if staff is not REFUSED:
-            messages.success(request, f"{staff.name} added.")
-            return redirect("allegations:staff")
+        saved = submit_and_redirect(
+            request,
+            form,
+            services.create_staff_member,
+            success=lambda staff: f"{staff.name} added.",
+            redirect_to=reverse("allegations:staff"),
+            actor=request.user,
+            **form.cleaned_data,
+        )
+        if saved:
+            return saved
     return render(request, "allegations/staff_form.html", {"form": form})
 
 
@@ -517,9 +529,10 @@ def side_update(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
     allegation, side = _side_or_404(request, pk, side_name)
     form = SideForm(request.POST, user=request.user, side_name=side_name)
     if form.is_valid():
-        updated = submit_or_message(
+        submit_or_message(
             request,
             services.update_side,
+            success=f"{side.label}: owner and status saved.",
             actor=request.user,
             allegation=allegation,
             side_name=side_name,
@@ -527,8 +540,6 @@ def side_update(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
             status=form.cleaned_data["status"],
             expected_version=form.cleaned_data["version"],
         )
-        if updated is not REFUSED:
-            messages.success(request, f"{side.label}: owner and status saved.")
     else:
         messages.error(request, _form_errors(form))
     return redirect(f"allegations:{side_name}", pk=allegation.pk)
@@ -575,17 +586,19 @@ def _side_write(
 ) -> HttpResponse:
     """A page that adds one thing to a side's record: the form, then the service."""
     if request.method == "POST" and form.is_valid():
-        added = submit(
+        saved = submit_and_redirect(
+            request,
             form,
             service,
+            success=done,
+            redirect_to=reverse(f"allegations:{side.name}", args=[allegation.pk]),
             actor=request.user,
             allegation=allegation,
             side_name=side.name,
             **form.cleaned_data,
         )
-        if added is not REFUSED:
-            messages.success(request, done)
-            return redirect(f"allegations:{side.name}", pk=allegation.pk)
+        if saved:
+            return saved
     log_access(side.record_of(allegation), view=f"{side.name}_{view}")
     return render(
         request,
@@ -602,18 +615,20 @@ def amend(
     target = access.get_side_item_of(allegation, model, item_pk)
     form = AmendmentForm(request.POST or None, target_kind=target_kind)
     if request.method == "POST" and form.is_valid():
-        amendment = submit(
+        saved = submit_and_redirect(
+            request,
             form,
             services.amend,
+            success="Amendment saved. The original remains visible.",
+            redirect_to=reverse(f"allegations:{side_name}", args=[allegation.pk]),
             actor=request.user,
             allegation=allegation,
             side_name=side_name,
             target=target,
             **form.cleaned_data,
         )
-        if amendment is not REFUSED:
-            messages.success(request, "Amendment saved. The original remains visible.")
-            return redirect(f"allegations:{side_name}", pk=allegation.pk)
+        if saved:
+            return saved
     log_access(target, view=f"{side_name}_{target_kind}_amend")
     return render(
         request,
@@ -628,7 +643,7 @@ def amend(
     )
 
 
-def _name_source_staff(*, actor: Any, link: Any, data: dict[str, Any]) -> Any:
+def _name_source_staff(*, actor: Actor, link: Any, data: dict[str, Any]) -> Any:
     """The staff record (new or chosen) and its tie to the link: both or neither."""
     with transaction.atomic():
         staff = data["staff_member"] or services.create_staff_member(
@@ -656,16 +671,21 @@ def source_staff(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     named = StaffSourceOfHarm.objects.filter(link=link).select_related("staff_member").first()
     form = SourceStaffForm(request.POST or None, user=request.user)
     if named is None and request.method == "POST" and form.is_valid():
-        named_now = submit(
-            form, _name_source_staff, actor=request.user, link=link, data=form.cleaned_data
-        )
-        if named_now is not REFUSED:
-            messages.success(
-                request,
+        saved = submit_and_redirect(
+            request,
+            form,
+            _name_source_staff,
+            success=(
                 f"{link.person.full_name} linked to their staff record. "
-                "Their login, if any, cannot see this incident.",
-            )
-            return redirect("incidents:person_links", pk=incident.pk)
+                "Their login, if any, cannot see this incident."
+            ),
+            redirect_to=reverse("incidents:person_links", args=[incident.pk]),
+            actor=request.user,
+            link=link,
+            data=form.cleaned_data,
+        )
+        if saved:
+            return saved
     log_access(link, view="source_staff")
     return render(
         request,

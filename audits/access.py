@@ -26,7 +26,7 @@ from organisations.access import (
     membership_of,
     require_membership,
 )
-from organisations.models import Membership, Role, Service
+from organisations.models import Actor, Membership, Role, Service
 
 AUDIT_READERS = (Role.LEAD, Role.AUDITOR)
 # Auditors do not see allegation records (HR/safeguarding files), nor that
@@ -37,11 +37,11 @@ AUDITOR_HIDDEN_APPS = ("allegations",)
 AUDITOR_HIDDEN_MODELS = (("incidents", "incidentexclusion"),)
 
 
-def can_read_audit_trail(user: Any) -> bool:
+def can_read_audit_trail(user: Actor) -> bool:
     return has_role(user, *AUDIT_READERS)
 
 
-def visible_audit_entries(user: Any) -> QuerySet[Any]:
+def visible_audit_entries(user: Actor) -> QuerySet[Any]:
     """The organisation's audit entries, for leads and auditors, through the
     incident rule: entries about an incident the user cannot open are left out."""
     entries = get_logentry_model().objects
@@ -59,7 +59,7 @@ def visible_audit_entries(user: Any) -> QuerySet[Any]:
     return qs
 
 
-def incident_history_for(user: Any, pk: Any) -> tuple[Incident, QuerySet[Any]]:
+def incident_history_for(user: Actor, pk: Any) -> tuple[Incident, QuerySet[Any]]:
     """An incident and its audit entries (who did and who saw what): leads and
     auditors who can open the incident. Anyone else gets a 404."""
     if not can_read_audit_trail(user):
@@ -73,12 +73,12 @@ def incident_history_for(user: Any, pk: Any) -> tuple[Incident, QuerySet[Any]]:
 QUALITY_AUDITORS = (Role.LEAD, Role.AUDITOR)
 
 
-def can_run_quality_audits(user: Any) -> bool:
+def can_run_quality_audits(user: Actor) -> bool:
     """Leads and auditors create, score and close record-quality audits."""
     return has_role(user, *QUALITY_AUDITORS)
 
 
-def visible_quality_audits(user: Any) -> QuerySet[QualityAudit]:
+def visible_quality_audits(user: Actor) -> QuerySet[QualityAudit]:
     """The organisation's quality audits, for leads and auditors. Audits of
     allegation records are for leads only (auditors do not see allegations).
     Each sampled record is fetched again through its own app's rule as the
@@ -93,13 +93,13 @@ def visible_quality_audits(user: Any) -> QuerySet[QualityAudit]:
     return qs
 
 
-def get_quality_audit_for(user: Any, pk: Any) -> QualityAudit:
+def get_quality_audit_for(user: Actor, pk: Any) -> QualityAudit:
     return get_or_404(
         visible_quality_audits(user).select_related("created_by", "closed_by"), pk, "audit"
     )
 
 
-def get_sample_for(user: Any, audit_pk: Any, position: Any) -> SampledRecord:
+def get_sample_for(user: Actor, audit_pk: Any, position: Any) -> SampledRecord:
     audit = get_quality_audit_for(user, audit_pk)
     try:
         sample = SampledRecord.objects.get(audit=audit, position=position)
@@ -109,7 +109,7 @@ def get_sample_for(user: Any, audit_pk: Any, position: Any) -> SampledRecord:
     return sample
 
 
-def audit_action_owners(user: Any) -> QuerySet[Membership]:
+def audit_action_owners(user: Actor) -> QuerySet[Membership]:
     """Colleagues who may own an audit action: anyone who works with records."""
     membership = require_membership(user)
     return (
@@ -120,7 +120,7 @@ def audit_action_owners(user: Any) -> QuerySet[Membership]:
     )
 
 
-def dashboard_services(user: Any) -> QuerySet[Service]:
+def dashboard_services(user: Actor) -> QuerySet[Service]:
     """The services a dashboard summarises: a manager's own, a lead's all."""
     membership = membership_of(user)
     if membership is None or membership.role not in INCIDENT_WRITERS:

@@ -28,7 +28,7 @@ from incidents.pagination import COUNT_CAP, capped_count, first_rows
 from organisations import access as org_access
 from organisations.audit import log_event
 from organisations.denials import RoleRequired
-from organisations.models import Role
+from organisations.models import Actor, Role
 
 DUE_WINDOW_DAYS = 14
 LIST_LIMIT = 10
@@ -55,7 +55,7 @@ def _counted(qs: QuerySet[Any]) -> dict[str, Any]:
     return {"count": count, "more": more}
 
 
-def reviews_due(user: Any, today: date | None = None, *, exact: bool = False) -> dict[str, Any]:
+def reviews_due(user: Actor, today: date | None = None, *, exact: bool = False) -> dict[str, Any]:
     """Open review points the user chases: overdue (before today) and due in
     the next fortnight. Counts (up to COUNT_CAP, or ``exact``) plus the first
     few of each, soonest first."""
@@ -92,7 +92,7 @@ def reviews_due(user: Any, today: date | None = None, *, exact: bool = False) ->
     }
 
 
-def open_incidents(user: Any, *, restricted: bool | None = None) -> dict[str, Any]:
+def open_incidents(user: Actor, *, restricted: bool | None = None) -> dict[str, Any]:
     qs = incident_access.visible_incidents(user).exclude(status=Status.CLOSED)
     membership = org_access.membership_of(user)
     if membership is not None and membership.role == Role.MANAGER:
@@ -107,7 +107,7 @@ def open_incidents(user: Any, *, restricted: bool | None = None) -> dict[str, An
     }
 
 
-def recent_decisions(user: Any) -> list[Any]:
+def recent_decisions(user: Actor) -> list[Any]:
     return _first(
         decision_access.visible_decisions(user)
         .filter(Q(decided_by=user) | Q(recorded_by=user))
@@ -116,7 +116,7 @@ def recent_decisions(user: Any) -> list[Any]:
     )
 
 
-def unaudited_consent_decisions(user: Any) -> dict[str, Any]:
+def unaudited_consent_decisions(user: Actor) -> dict[str, Any]:
     """Consent refused / not sought decisions no quality audit has sampled yet."""
     from audits.quality.models import SampledRecord, Source
 
@@ -137,7 +137,7 @@ def unaudited_consent_decisions(user: Any) -> dict[str, Any]:
     }
 
 
-def allegations_panel(user: Any, *, side: str) -> dict[str, Any]:
+def allegations_panel(user: Actor, *, side: str) -> dict[str, Any]:
     """Allegations not yet concluded: for HR those whose HR side is still open;
     for leads, with how many referrals (PiPoT, police, DBS, regulator) await
     the outcome."""
@@ -152,7 +152,7 @@ def allegations_panel(user: Any, *, side: str) -> dict[str, Any]:
     }
 
 
-def audits_in_progress(user: Any) -> dict[str, Any]:
+def audits_in_progress(user: Actor) -> dict[str, Any]:
     qs = access.visible_quality_audits(user).filter(closed_at__isnull=True)
     return {
         "items": list(
@@ -260,7 +260,7 @@ def _axis_labels(months: list[date]) -> list[str]:
     return [m.strftime("%b %y") for m in months]
 
 
-def incidents_by_category_chart(user: Any, months: list[date]) -> Chart:
+def incidents_by_category_chart(user: Actor, months: list[date]) -> Chart:
     from incidents.models import Category
 
     aggregates = {c.value: Count("pk", filter=Q(categories__contains=[c.value])) for c in Category}
@@ -286,7 +286,7 @@ def incidents_by_category_chart(user: Any, months: list[date]) -> Chart:
     )
 
 
-def decisions_by_consent_chart(user: Any, months: list[date]) -> Chart:
+def decisions_by_consent_chart(user: Actor, months: list[date]) -> Chart:
     from disclosures.models import ConsentPosition
 
     aggregates = {p.value: Count("pk", filter=Q(consent_position=p.value)) for p in ConsentPosition}
@@ -311,7 +311,7 @@ def decisions_by_consent_chart(user: Any, months: list[date]) -> Chart:
     )
 
 
-def review_timeliness_chart(user: Any, months: list[date], today: date) -> Chart:
+def review_timeliness_chart(user: Actor, months: list[date], today: date) -> Chart:
     from disclosures.models import DecisionReview
 
     reviews = (
@@ -353,7 +353,7 @@ def review_timeliness_chart(user: Any, months: list[date], today: date) -> Chart
     )
 
 
-def audit_scores_chart(user: Any, months: list[date]) -> Chart:
+def audit_scores_chart(user: Actor, months: list[date]) -> Chart:
     from audits.quality.models import RecordScore
 
     rows = (

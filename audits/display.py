@@ -24,7 +24,7 @@ from django.utils.text import capfirst
 
 from audits.models import AuditEntry
 from organisations import access
-from organisations.models import Membership, Service
+from organisations.models import Actor, Membership, Service
 
 # The ``view`` names passed to log_access / log_event, as the page a person was on.
 WHERE = {
@@ -62,7 +62,7 @@ def where(view: str) -> str:
     return str(capfirst(view.replace("_", " ")))
 
 
-def describe(entries: Iterable[AuditEntry], viewer: Any) -> list[AuditEntry]:
+def describe(entries: Iterable[AuditEntry], viewer: Actor) -> list[AuditEntry]:
     """The entries with ``where`` and ``record_label`` set for display. A user
     or membership entry names the person, if they belong to the viewer's
     organisation; anyone else stays a number."""
@@ -294,7 +294,7 @@ def listed_lines(entry: AuditEntry, names: Names) -> list[str]:
     ]
 
 
-def _current_labels(entries: list[AuditEntry], viewer: Any) -> dict[tuple[Any, int | None], str]:
+def _current_labels(entries: list[AuditEntry], viewer: Actor) -> dict[tuple[Any, int | None], str]:
     """Decisions and allegations the viewer may see, named as their pages name
     them ("Decision 1 on SG-2026-0042", "Allegation SG-2026-0042/A1"): the stored
     label is type and register id ("Disclosure decision #8"), which is all that

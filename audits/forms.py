@@ -15,6 +15,7 @@ from incidents import access as incident_access
 from incidents.filters import FilterDateField
 from organisations import access as org_access
 from organisations.form_pattern import PatternFormHelper
+from organisations.models import Actor
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -52,7 +53,7 @@ class AuditSearchForm(forms.Form):
     date_from = FilterDateField(label="From")
     date_to = FilterDateField(label="To")
 
-    def __init__(self, *args: Any, user: Any, entries: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, entries: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         membership = org_access.require_membership(user)
         self.fields["person"].queryset = incident_access.visible_people(user).order_by(  # type: ignore[attr-defined]

@@ -39,6 +39,7 @@ from audits import redaction
 from audits.redaction import FINGERPRINT_PREFIX
 from organisations.append_only import append_only
 from organisations.audit import current_source
+from organisations.models import Actor
 
 GENESIS_HASH = "0" * 64
 HASH_VERSION = 1
@@ -105,7 +106,7 @@ class AuditEntryManager(LogEntryManager):
         *,
         target: Any,
         view: str,
-        actor: Any,
+        actor: Actor | None,
         organisation_id: int | None,
         details: dict[str, Any],
         fingerprints: dict[str, str] | None = None,
@@ -127,7 +128,7 @@ class AuditEntryManager(LogEntryManager):
         target: Any,
         *,
         organisation_id: int | None = None,
-        actor_hint: Any = None,
+        actor_hint: Actor | None = None,
         **kwargs: Any,
     ) -> Any:
         from auditlog.cid import get_cid

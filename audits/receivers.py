@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 
 from audits.redaction import fingerprint
 from organisations.audit import log_event
+from organisations.models import Actor
 
 
 def record_access(sender: Any, instance: Any, view: str = "", **kwargs: Any) -> None:
@@ -30,11 +31,11 @@ def silence_auditlog_access(sender: Any, instance: Any, action: int, **kwargs: A
     return None
 
 
-def record_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def record_login(sender: Any, request: Any, user: Actor, **kwargs: Any) -> None:
     log_event("login", target=user, actor=user, view="login")
 
 
-def record_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def record_logout(sender: Any, request: Any, user: Actor, **kwargs: Any) -> None:
     if user is not None and getattr(user, "is_authenticated", False):
         log_event("logout", target=user, actor=user, view="logout")
 

@@ -16,12 +16,15 @@ from __future__ import annotations
 import hmac
 import re
 from hashlib import sha256
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
+
+if TYPE_CHECKING:
+    from organisations.models import Actor
 
 FINGERPRINT_PREFIX = "fp:"
 _EMPTY = {"", "None"}
@@ -120,7 +123,7 @@ def _context_actor() -> Any:
     return data.get("actor") if data else None
 
 
-def organisation_of(target: Any, actor: Any = None) -> int | None:
+def organisation_of(target: Any, actor: Actor | None = None) -> int | None:
     """The target's organisation; for users their membership's; otherwise the
     acting user's."""
     from django.contrib.auth import get_user_model
@@ -136,8 +139,9 @@ def organisation_of(target: Any, actor: Any = None) -> int | None:
         if isinstance(target, get_user_model()):
             return _membership_org(target.pk)
     actor = actor if actor is not None else _context_actor()
-    if actor is not None and getattr(actor, "pk", None) is not None:
-        return _membership_org(actor.pk)
+    actor_pk = getattr(actor, "pk", None)
+    if isinstance(actor_pk, int):
+        return _membership_org(actor_pk)
     return None
 
 

@@ -17,25 +17,25 @@ from chronology.models import ChronologyExport, ExportQuerySet
 from incidents.access import through_incident
 from incidents.models import Incident
 from organisations.access import get_or_404, has_role, in_organisation_with_role
-from organisations.models import Role
+from organisations.models import Actor, Role
 
 
-def can_export(user: Any, incident: Incident) -> bool:
+def can_export(user: Actor, incident: Incident) -> bool:
     """Caller already holds a visible incident."""
     return in_organisation_with_role(user, incident, Role.LEAD)
 
 
-def can_see_hr_detail(user: Any, incident: Incident) -> bool:
+def can_see_hr_detail(user: Actor, incident: Incident) -> bool:
     """HR detail of allegations (employment actions and outcomes) in a timeline
     or an internal export. Only HR see HR records (DESIGN.md roles)."""
     return in_organisation_with_role(user, incident, Role.HR)
 
 
-def visible_exports(user: Any) -> ExportQuerySet:
+def visible_exports(user: Actor) -> ExportQuerySet:
     return through_incident(user, ChronologyExport.objects.all(), roles=(Role.LEAD,))
 
 
-def get_export_for(user: Any, pk: Any) -> ChronologyExport:
+def get_export_for(user: Actor, pk: Any) -> ChronologyExport:
     return get_or_404(
         visible_exports(user).without_pdf().select_related("incident", "requested_by"),
         pk,
@@ -43,11 +43,11 @@ def get_export_for(user: Any, pk: Any) -> ChronologyExport:
     )
 
 
-def can_verify_exports(user: Any) -> bool:
+def can_verify_exports(user: Actor) -> bool:
     return has_role(user, Role.LEAD)
 
 
-def can_see_allegation_safeguarding(user: Any, incident: Incident) -> bool:
+def can_see_allegation_safeguarding(user: Actor, incident: Incident) -> bool:
     """Whether an incident's timeline (and the user's exports of it) may carry the
     safeguarding side of its allegations: only for a user who may read that side
     of every allegation on the incident (never HR, auditors or the subject)."""

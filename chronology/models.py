@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from chronology.profiles import Profile
 from incidents.models import Incident
-from organisations.append_only import append_only
+from organisations.append_only import append_only, never_deleted
 from organisations.models import Organisation
 from organisations.owned import OrganisationOwned
 
@@ -154,8 +154,7 @@ class ChronologyExport(OrganisationOwned):
             ),
         ]
         triggers = [
-            pgtrigger.Protect(name="export_no_delete", operation=pgtrigger.Delete),
-            pgtrigger.ReadOnly(name="export_request_read_only", fields=REQUEST_FIELDS),
+            *never_deleted("export", suffix="request_read_only", read_only=REQUEST_FIELDS),
             # Once finished (ready or failed) the row is frozen for good.
             pgtrigger.Protect(
                 name="export_frozen_when_finished",

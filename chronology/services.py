@@ -36,6 +36,7 @@ from disclosures.drafts import RowField
 from disclosures.models import DECISION_LOG_FIELDS
 from incidents.models import Incident
 from organisations import access as org_access
+from organisations.models import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ def query_for(export: ChronologyExport) -> timeline.TimelineQuery:
 
 def _query(
     *,
-    actor: Any,
+    actor: Actor,
     incident: Incident,
     profile: str,
     kinds: list[str],
@@ -202,7 +203,7 @@ def public_check_url(site_url: str = "") -> str:
 @transaction.atomic
 def request_export(
     *,
-    actor: Any,
+    actor: Actor,
     incident: Incident,
     profile: str,
     recipient_name: str,
@@ -321,7 +322,7 @@ def request_export(
         kinds=chosen,
         item_count=item_count,
         background=item_count > sync_limit(),
-        requested_by=actor,
+        requested_by=org_access.acting_user(actor),
         verify_url=public_check_url(site_url),
     )
     export.full_clean(exclude=["pdf"])
@@ -563,7 +564,7 @@ def _find_export(candidates: Any, digest: str) -> ChronologyExport | None:
 
 
 @transaction.atomic
-def verify_pdf(*, actor: Any, data: bytes, via: str = "web") -> VerificationAttempt:
+def verify_pdf(*, actor: Actor | None, data: bytes, via: str = "web") -> VerificationAttempt:
     """Does this file match an export byte for byte, and is its signature
     intact? Logged either way.
 
@@ -582,7 +583,7 @@ def verify_pdf(*, actor: Any, data: bytes, via: str = "web") -> VerificationAtte
         organisation_id=membership.organisation_id
         if membership
         else (match.organisation_id if match else None),
-        checked_by=actor,
+        checked_by=None if actor is None else org_access.acting_user(actor),
         sha256=digest,
         size_bytes=len(data),
         matched=match,

@@ -35,6 +35,7 @@ from incidents.models import (
     Status,
     StatusTransition,
 )
+from organisations.models import User
 
 
 @dataclass(slots=True)
@@ -168,7 +169,7 @@ class Provider:
     enabled: Callable[[TimelineQuery], bool] = lambda q: True
 
 
-def name_of(user: Any) -> str:
+def name_of(user: User | None) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.get_username()

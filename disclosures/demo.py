@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from disclosures import services
 from disclosures.drafts import ConsultationDraft, DecisionDraft, RecipientDraft
+from organisations.models import User
 
 
 def _day(moment: datetime, days: int = 0) -> Any:
@@ -30,7 +31,7 @@ def extend(ctx: Any) -> None:
         _allegation(ctx.incidents["allegation"], manager, lead)
 
 
-def _coercion(incident: Any, manager: Any, lead: Any) -> None:
+def _coercion(incident: Any, manager: User, lead: User) -> None:
     """Example 1: consent not sought because asking risks retaliation; the
     minimum necessary shared with local-authority safeguarding."""
     t0 = incident.became_aware_at
@@ -179,7 +180,7 @@ def _coercion(incident: Any, manager: Any, lead: Any) -> None:
     )
 
 
-def _financial(incident: Any, manager: Any, lead: Any) -> None:
+def _financial(incident: Any, manager: User, lead: User) -> None:
     """Example 2: consent refused and a recorded decision not to share, with
     escalation thresholds; later a threshold is met and the minimum is shared
     with the refusal overridden by the safeguarding lead."""
@@ -349,7 +350,7 @@ def _financial(incident: Any, manager: Any, lead: Any) -> None:
     )
 
 
-def _allegation(incident: Any, manager: Any, lead: Any) -> None:
+def _allegation(incident: Any, manager: User, lead: User) -> None:
     """Example 3: tightly controlled internal sharing and timely factual
     external sharing with local-authority safeguarding and CQC."""
     t2 = incident.became_aware_at

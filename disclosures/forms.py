@@ -20,6 +20,7 @@ from django.utils import timezone
 from disclosures import access
 from disclosures.models import (
     AMENDABLE_FIELDS,
+    CONSENT_DETAIL_FIELDS,
     Channel,
     ConsentPosition,
     ConsentReason,
@@ -91,12 +92,7 @@ class DecisionForm(forms.Form):
         "lawful_basis",
         "special_condition",
         "proportionality",
-        "consent_reason",
-        "consent_reason_detail",
-        "consent_discussion",
-        "understanding_checked",
-        "override_authorised_by",
-        "override_reason",
+        *CONSENT_DETAIL_FIELDS,
     }
     decision = forms.ChoiceField(
         label="Decision",

@@ -373,9 +373,9 @@ class Consultation(OrganisationOwned):
 # The decision log's field names, kept here once: the decision form, the export
 # form and the services all name these.
 #
-# What the decision records about consent, beyond who was asked.
-CONSENT_FIELDS = (
-    "consent_position",
+# What the decision records about consent, beyond who was asked: the position,
+# then what some positions require (services.validate_decision).
+CONSENT_DETAIL_FIELDS = (
     "consent_reason",
     "consent_reason_detail",
     "consent_discussion",
@@ -383,6 +383,7 @@ CONSENT_FIELDS = (
     "override_authorised_by",
     "override_reason",
 )
+CONSENT_FIELDS = ("consent_position", *CONSENT_DETAIL_FIELDS)
 # What someone exporting a chronology states for the disclosure decision the
 # export records (the export itself supplies the recipient, what was shared,
 # the reasoning and the outcome); ``lawful_basis`` travels on its own.

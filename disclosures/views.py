@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from disclosures import access, services
@@ -31,7 +32,7 @@ from organisations import access as org_access
 from organisations.audit import log_access, log_listed
 from organisations.denials import RoleRequired
 from organisations.paging import plain_page
-from organisations.web import REFUSED, submit
+from organisations.web import REFUSED, submit, submit_and_redirect
 
 PAGE_SIZE = 25
 ROW_SETS = {"recipients": "add_recipient", "consultations": "add_consultation"}
@@ -406,16 +407,18 @@ def decision_amend(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {"field": field, "new_text": decision.text_to_correct(field)}
     form = AmendmentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        amendment = submit(
+        saved = submit_and_redirect(
+            request,
             form,
             services.amend_decision,
+            success="Amendment saved. The original text remains visible.",
+            redirect_to=reverse("disclosures:detail", args=[decision.pk]),
             actor=request.user,
             decision=decision,
             **form.cleaned_data,
         )
-        if amendment is not REFUSED:
-            messages.success(request, "Amendment saved. The original text remains visible.")
-            return redirect("disclosures:detail", pk=decision.pk)
+        if saved:
+            return saved
     log_access(decision, view="disclosure_amend")
     return render(
         request,
@@ -434,12 +437,18 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("disclosures:detail", pk=decision.pk)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        review = submit(
-            form, services.record_review, actor=request.user, decision=decision, **form.cleaned_data
+        saved = submit_and_redirect(
+            request,
+            form,
+            services.record_review,
+            success="Review recorded.",
+            redirect_to=reverse("disclosures:detail", args=[decision.pk]),
+            actor=request.user,
+            decision=decision,
+            **form.cleaned_data,
         )
-        if review is not REFUSED:
-            messages.success(request, "Review recorded.")
-            return redirect("disclosures:detail", pk=decision.pk)
+        if saved:
+            return saved
     log_access(decision, view="disclosure_review")
     return render(
         request,

@@ -212,12 +212,12 @@ def is_subject_of_incident(user: Actor, incident: Incident) -> bool:
 # --- People around an incident (issue 21) ------------------------------------
 
 
-def visible_person_links(user: Any) -> QuerySet[PersonLink]:
+def visible_person_links(user: Actor) -> QuerySet[PersonLink]:
     """Links on incidents the user may open: the incident's rule, subject rule included."""
     return through_incident(user, PersonLink.objects.all())
 
 
-def visible_linked_people(user: Any) -> QuerySet[LinkedPerson]:
+def visible_linked_people(user: Actor) -> QuerySet[LinkedPerson]:
     """People the user may open: those linked to an incident the user may see.
     A person is only ever recorded with a link, so nobody is left out; a member
     of staff named as source of harm does not see their own record, since every
@@ -231,7 +231,7 @@ def visible_linked_people(user: Any) -> QuerySet[LinkedPerson]:
     )
 
 
-def get_linked_person_for(user: Any, pk: Any) -> LinkedPerson:
+def get_linked_person_for(user: Actor, pk: Any) -> LinkedPerson:
     return get_or_404(visible_linked_people(user), pk, "person")
 
 
@@ -243,7 +243,7 @@ def get_link_of(incident: Incident, pk: Any) -> PersonLink:
 
 
 def possible_duplicates(
-    user: Any, given_name: str, family_name: str, date_of_birth: Any
+    user: Actor, given_name: str, family_name: str, date_of_birth: Any
 ) -> QuerySet[LinkedPerson]:
     """People of the user's organisation who may be the one being added: the
     same name (case-insensitively) and the same date of birth, or none recorded

@@ -31,7 +31,7 @@ from incidents.models import (
 )
 from organisations import access as org_access
 from organisations.form_pattern import PatternFormHelper
-from organisations.models import Service
+from organisations.models import Actor, Service
 from organisations.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 
 
@@ -110,7 +110,7 @@ class IncidentForm(forms.Form):
         label="CQC notification reference", max_length=64, required=False
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         services = access.recordable_services(user)
         self.fields["service"].queryset = services  # type: ignore[attr-defined]
@@ -197,7 +197,7 @@ class IncidentFilterForm(forms.Form):
     date_from = FilterDateField(label="Aware from")
     date_to = FilterDateField(label="Aware to")
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         membership = org_access.membership_of(user)
         self.organisation_id = membership.organisation_id if membership else None
@@ -363,7 +363,7 @@ class GrantForm(forms.Form):
         label="Why they need to know", widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = (  # type: ignore[attr-defined]
             get_user_model()
@@ -433,7 +433,7 @@ class PersonLinkForm(forms.Form):
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.offer()
@@ -577,7 +577,7 @@ class BodyMarkForm(forms.Form):
             self.initial.setdefault("seen_at", local_now())
             if user is not None:
                 self.initial.setdefault("seen_by", user.get_full_name() or user.get_username())
-        self.helper = FormHelper()
+        self.helper = PatternFormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             "location",

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from incidents import lookups  # noqa: F401  (registers __ilike_contains, __any_of)
-from organisations.append_only import append_only
+from organisations.append_only import append_only, never_deleted
 from organisations.models import Organisation, Service
 from organisations.owned import OrganisationOwned
 
@@ -234,12 +234,12 @@ class Incident(OrganisationOwned):
             GinIndex(fields=["categories"], name="incident_categories_gin"),
         ]
         triggers = [
-            pgtrigger.Protect(name="incident_no_delete", operation=pgtrigger.Delete),
             # The factual account is fixed once saved; corrections are
             # chronology entries and amendments.
-            pgtrigger.ReadOnly(
-                name="incident_facts_read_only",
-                fields=[
+            *never_deleted(
+                "incident",
+                suffix="facts_read_only",
+                read_only=[
                     "organisation",
                     "service",
                     "reference",
@@ -399,10 +399,16 @@ class NeedToKnowGrant(OrganisationOwned):
             )
         ]
         triggers = [
-            pgtrigger.Protect(name="grant_no_delete", operation=pgtrigger.Delete),
-            pgtrigger.ReadOnly(
-                name="grant_fields_read_only",
-                fields=["organisation", "incident", "user", "reason", "granted_by", "granted_at"],
+            *never_deleted(
+                "grant",
+                read_only=[
+                    "organisation",
+                    "incident",
+                    "user",
+                    "reason",
+                    "granted_by",
+                    "granted_at",
+                ],
             ),
             # A revocation is written once and then fixed.
             pgtrigger.Protect(

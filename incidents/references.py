@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from incidents.models import Incident
+from organisations.models import Actor
 
 SLOTS = {"la": "Local authority", "police": "Police", "cqc": "CQC"}
 
@@ -27,7 +28,7 @@ def register(source: Source) -> None:
         SOURCES.append(source)
 
 
-def recorded_elsewhere(incident: Incident, viewer: Any) -> list[tuple[str, list[str]]]:
+def recorded_elsewhere(incident: Incident, viewer: Actor) -> list[tuple[str, list[str]]]:
     """The references the viewer may see that were recorded on referrals, as
     (label, texts) in the order of ``SLOTS``; slots with none are left out."""
     found: dict[str, list[str]] = {}

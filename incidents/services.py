@@ -565,7 +565,7 @@ class PossibleDuplicate(ValidationError):
 @transaction.atomic
 def link_person(
     *,
-    actor: Any,
+    actor: Actor,
     incident: Incident,
     role: str,
     person: LinkedPerson | None = None,
@@ -615,7 +615,7 @@ def link_person(
             family_name=family_name.strip(),
             date_of_birth=date_of_birth,
             description=description.strip(),
-            created_by=actor,
+            created_by=org_access.acting_user(actor),
         )
         person.full_clean()
         person.save()
@@ -632,7 +632,7 @@ def link_person(
         relationship=relationship.strip(),
         is_staff=is_staff,
         note=note.strip(),
-        created_by=actor,
+        created_by=org_access.acting_user(actor),
     )
     link.full_clean()
     link.save()
@@ -646,7 +646,7 @@ def _not_future_date(value: Any) -> None:
 
 def add_evidence(
     *,
-    actor: Any,
+    actor: Actor,
     entry: ChronologyEntry,
     upload: Any,
     description: str = "",
@@ -686,7 +686,7 @@ def add_evidence(
                 description=description.strip(),
                 replaces=replaces,
                 correction_reason=correction_reason,
-                uploaded_by=actor,
+                uploaded_by=org_access.acting_user(actor),
             )
             evidence.full_clean()
             evidence.save()

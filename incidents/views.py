@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from incidents import access, references, services
@@ -30,9 +31,15 @@ from incidents.queries import chronology_window
 from organisations import access as org_access
 from organisations.audit import log_access, log_listed
 from organisations.denials import RoleRequired
-from organisations.models import Role
+from organisations.models import Actor, Role
 from organisations.reauth import reauthentication_required
-from organisations.web import REFUSED, apply_service_errors, submit, submit_or_message
+from organisations.web import (
+    REFUSED,
+    apply_service_errors,
+    submit,
+    submit_and_redirect,
+    submit_or_message,
+)
 
 PAGE_SIZE = 25
 
@@ -75,14 +82,21 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         raise RoleRequired(*access.INCIDENT_WRITERS)
     form = IncidentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        incident = submit(form, _create_incident, actor=request.user, data=form.cleaned_data)
-        if incident is not REFUSED:
-            messages.success(request, f"Incident {incident.reference} logged.")
-            return redirect("incidents:detail", pk=incident.pk)
+        saved = submit_and_redirect(
+            request,
+            form,
+            _create_incident,
+            success=lambda incident: f"Incident {incident.reference} logged.",
+            redirect_to=lambda incident: reverse("incidents:detail", args=[incident.pk]),
+            actor=request.user,
+            data=form.cleaned_data,
+        )
+        if saved:
+            return saved
     return render(request, "incidents/form.html", {"form": form})
 
 
-def _create_incident(*, actor: Any, data: dict[str, Any]) -> Incident:
+def _create_incident(*, actor: Actor, data: dict[str, Any]) -> Incident:
     """The incident and, when the form names one, a new person: both or neither."""
     with transaction.atomic():
         people = list(data["people"])
@@ -160,12 +174,18 @@ def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise RoleRequired(*access.INCIDENT_WRITERS)
     form = EntryForm(request.POST or None, incident=incident)
     if request.method == "POST" and form.is_valid():
-        added = submit(
-            form, services.add_entry, actor=request.user, incident=incident, **form.cleaned_data
+        saved = submit_and_redirect(
+            request,
+            form,
+            services.add_entry,
+            success="Chronology entry added.",
+            redirect_to=reverse("incidents:detail", args=[incident.pk]),
+            actor=request.user,
+            incident=incident,
+            **form.cleaned_data,
         )
-        if added is not REFUSED:
-            messages.success(request, "Chronology entry added.")
-            return redirect("incidents:detail", pk=incident.pk)
+        if saved:
+            return saved
     log_access(incident, view="entry_create")
     return render(request, "incidents/entry_form.html", {"form": form, "incident": incident})
 
@@ -180,12 +200,18 @@ def entry_amend(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         request.POST or None, initial={"new_text": latest.new_text if latest else entry.facts}
     )
     if request.method == "POST" and form.is_valid():
-        amended = submit(
-            form, services.amend_entry, actor=request.user, entry=entry, **form.cleaned_data
+        saved = submit_and_redirect(
+            request,
+            form,
+            services.amend_entry,
+            success="Amendment saved. The original entry remains visible.",
+            redirect_to=reverse("incidents:detail", args=[incident.pk]),
+            actor=request.user,
+            entry=entry,
+            **form.cleaned_data,
         )
-        if amended is not REFUSED:
-            messages.success(request, "Amendment saved. The original entry remains visible.")
-            return redirect("incidents:detail", pk=incident.pk)
+        if saved:
+            return saved
     log_access(entry, view="entry_amend")
     return render(
         request,
@@ -205,9 +231,11 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("incidents:detail", pk=incident.pk)
     form = StatusForm(request.POST, incident=incident)
     if form.is_valid():
-        changed = submit_or_message(
+        submit_or_message(
             request,
             services.change_status,
+            # Read after the service: the status it moved the incident to.
+            success=lambda _: f"Status changed to {incident.get_status_display()}.",
             rollback=True,
             actor=request.user,
             incident=incident,
@@ -217,8 +245,6 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
             outcomes_achieved=form.cleaned_data["outcomes_achieved"],
             expected_version=form.cleaned_data["version"],
         )
-        if changed is not REFUSED:
-            messages.success(request, f"Status changed to {incident.get_status_display()}.")
     else:
         messages.error(request, _form_errors(form))
     return redirect("incidents:detail", pk=incident.pk)
@@ -232,9 +258,10 @@ def references_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferencesForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        updated = submit_or_message(
+        submit_or_message(
             request,
             services.update_references,
+            success="Notification references saved.",
             rollback=True,
             actor=request.user,
             incident=incident,
@@ -243,8 +270,6 @@ def references_update(request: HttpRequest, pk: int) -> HttpResponse:
             police_reference=data["police_reference"],
             cqc_reference=data["cqc_reference"],
         )
-        if updated is not REFUSED:
-            messages.success(request, "Notification references saved.")
     else:
         messages.error(request, _form_errors(form))
     return redirect("incidents:detail", pk=incident.pk)
@@ -296,17 +321,16 @@ def need_to_know_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpRes
     grant = access.get_grant_of(incident, grant_pk)
     form = RevokeForm(request.POST)
     if form.is_valid():
-        revoked = submit_or_message(
+        submit_or_message(
             request,
             services.revoke_need_to_know,
+            success="Access revoked.",
             rollback=True,
             actor=request.user,
             grant=grant,
             reason=form.cleaned_data["revoke_reason"],
             expected_version=form.cleaned_data["version"],
         )
-        if revoked is not REFUSED:
-            messages.success(request, "Access revoked.")
     else:
         messages.error(request, "Say why access is being removed. " + _form_errors(form))
     return redirect("incidents:need_to_know", pk=incident.pk)
@@ -321,22 +345,20 @@ def restrict(request: HttpRequest, pk: int) -> HttpResponse:
     form = RestrictForm(request.POST)
     if not form.is_valid():
         raise PermissionDenied
-    restricted = submit_or_message(
+    submit_or_message(
         request,
         services.set_restricted,
+        success=lambda _: (
+            "Incident restricted to safeguarding leads and the need-to-know list."
+            if incident.restricted
+            else "Restriction lifted."
+        ),
         rollback=True,
         actor=request.user,
         incident=incident,
         restricted=form.cleaned_data["restricted"],
         expected_version=form.cleaned_data["version"],
     )
-    if restricted is not REFUSED:
-        messages.success(
-            request,
-            "Incident restricted to safeguarding leads and the need-to-know list."
-            if incident.restricted
-            else "Restriction lifted.",
-        )
     return redirect("incidents:need_to_know", pk=incident.pk)
 
 
@@ -404,19 +426,21 @@ def person_link_create(request: HttpRequest, pk: int) -> HttpResponse:
                 form.offer(exc.people)
             apply_service_errors(form, exc)
 
-        link = submit(
+        saved = submit_and_redirect(
+            request,
             form,
             services.link_person,
+            success=lambda link: (
+                f"{link.person.full_name} added as {link.get_role_display().lower()}."
+            ),
+            redirect_to=reverse("incidents:person_links", args=[incident.pk]),
             show=show,
             actor=request.user,
             incident=incident,
             **form.cleaned_data,
         )
-        if link is not REFUSED:
-            messages.success(
-                request, f"{link.person.full_name} added as {link.get_role_display().lower()}."
-            )
-            return redirect("incidents:person_links", pk=incident.pk)
+        if saved:
+            return saved
     log_access(incident, view="person_link_create")
     return render(request, "incidents/person_link_form.html", {"form": form, "incident": incident})
 
@@ -447,9 +471,12 @@ def evidence_upload(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespons
     form = EvidenceForm(request.POST or None, request.FILES or None, entry=entry)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        evidence = submit(
+        saved = submit_and_redirect(
+            request,
             form,
             services.add_evidence,
+            success=lambda evidence: f"{evidence.original_name} added to the entry.",
+            redirect_to=f"{incident_url(incident)}#entry-{entry.pk}",
             actor=request.user,
             entry=entry,
             upload=data["file"],
@@ -457,9 +484,8 @@ def evidence_upload(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespons
             replaces=data["replaces"],
             correction_reason=data["correction_reason"],
         )
-        if evidence is not REFUSED:
-            messages.success(request, f"{evidence.original_name} added to the entry.")
-            return redirect(f"{incident_url(incident)}#entry-{entry.pk}")
+        if saved:
+            return saved
     log_access(entry, view="evidence_upload")
     return render(
         request,

@@ -52,9 +52,9 @@ def acting_user(actor: Actor) -> User:
     return actor
 
 
-def membership_of(user: Any) -> Membership | None:
+def membership_of(user: Actor | None) -> Membership | None:
     """The user's active membership, cached on the user object for the request."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:
         return None
     if not hasattr(user, _CACHE_ATTR):
         membership = (
@@ -67,24 +67,24 @@ def membership_of(user: Any) -> Membership | None:
     return getattr(user, _CACHE_ATTR)
 
 
-def require_membership(user: Any) -> Membership:
+def require_membership(user: Actor | None) -> Membership:
     membership = membership_of(user)
     if membership is None:
         raise Http404("No organisation membership.")
     return membership
 
 
-def has_role(user: Any, *roles: str) -> bool:
+def has_role(user: Actor, *roles: str) -> bool:
     membership = membership_of(user)
     return membership is not None and membership.role in roles
 
 
-def organisation_id_of(user: Any) -> int | None:
+def organisation_id_of(user: Actor) -> int | None:
     membership = membership_of(user)
     return membership.organisation_id if membership else None
 
 
-def in_organisation_with_role(user: Any, obj: Any, *roles: str) -> bool:
+def in_organisation_with_role(user: Actor, obj: Any, *roles: str) -> bool:
     """``user`` holds one of ``roles`` in the organisation ``obj`` belongs to."""
     return has_role(user, *roles) and obj.organisation_id == organisation_id_of(user)
 
@@ -98,7 +98,7 @@ def service_ids(membership: Membership) -> list[int]:
     )
 
 
-def colleagues(user: Any, *roles: str) -> QuerySet[Membership]:
+def colleagues(user: Actor, *roles: str) -> QuerySet[Membership]:
     """Active members of the user's organisation holding one of ``roles``."""
     membership = require_membership(user)
     return (
@@ -120,12 +120,12 @@ def get_or_404(qs: QuerySet[M], pk: Any, what: str) -> M:
 # --- Organisation administration --------------------------------------------
 
 
-def can_administer(user: Any) -> bool:
+def can_administer(user: Actor) -> bool:
     """Organisation admins manage users and services (and see no records)."""
     return has_role(user, Role.ADMIN)
 
 
-def administered_memberships(user: Any) -> QuerySet[Membership]:
+def administered_memberships(user: Actor) -> QuerySet[Membership]:
     membership = membership_of(user)
     if membership is None or membership.role != Role.ADMIN:
         return Membership.objects.none()
@@ -134,11 +134,11 @@ def administered_memberships(user: Any) -> QuerySet[Membership]:
     )
 
 
-def get_membership_for(user: Any, pk: Any) -> Membership:
+def get_membership_for(user: Actor, pk: Any) -> Membership:
     return get_or_404(administered_memberships(user), pk, "member")
 
 
-def administered_services(user: Any) -> QuerySet[Service]:
+def administered_services(user: Actor) -> QuerySet[Service]:
     membership = membership_of(user)
     if membership is None or membership.role != Role.ADMIN:
         return Service.objects.none()
@@ -150,7 +150,7 @@ def administered_services(user: Any) -> QuerySet[Service]:
 # of their own organisation's requests on the member pages.
 
 
-def role_requests_for_lead(user: Any) -> QuerySet[Any]:
+def role_requests_for_lead(user: Actor) -> QuerySet[Any]:
     """Every role request of the lead's organisation (history included)."""
     from organisations.models import RoleRequest
 
@@ -162,7 +162,7 @@ def role_requests_for_lead(user: Any) -> QuerySet[Any]:
     )
 
 
-def administered_role_requests(user: Any) -> QuerySet[Any]:
+def administered_role_requests(user: Actor) -> QuerySet[Any]:
     """The admin's organisation's role requests (their state, on member pages)."""
     from organisations.models import RoleRequest
 
@@ -172,13 +172,13 @@ def administered_role_requests(user: Any) -> QuerySet[Any]:
     return RoleRequest.objects.filter(organisation_id=membership.organisation_id)
 
 
-def pending_role_requests(user: Any) -> QuerySet[Any]:
+def pending_role_requests(user: Actor) -> QuerySet[Any]:
     from organisations.models import RoleRequest
 
     return role_requests_for_lead(user).filter(state=RoleRequest.State.PENDING)
 
 
-def get_role_request_for(user: Any, pk: Any) -> Any:
+def get_role_request_for(user: Actor, pk: Any) -> Any:
     from organisations.models import RoleRequest
 
     try:
@@ -187,7 +187,7 @@ def get_role_request_for(user: Any, pk: Any) -> Any:
         raise Http404("No such request.") from exc
 
 
-def awaiting_set_up_for_lead(user: Any) -> QuerySet[Membership]:
+def awaiting_set_up_for_lead(user: Actor) -> QuerySet[Membership]:
     """Active lead/HR/auditor accounts of the lead's organisation whose owner
     has not yet followed a sign-in link (a lead may issue them a new one)."""
     from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -200,7 +200,7 @@ def awaiting_set_up_for_lead(user: Any) -> QuerySet[Membership]:
     return (
         Membership.objects.active()
         .filter(organisation_id=membership.organisation_id, role__in=APPROVAL_ROLES)
-        .exclude(user=user)
+        .exclude(user_id=membership.user_id)
         .exclude(user__sign_in_links__used_at__isnull=False)
         .filter(
             Q(user__sign_in_links__isnull=False)
@@ -211,7 +211,7 @@ def awaiting_set_up_for_lead(user: Any) -> QuerySet[Membership]:
     )
 
 
-def get_sign_in_link_membership_for(user: Any, pk: Any) -> Membership:
+def get_sign_in_link_membership_for(user: Actor, pk: Any) -> Membership:
     """A member the user may issue a sign-in link for (admin or lead), or 404."""
     membership = membership_of(user)
     qs = Membership.objects.none()
@@ -226,7 +226,7 @@ def get_sign_in_link_membership_for(user: Any, pk: Any) -> Membership:
     return target
 
 
-def may_issue_sign_in_link(user: Any, target: Membership) -> bool:
+def may_issue_sign_in_link(user: Actor, target: Membership) -> bool:
     """Admins for manager and admin accounts; leads for lead, HR and auditor
     accounts (active, so approved), never their own."""
     from organisations.models import APPROVAL_ROLES

@@ -16,11 +16,15 @@ Other append-only tables need no such trigger: the app role has no TRUNCATE
 privilege on any table.
 
 Tables whose rows change in a few fixed ways (a grant revoked once, an export
-finished once) are not append-only: they combine ``pgtrigger.Protect`` on
-DELETE with ``pgtrigger.ReadOnly`` fields and a conditional ``Protect``.
+finished once) are not append-only: ``Meta.triggers = [*never_deleted("grant",
+read_only=[...]), ...]`` refuses DELETE and any change to the fields fixed when
+the row was written, and a conditional ``pgtrigger.Protect`` beside it, where
+there is one, freezes the row once its one allowed change has happened.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import pgtrigger
 
@@ -52,3 +56,15 @@ def append_only(name: str, *, refuse_truncate: bool = False) -> list[pgtrigger.T
     if refuse_truncate:
         triggers.append(RefuseTruncate(name=f"{name}_no_truncate"))
     return triggers
+
+
+def never_deleted(
+    name: str, *, read_only: Sequence[str], suffix: str = "fields_read_only"
+) -> list[pgtrigger.Trigger]:
+    """Triggers for ``Meta.triggers`` refusing DELETE (``<name>_no_delete``) and
+    any UPDATE of the ``read_only`` fields (``<name>_<suffix>``) to everybody,
+    the table's owner included."""
+    return [
+        pgtrigger.Protect(name=f"{name}_no_delete", operation=pgtrigger.Delete),
+        pgtrigger.ReadOnly(name=f"{name}_{suffix}", fields=list(read_only)),
+    ]

@@ -37,6 +37,8 @@ from auditlog import get_logentry_model
 from auditlog.context import auditlog_value, set_actor
 from auditlog.signals import accessed
 
+from organisations.models import Actor
+
 # Where an entry comes from when there is no request: "command:<name>".
 _source: contextvars.ContextVar[str] = contextvars.ContextVar("safeguard_audit_source", default="")
 
@@ -58,7 +60,7 @@ def log_event(
     *,
     target: Any,
     view: str = "",
-    actor: Any = None,
+    actor: Actor | None = None,
     organisation_id: int | None = None,
     details: Mapping[str, str | int | bool | list[int] | None] | None = None,
     fingerprints: Mapping[str, str] | None = None,
@@ -127,7 +129,7 @@ def _items(query: Mapping[str, Any] | None) -> list[tuple[str, str]]:
 
 
 @contextlib.contextmanager
-def acting_as(user: Any) -> Iterator[Any]:
+def acting_as(user: Actor) -> Iterator[Any]:
     """auditlog's ``set_actor`` that nests.
 
     ``set_actor`` overwrites auditlog's context and never puts the outer one

@@ -28,6 +28,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from organisations.models import Actor
+
 RECOVERY_CODE_COUNT = 10
 TOTP_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
@@ -51,15 +53,15 @@ def mfa_required() -> bool:
     return bool(getattr(settings, "SAFEGUARD_REQUIRE_MFA", False))
 
 
-def confirmed_totp(user: Any) -> TOTPDevice | None:
+def confirmed_totp(user: Actor) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def has_second_factor(user: Any) -> bool:
+def has_second_factor(user: Actor) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def recovery_codes_left(user: Any) -> int:
+def recovery_codes_left(user: Actor) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
@@ -92,7 +94,7 @@ def recently_reauthenticated(request: HttpRequest) -> bool:
 
 
 @transaction.atomic
-def start_totp_enrolment(*, actor: Any) -> TOTPDevice:
+def start_totp_enrolment(*, actor: Actor) -> TOTPDevice:
     """The user's unconfirmed authenticator device, created on first use.
 
     Re-visiting the page keeps the same secret so a code from an app set up a
@@ -115,7 +117,7 @@ def _clean_code(code: str) -> str:
 
 
 @transaction.atomic
-def confirm_totp_enrolment(*, actor: Any, device: TOTPDevice, code: str) -> list[str]:
+def confirm_totp_enrolment(*, actor: Actor, device: TOTPDevice, code: str) -> list[str]:
     """Confirm the authenticator with a code from it; returns new recovery codes."""
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=actor)
     allowed, _info = device.verify_is_allowed()
@@ -131,7 +133,7 @@ def confirm_totp_enrolment(*, actor: Any, device: TOTPDevice, code: str) -> list
 
 
 @transaction.atomic
-def regenerate_recovery_codes(*, actor: Any) -> list[str]:
+def regenerate_recovery_codes(*, actor: Actor) -> list[str]:
     """Replace the user's recovery codes; the old ones stop working."""
     device, _ = StaticDevice.objects.get_or_create(
         user=actor, name=RECOVERY_NAME, defaults={"confirmed": True}
@@ -142,7 +144,7 @@ def regenerate_recovery_codes(*, actor: Any) -> list[str]:
     return codes
 
 
-def verify_second_factor(*, actor: Any, code: str) -> Any:
+def verify_second_factor(*, actor: Actor, code: str) -> Any:
     """Check a code from the app or a recovery code; return the device that accepted it."""
     token = _clean_code(code)
     if not token:
@@ -215,7 +217,7 @@ class RequireMFAMiddleware:
         return HttpResponseRedirect(url)
 
 
-def _on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def _on_login(sender: Any, request: HttpRequest | None, user: Actor, **kwargs: Any) -> None:
     # A user without a second factor has just proved who they are with the
     # password: that starts their re-authentication window. Users with a
     # device start it when they enter a code.

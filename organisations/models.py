@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from organisations.append_only import never_deleted
 from organisations.owned import OrganisationOwned
 
 # The project's user model is Django's own (settings.AUTH_USER_MODEL is unset):
@@ -211,10 +212,9 @@ class RoleRequest(OrganisationOwned):
             ),
         ]
         triggers = [
-            pgtrigger.Protect(name="role_request_no_delete", operation=pgtrigger.Delete),
-            pgtrigger.ReadOnly(
-                name="role_request_fields_read_only",
-                fields=[
+            *never_deleted(
+                "role_request",
+                read_only=[
                     "organisation",
                     "membership",
                     "role",
@@ -268,10 +268,9 @@ class SignInLink(OrganisationOwned):
             )
         ]
         triggers = [
-            pgtrigger.Protect(name="sign_in_link_no_delete", operation=pgtrigger.Delete),
-            pgtrigger.ReadOnly(
-                name="sign_in_link_fields_read_only",
-                fields=[
+            *never_deleted(
+                "sign_in_link",
+                read_only=[
                     "organisation",
                     "user",
                     "issued_by",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from organisations import access, signin
 from organisations.models import (
     APPROVAL_ROLES,
+    Actor,
     Membership,
     Organisation,
     Role,
@@ -26,7 +27,7 @@ from organisations.models import (
 )
 
 
-def _admin_org(actor: Any) -> int:
+def _admin_org(actor: Actor) -> int:
     membership = access.require_membership(actor)
     if not access.can_administer(actor):
         raise PermissionDenied
@@ -60,7 +61,7 @@ def sign_in_name(local: str, organisation: Any) -> str:
 @transaction.atomic
 def add_member(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     first_name: str,
     last_name: str,
@@ -121,7 +122,7 @@ def add_member(
     return NewMember(membership=membership, link=link, role_request=None)
 
 
-def _request_role(*, actor: Any, membership: Membership, role: str, reason: str) -> RoleRequest:
+def _request_role(*, actor: Actor, membership: Membership, role: str, reason: str) -> RoleRequest:
     _cancel_pending(actor=actor, membership=membership)
     return RoleRequest.objects.create(
         organisation_id=membership.organisation_id,
@@ -129,16 +130,16 @@ def _request_role(*, actor: Any, membership: Membership, role: str, reason: str)
         role=role,
         previous_role=membership.role if membership.active else "",
         reason=reason.strip(),
-        requested_by=actor,
+        requested_by=access.acting_user(actor),
     )
 
 
-def _cancel_pending(*, actor: Any, membership: Membership) -> None:
+def _cancel_pending(*, actor: Actor, membership: Membership) -> None:
     for pending in RoleRequest.objects.select_for_update().filter(
         membership=membership, state=RoleRequest.State.PENDING
     ):
         pending.state = RoleRequest.State.CANCELLED
-        pending.decided_by = actor
+        pending.decided_by = access.acting_user(actor)
         pending.decided_at = timezone.now()
         pending.decision_reason = "Replaced by the admin's later change."
         pending.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
@@ -147,7 +148,7 @@ def _cancel_pending(*, actor: Any, membership: Membership) -> None:
 @transaction.atomic
 def update_member(
     *,
-    actor: Any,
+    actor: Actor,
     membership: Membership,
     role: str,
     services: Iterable[Service],
@@ -203,7 +204,7 @@ class Decision:
 
 @transaction.atomic
 def decide_role_request(
-    *, actor: Any, role_request: RoleRequest, approve: bool, reason: str = ""
+    *, actor: Actor, role_request: RoleRequest, approve: bool, reason: str = ""
 ) -> Decision:
     """A lead approves or refuses an admin's role request.
 
@@ -227,7 +228,7 @@ def decide_role_request(
     if not approve and not reason.strip():
         raise ValidationError({"reason": "Say why the request is refused."})
     role_request.state = RoleRequest.State.APPROVED if approve else RoleRequest.State.REFUSED
-    role_request.decided_by = actor
+    role_request.decided_by = access.acting_user(actor)
     role_request.decided_at = timezone.now()
     role_request.decision_reason = reason.strip()
     role_request.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
@@ -244,7 +245,7 @@ def decide_role_request(
 
 
 @transaction.atomic
-def reissue_sign_in_link(*, actor: Any, membership: Membership) -> signin.IssuedLink:
+def reissue_sign_in_link(*, actor: Actor, membership: Membership) -> signin.IssuedLink:
     """A fresh link for an account not yet set up; the old one stops working.
 
     The admin may re-issue for a manager or admin account; for a lead, HR or
@@ -264,7 +265,7 @@ def reissue_sign_in_link(*, actor: Any, membership: Membership) -> signin.Issued
 
 
 @transaction.atomic
-def add_service(*, actor: Any, name: str, kind: str, cqc_location_id: str = "") -> Service:
+def add_service(*, actor: Actor, name: str, kind: str, cqc_location_id: str = "") -> Service:
     org_id = _admin_org(actor)
     if Service.objects.filter(organisation_id=org_id, name__iexact=name.strip()).exists():
         raise ValidationError({"name": "There is already a service with that name."})

@@ -30,8 +30,9 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from organisations import mfa
+from organisations.access import acting_user
 from organisations.audit import acting_as
-from organisations.models import SignInLink
+from organisations.models import Actor, SignInLink, User
 
 SALT = "safeguard.sign-in-link"
 
@@ -54,9 +55,9 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
-def awaiting_set_up(user: Any) -> bool:
+def awaiting_set_up(user: Actor | None) -> bool:
     """The account was created in the app and has not yet followed its link."""
-    if user is None or not getattr(user, "pk", None):
+    if not isinstance(user, User) or user.pk is None:
         return False
     links = SignInLink.objects.filter(user=user)
     if links.filter(used_at__isnull=False).exists():
@@ -65,7 +66,7 @@ def awaiting_set_up(user: Any) -> bool:
 
 
 @transaction.atomic
-def issue_link(*, actor: Any, user: Any, organisation_id: int) -> IssuedLink:
+def issue_link(*, actor: Actor, user: User, organisation_id: int) -> IssuedLink:
     """A new link for ``user``; any earlier live link stops working.
 
     Callers decide who may issue (``organisations.services``). Unconfirmed
@@ -81,7 +82,7 @@ def issue_link(*, actor: Any, user: Any, organisation_id: int) -> IssuedLink:
     link = SignInLink.objects.create(
         organisation_id=organisation_id,
         user=user,
-        issued_by=actor,
+        issued_by=acting_user(actor),
         issued_at=now,
         expires_at=now + link_lifetime(),
         secret_hash=_hash(secret),

@@ -16,10 +16,10 @@ from organisations.forms import (
     RoleDecisionForm,
     ServiceForm,
 )
-from organisations.models import Role
+from organisations.models import Membership, Role
 from organisations.paging import plain_page
 from organisations.reauth import reauthentication_required
-from organisations.web import REFUSED, submit, submit_or_message
+from organisations.web import REFUSED, submit, submit_and_redirect, submit_or_message
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -55,7 +55,9 @@ def _link_url(request: HttpRequest, issued: signin.IssuedLink) -> str:
     return request.build_absolute_uri(reverse("welcome", args=[issued.token]))
 
 
-def _show_link(request: HttpRequest, membership: Any, issued: signin.IssuedLink) -> HttpResponse:
+def _show_link(
+    request: HttpRequest, membership: Membership, issued: signin.IssuedLink
+) -> HttpResponse:
     """The one time a sign-in link is shown: rendered, never stored or redirected."""
     return render(
         request,
@@ -225,10 +227,17 @@ def service_create(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        service = submit(form, services.add_service, actor=request.user, **form.cleaned_data)
-        if service is not REFUSED:
-            messages.success(request, f"Service {service.name} added.")
-            return redirect("organisations:members")
+        saved = submit_and_redirect(
+            request,
+            form,
+            services.add_service,
+            success=lambda service: f"Service {service.name} added.",
+            redirect_to=reverse("organisations:members"),
+            actor=request.user,
+            **form.cleaned_data,
+        )
+        if saved:
+            return saved
     return render(
         request, "organisations/member_form.html", {"form": form, "title": "Add a service"}
     )

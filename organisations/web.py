@@ -6,13 +6,21 @@ a helper.
 
 A service re-checks everything and raises ``ValidationError`` when a rule
 refuses the write; its savepoint is already undone by then. A view calls it
-through :func:`submit` (a page that shows the form again) or
-:func:`submit_or_message` (a POST-only action that redirects), and tests the
-result against :data:`REFUSED`::
+through :func:`submit_and_redirect` (a page that shows the form again unless
+the write succeeds, when it says so and moves on)::
 
-    entry = submit(form, services.add_entry, actor=request.user, **form.cleaned_data)
-    if entry is not REFUSED:
-        return redirect(...)
+    saved = submit_and_redirect(
+        request, form, services.add_entry,
+        success="Chronology entry added.", redirect_to=incident_url(incident),
+        actor=request.user, incident=incident, **form.cleaned_data,
+    )
+    if saved:
+        return saved
+
+through :func:`submit_or_message` (a POST-only action that redirects either
+way, with ``success=`` shown when it worked), or, when the page does something
+else with the result, through :func:`submit`, testing the result against
+:data:`REFUSED`.
 """
 
 from __future__ import annotations
@@ -25,7 +33,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.utils import timezone
 
 from organisations.refusals import ConcurrentChange
@@ -34,6 +43,10 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 T = TypeVar("T")
+
+# What a successful write says, or where it leads: fixed, or made from the
+# service's result (its reference, its name, its page).
+FromResult = str | Callable[[T], str]
 
 
 class Refused(enum.Enum):
@@ -96,19 +109,48 @@ def submit(
         return REFUSED
 
 
+def _from(result: T, value: FromResult[T]) -> str:
+    return value(result) if callable(value) else value
+
+
+def submit_and_redirect(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    service: Callable[..., T],
+    /,
+    *,
+    success: FromResult[T],
+    redirect_to: FromResult[T],
+    errors: Callable[[ValidationError], ValidationError] | None = None,
+    show: Callable[[ValidationError], None] | None = None,
+    rollback: bool = False,
+    **kwargs: Any,
+) -> HttpResponseRedirect | None:
+    """:func:`submit`, and when the service succeeds the ``success`` message
+    and a redirect to ``redirect_to`` (a URL); ``None`` when it refused, its
+    errors on ``form``, for the view to show the form again."""
+    result = submit(form, service, errors=errors, show=show, rollback=rollback, **kwargs)
+    if result is REFUSED:
+        return None
+    messages.success(request, _from(result, success))
+    return redirect(_from(result, redirect_to))
+
+
 def submit_or_message(
     request: HttpRequest,
     service: Callable[..., T],
     /,
     *,
+    success: FromResult[T] | None = None,
     rollback: bool = False,
     **kwargs: Any,
 ) -> T | Literal[Refused.REFUSED]:
     """Call ``service(**kwargs)`` for a POST-only action that redirects: if it
     refuses, its messages become one error message on the next page and the
-    result is :data:`REFUSED`."""
+    result is :data:`REFUSED`; if it succeeds, ``success`` (when given) is the
+    message on the next page."""
     try:
-        return service(**kwargs)
+        result = service(**kwargs)
     except ConcurrentChange as exc:
         if rollback:
             transaction.set_rollback(True)
@@ -119,3 +161,6 @@ def submit_or_message(
             transaction.set_rollback(True)
         messages.error(request, " ".join(exc.messages))
         return REFUSED
+    if success is not None:
+        messages.success(request, _from(result, success))
+    return result

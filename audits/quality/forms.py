@@ -15,7 +15,7 @@ from audits.quality.services import MAX_SAMPLE
 from audits.quality.sources import allegation_decisions_available
 from organisations import access as org_access
 from organisations.form_pattern import PatternFormHelper
-from organisations.models import Service
+from organisations.models import Actor, Service
 from organisations.web import DATE_WIDGET
 
 
@@ -83,7 +83,7 @@ class AuditCreateForm(forms.Form):
         help_text="Leave empty for a new random sample. Enter a recorded seed to reproduce one.",
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         membership = org_access.require_membership(user)
         services_field = cast(forms.ModelMultipleChoiceField, self.fields["services"])
@@ -171,7 +171,7 @@ class ActionForm(forms.Form):
         label="About sampled record", required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, *args: Any, user: Any, audit: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, audit: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model
 

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from organisations.append_only import append_only
+from organisations.append_only import append_only, never_deleted
 from organisations.owned import OrganisationOwned
 
 __all__ = [
@@ -181,10 +181,10 @@ class QualityAudit(OrganisationOwned):
             ),
         ]
         triggers = [
-            pgtrigger.Protect(name="quality_audit_no_delete", operation=pgtrigger.Delete),
-            pgtrigger.ReadOnly(
-                name="quality_audit_scope_read_only",
-                fields=[
+            *never_deleted(
+                "quality_audit",
+                suffix="scope_read_only",
+                read_only=[
                     "organisation",
                     "title",
                     "source",

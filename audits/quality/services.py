@@ -23,12 +23,12 @@ from audits.quality.models import (
     score_percent,
 )
 from organisations import access as org_access
-from organisations.models import Service
+from organisations.models import Actor, Service, User
 
 MAX_SAMPLE = 200
 
 
-def _require_auditor(actor: Any) -> Any:
+def _require_auditor(actor: Actor) -> Any:
     membership = org_access.require_membership(actor)
     if not access.can_run_quality_audits(actor):
         raise PermissionDenied("Only safeguarding leads and auditors run quality audits.")
@@ -43,7 +43,7 @@ def _require_open(audit: QualityAudit) -> None:
 @transaction.atomic
 def create_audit(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     date_from: date,
     date_to: date,
@@ -97,7 +97,7 @@ def create_audit(
         sample_size=sample_size,
         seed=seed,
         population_count=len(ids),
-        created_by=actor,
+        created_by=org_access.acting_user(actor),
     )
     audit.full_clean()
     audit.save()
@@ -110,7 +110,7 @@ def create_audit(
     return audit
 
 
-def reproduce(*, actor: Any, audit: QualityAudit) -> list[int]:
+def reproduce(*, actor: Actor, audit: QualityAudit) -> list[int]:
     """Re-draw the sample from the recorded scope and seed (for verification)."""
     ids = sources.population_ids(actor, audit.source, sources.scope_of(audit))
     return sampling.draw(ids, size=audit.sample_size, seed=audit.seed)
@@ -118,7 +118,7 @@ def reproduce(*, actor: Any, audit: QualityAudit) -> list[int]:
 
 @transaction.atomic
 def score_record(
-    *, actor: Any, sample: SampledRecord, results: dict[str, str], notes: str = ""
+    *, actor: Actor, sample: SampledRecord, results: dict[str, str], notes: str = ""
 ) -> RecordScore:
     _require_auditor(actor)
     audit = QualityAudit.objects.select_for_update().get(pk=sample.audit_id)
@@ -137,7 +137,7 @@ def score_record(
         sample=sample,
         notes=notes.strip(),
         percent=score_percent({name: results[name] for name in CRITERION_NAMES}),
-        scored_by=actor,
+        scored_by=org_access.acting_user(actor),
         **{name: results[name] for name in CRITERION_NAMES},
     )
     score.full_clean()
@@ -148,11 +148,11 @@ def score_record(
 @transaction.atomic
 def add_action(
     *,
-    actor: Any,
+    actor: Actor,
     audit: QualityAudit,
     finding: str,
     action: str,
-    owner: Any,
+    owner: User,
     due_date: date,
     sample: SampledRecord | None = None,
 ) -> AuditAction:
@@ -180,7 +180,7 @@ def add_action(
         action=action.strip(),
         owner=owner,
         due_date=due_date,
-        recorded_by=actor,
+        recorded_by=org_access.acting_user(actor),
     )
     item.full_clean()
     item.save()
@@ -188,7 +188,7 @@ def add_action(
 
 
 @transaction.atomic
-def close_audit(*, actor: Any, audit: QualityAudit, summary: str) -> QualityAudit:
+def close_audit(*, actor: Actor, audit: QualityAudit, summary: str) -> QualityAudit:
     _require_auditor(actor)
     locked = QualityAudit.objects.select_for_update().get(pk=audit.pk)
     _require_open(locked)
@@ -201,7 +201,7 @@ def close_audit(*, actor: Any, audit: QualityAudit, summary: str) -> QualityAudi
     if not summary.strip():
         raise ValidationError({"summary": "Summarise what the audit found before closing it."})
     locked.summary = summary.strip()
-    locked.closed_by = actor
+    locked.closed_by = org_access.acting_user(actor)
     locked.closed_at = timezone.now()
     locked.save(update_fields=["summary", "closed_by", "closed_at"])
     return locked

@@ -19,6 +19,7 @@ from allegations import access as allegation_access
 from audits.quality.models import ConsentFilter, Source
 from disclosures import access as decision_access
 from organisations import access as org_access
+from organisations.models import Actor
 
 CONSENT_FILTERS: dict[str, Q] = {
     ConsentFilter.ALL: Q(),
@@ -37,7 +38,7 @@ class Scope:
     consent_filter: str
 
 
-def decision_population(user: Any, scope: Scope) -> QuerySet[Any]:
+def decision_population(user: Actor, scope: Scope) -> QuerySet[Any]:
     """Disclosure decisions in scope that ``user`` may read, by decision date."""
     from disclosures.models import QualityFinding
 
@@ -67,7 +68,7 @@ def allegation_decisions_available() -> bool:
     return True
 
 
-def _allegation_decisions(user: Any) -> QuerySet[Any]:
+def _allegation_decisions(user: Actor) -> QuerySet[Any]:
     """Safeguarding-side key decisions of allegations the user may open and
     whose safeguarding side they may read (leads). HR's side is not sampled:
     its content is HR's alone."""
@@ -84,7 +85,7 @@ def _allegation_decisions(user: Any) -> QuerySet[Any]:
     )
 
 
-def allegation_decision_population(user: Any, scope: Scope) -> QuerySet[Any]:
+def allegation_decision_population(user: Actor, scope: Scope) -> QuerySet[Any]:
     qs = _allegation_decisions(user).filter(
         decided_at__date__gte=scope.date_from, decided_at__date__lte=scope.date_to
     )
@@ -93,7 +94,7 @@ def allegation_decision_population(user: Any, scope: Scope) -> QuerySet[Any]:
     return qs
 
 
-def population(user: Any, source: str, scope: Scope) -> QuerySet[Any]:
+def population(user: Actor, source: str, scope: Scope) -> QuerySet[Any]:
     if source == Source.DECISIONS:
         return decision_population(user, scope)
     if source == Source.ALLEGATION_DECISIONS and allegation_decisions_available():
@@ -101,7 +102,7 @@ def population(user: Any, source: str, scope: Scope) -> QuerySet[Any]:
     raise ValueError(f"Source {source!r} is not available.")
 
 
-def population_ids(user: Any, source: str, scope: Scope) -> list[int]:
+def population_ids(user: Actor, source: str, scope: Scope) -> list[int]:
     return list(population(user, source, scope).order_by("pk").values_list("pk", flat=True))
 
 
@@ -114,7 +115,7 @@ def scope_of(audit: Any) -> Scope:
     )
 
 
-def fetch_record(user: Any, source: str, record_id: int) -> Any | None:
+def fetch_record(user: Actor, source: str, record_id: int) -> Any | None:
     """The sampled record if ``user`` may read it, else None (shown as withheld)."""
     if source == Source.DECISIONS:
         try:
@@ -124,7 +125,7 @@ def fetch_record(user: Any, source: str, record_id: int) -> Any | None:
     return fetch_records(user, source, [record_id]).get(record_id)
 
 
-def fetch_records(user: Any, source: str, record_ids: list[int]) -> dict[int, Any]:
+def fetch_records(user: Actor, source: str, record_ids: list[int]) -> dict[int, Any]:
     """Several sampled records at once, keyed by id (readable ones only)."""
     if not record_ids:
         return {}

@@ -19,7 +19,7 @@ from audits.quality.models import ConsentFilter, QualityAudit, RecordScore, Sour
 from organisations.audit import log_access, log_listed
 from organisations.denials import RoleRequired
 from organisations.paging import plain_page
-from organisations.web import REFUSED, submit
+from organisations.web import REFUSED, submit, submit_and_redirect
 
 PAGE_SIZE = 25
 
@@ -77,14 +77,20 @@ def quality_create(request: HttpRequest) -> HttpResponse:
     _require_auditor(request)
     form = AuditCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        audit = submit(form, services.create_audit, actor=request.user, **form.service_kwargs())
-        if audit is not REFUSED:
-            messages.success(
-                request,
+        saved = submit_and_redirect(
+            request,
+            form,
+            services.create_audit,
+            success=lambda audit: (
                 f"Audit created: {audit.samples.count()} of {audit.population_count} "
-                f"records sampled with seed {audit.seed}.",
-            )
-            return redirect("audits:quality_detail", pk=audit.pk)
+                f"records sampled with seed {audit.seed}."
+            ),
+            redirect_to=lambda audit: reverse("audits:quality_detail", args=[audit.pk]),
+            actor=request.user,
+            **form.service_kwargs(),
+        )
+        if saved:
+            return saved
     return render(request, "audits/quality/create.html", {"form": form})
 
 
@@ -179,12 +185,19 @@ def quality_action(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         position = data.pop("sample")
         sample = audit.samples.filter(position=position).first() if position else None
-        action = submit(
-            form, services.add_action, actor=request.user, audit=audit, sample=sample, **data
+        saved = submit_and_redirect(
+            request,
+            form,
+            services.add_action,
+            success="Finding and action recorded.",
+            redirect_to=reverse("audits:quality_detail", args=[audit.pk]) + "#actions",
+            actor=request.user,
+            audit=audit,
+            sample=sample,
+            **data,
         )
-        if action is not REFUSED:
-            messages.success(request, "Finding and action recorded.")
-            return redirect(reverse("audits:quality_detail", args=[audit.pk]) + "#actions")
+        if saved:
+            return saved
     messages.error(request, "The finding was not saved: see the form below.")
     return _detail_with(request, audit, action_form=form)
 
@@ -195,16 +208,18 @@ def quality_close(request: HttpRequest, pk: int) -> HttpResponse:
     audit = access.get_quality_audit_for(request.user, pk)
     form = CloseForm(request.POST)
     if form.is_valid():
-        closed = submit(
+        saved = submit_and_redirect(
+            request,
             form,
             services.close_audit,
+            success="Audit closed. Its record is now fixed.",
+            redirect_to=reverse("audits:quality_report", args=[audit.pk]),
             actor=request.user,
             audit=audit,
             summary=form.cleaned_data["summary"],
         )
-        if closed is not REFUSED:
-            messages.success(request, "Audit closed. Its record is now fixed.")
-            return redirect("audits:quality_report", pk=audit.pk)
+        if saved:
+            return saved
     messages.error(request, "The audit was not closed: see the form below.")
     return _detail_with(request, audit, close_form=form)
 

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from organisations.refusals import ConcurrentChange
-from organisations.web import REFUSED, submit, submit_or_message
+from organisations.web import REFUSED, submit, submit_and_redirect, submit_or_message
 
 
 class NameForm(forms.Form):
@@ -82,3 +82,38 @@ def test_submit_or_message_says_why_in_one_message() -> None:
         ConcurrentChange.message,
     ]
     assert submit_or_message(_request(), lambda: None) is None  # a service that returns nothing
+
+
+def test_submit_and_redirect_says_so_and_moves_on_from_the_result() -> None:
+    request = _request()
+    saved = submit_and_redirect(
+        request,
+        _form(),
+        lambda **kw: kw["name"].upper(),
+        success=lambda name: f"{name} saved.",
+        redirect_to=lambda name: f"/people/{name}/",
+        name="sam",
+    )
+    assert saved is not None
+    assert saved.status_code == 302
+    assert saved["Location"] == "/people/SAM/"
+    assert [str(m) for m in get_messages(request)] == ["SAM saved."]
+
+
+def test_submit_and_redirect_leaves_a_refusal_on_the_form_and_says_nothing() -> None:
+    request = _request()
+    form = _form()
+    error = ValidationError({"name": ["Taken."]})
+    saved = submit_and_redirect(
+        request, form, _refuse(error), success="Saved.", redirect_to="/elsewhere/"
+    )
+    assert saved is None
+    assert form.errors == {"name": ["Taken."]}
+    assert list(get_messages(request)) == []
+
+
+def test_submit_or_message_says_success_only_when_the_service_succeeds() -> None:
+    request = _request()
+    assert submit_or_message(request, lambda: 3, success=lambda n: f"{n} saved.") == 3
+    assert submit_or_message(request, _refuse(ValidationError("No.")), success="Saved.") is REFUSED
+    assert [str(m) for m in get_messages(request)] == ["3 saved.", "No."]
