@@ -29,6 +29,7 @@ from organisations.owned import OrganisationOwned, check_existing_rows, owned_mo
 from tests.allegations import factories as allegation_factories
 from tests.chronology import factories as chronology_factories
 from tests.disclosures import factories as disclosure_factories
+from tests.incidents import bodymaps, evidence, people
 
 CHECK_VIOLATION = "23514"
 MESSAGE = "differs from its parent"
@@ -40,6 +41,7 @@ NO_PARENT = {
     "audits.QualityAudit": "an audit's scope is the organisation (services by id)",
     "audits.ReminderSent": "a reminder to a user; users are not organisation rows",
     "organisations.SignInLink": "a link for a user; users are not organisation rows",
+    "incidents.LinkedPerson": "someone around incidents, reused across them: an organisation row",
 }
 
 OWNED = owned_models(apps.get_models())
@@ -142,6 +144,10 @@ PARENT_ROWS = {
     ),
     "audits.QualityAudit": _quality_audit,
     "audits.SampledRecord": _sample,
+    "incidents.LinkedPerson": lambda w: people.source_of_harm(w).person,
+    "incidents.PersonLink": people.source_of_harm,
+    "incidents.EvidenceFile": evidence.photo,
+    "incidents.BodyMapMark": bodymaps.mark,
 }
 
 
