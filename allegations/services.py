@@ -654,7 +654,12 @@ def add_safeguarding_evidence(
     may write that side, never HR, never the subject. Checked, cleaned and
     stored by ``incidents.services.save_evidence_file``; linked in the same
     transaction. A correction names a file of this record and why."""
-    if not access.can_write_side(actor, allegation, "safeguarding"):
+    # In full here, not only the role: the subject, an excluded user or a
+    # manager off the need-to-know list must not add a file whoever calls.
+    if not (
+        access.can_write_side(actor, allegation, "safeguarding")
+        and access.visible_allegations(actor).filter(pk=allegation.pk).exists()
+    ):
         raise PermissionDenied
     record = allegation.safeguarding_record
     ours = (
