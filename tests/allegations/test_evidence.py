@@ -66,6 +66,13 @@ def test_the_subject_never_sees_or_adds_a_file(world):
     assert _download(world, "subject_manager", a, file).status_code == 404
     entry_url = reverse("incidents:evidence_download", args=[file.incident_id, file.pk])
     assert world.client("subject_manager").get(entry_url).status_code == 404
+    # The auditor on the need-to-know list sees the incident, never this side.
+    assert (
+        world.client("auditor").get(reverse("incidents:detail", args=[a.incident_id])).status_code
+        == 200
+    )
+    assert world.client("auditor").get(entry_url).status_code == 404
+    assert _download(world, "auditor", a, file).status_code == 404
     upload = reverse("allegations:safeguarding_evidence_upload", args=[a.pk])
     posted = world.client("subject_manager").post(upload, {"file": ev.upload(ev.png(), "x.png")})
     assert posted.status_code == 404
