@@ -51,6 +51,19 @@ class Section:
 
 
 @dataclass(slots=True)
+class Picture:
+    """A stored photograph put into the PDF (``src`` is an ``sgevidence:`` URL
+    that only the PDF's URL fetcher reads)."""
+
+    name: str
+    src: str
+
+
+def pictures_of(files: Iterable[EvidenceFile]) -> list[Picture]:
+    return [Picture(f.original_name, f"sgevidence:{f.storage_name}") for f in files if f.is_image]
+
+
+@dataclass(slots=True)
 class Amendment:
     at: datetime
     author: str
@@ -84,6 +97,8 @@ class TimelineItem:
     fields: list[Field] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     amendments: list[Amendment] = field(default_factory=list)
+    # Photographs, in the PDF only (TimelineQuery.images).
+    pictures: list[Picture] = field(default_factory=list)
     hr: bool = False
     # Known to the day only (a referral's date): printed without a time and
     # sorted after that day's timed events.
@@ -126,6 +141,8 @@ class TimelineQuery:
     # of evidence files on entries (name, type, size, SHA-256, who added it).
     linked_people: bool = False
     evidence_lists: bool = False
+    # The photographs themselves: profile allows and exporter ticked (PDF only).
+    images: bool = False
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         """The date range as aware datetimes in local time (inclusive of date_to)."""
@@ -323,11 +340,13 @@ def _entry_items(q: TimelineQuery) -> Iterator[TimelineItem]:
         )
     # Chunked so that a 10,000-entry chronology is not one giant result set.
     for e in qs.iterator(chunk_size=1000):
-        yield entry_item(
-            e,
-            present_people=list(e.presences.all()) if q.linked_people else [],
-            evidence=list(e.evidence.all()) if q.evidence_lists else [],
+        files = list(e.evidence.all()) if q.evidence_lists else []
+        item = entry_item(
+            e, present_people=list(e.presences.all()) if q.linked_people else [], evidence=files
         )
+        if q.images:
+            item.pictures = pictures_of(files)
+        yield item
 
 
 def entry_item(
@@ -364,7 +383,7 @@ def entry_item(
     )
 
 
-def evidence_section(files: list[EvidenceFile]) -> Section:
+def evidence_section(files: Iterable[EvidenceFile]) -> Section:
     """Each file as a recipient can ask for exactly it: name, type, size,
     SHA-256, who added it and when (and what it corrects)."""
     fields = []
