@@ -105,7 +105,10 @@ class ProfileRules:
                 "details removed on upload); other files are listed only."
             )
         if self.images:
-            return "No photographs: the exporter did not choose to include them. Files are listed only."
+            return (
+                "No photographs: the exporter did not choose to include them. "
+                "Files are listed only."
+            )
         return "No photographs: this audience does not receive them. Files are listed only."
 
     @property

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.utils import InternalError, ProgrammingError
 from django.urls import reverse
@@ -106,7 +106,7 @@ def test_a_correction_must_name_a_file_of_this_decision(world):
 
 
 def test_the_auditor_cannot_add_a_file(world):
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.add_decision_evidence(
             actor=world.users["auditor"],
             decision=_decision(world),
