@@ -109,6 +109,12 @@ def _entry(w: Any) -> Any:
     )
 
 
+def _evidence_file(w: Any) -> Any:
+    from tests.incidents import evidence
+
+    return evidence.photo(w)
+
+
 def _content(key: str) -> Any:
     def build(w: Any) -> Any:
         allegation_factories.with_content(w)
@@ -123,6 +129,7 @@ PARENT_ROWS = {
     "organisations.Membership": lambda w: w.users["manager"].membership,
     "incidents.Incident": lambda w: w.objects["incident"],
     "incidents.ChronologyEntry": _entry,
+    "incidents.EvidenceFile": _evidence_file,
     "allegations.StaffMember": lambda w: allegation_factories.make_staff(w),
     "allegations.Allegation": allegation_factories.allegation,
     "allegations.SafeguardingRecord": lambda w: (
