@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.utils import InternalError, ProgrammingError
@@ -47,7 +48,14 @@ def test_upload_lists_the_file_on_the_decision_page(world):
     assert not EvidenceFile.objects.exists()
     ok = world.client("manager").post(url, {"file": ev.upload(ev.pdf(), "letter.pdf")})
     assert ok.status_code == 302
-    stored = DecisionEvidence.objects.get(decision=decision).file
+    link = DecisionEvidence.objects.get(decision=decision)
+    stored = link.file
+    for row in (link, stored):  # both written to the audit trail
+        assert AuditEntry.objects.filter(
+            action=AuditEntry.Action.CREATE,
+            content_type=ContentType.objects.get_for_model(row),
+            object_pk=str(row.pk),
+        ).exists()
     assert stored.entry_id is None and stored.incident_id == decision.incident_id
     page = world.client("auditor").get(reverse("disclosures:detail", args=[decision.pk]))
     html = page.content.decode()
