@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from allegations.models import Allegation, Referral, StaffMember
 from incidents.access import can_record_on, excluded_incident_ids, through_incident
-from incidents.models import Incident, NeedToKnowGrant
+from incidents.models import EvidenceFile, Incident, NeedToKnowGrant
 from organisations.access import (
     colleagues,
     get_or_404,
@@ -142,3 +142,15 @@ def get_staff_for(user: Actor, pk: Any) -> StaffMember:
 def side_owner_candidates(user: Actor, side: str) -> QuerySet[Membership]:
     """Who may own a side: leads for safeguarding, HR for HR."""
     return colleagues(user, Role.LEAD if side == "safeguarding" else Role.HR)
+
+
+def safeguarding_evidence(allegation: Allegation) -> QuerySet[EvidenceFile]:
+    """Files of the safeguarding record of an allegation the caller obtained
+    through ``get_allegation_for`` and may read that side of."""
+    return EvidenceFile.objects.filter(
+        safeguarding_link__record__allegation=allegation
+    ).select_related("uploaded_by")
+
+
+def get_safeguarding_evidence(allegation: Allegation, pk: Any) -> EvidenceFile:
+    return get_or_404(safeguarding_evidence(allegation), pk, "evidence file")

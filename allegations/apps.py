@@ -26,6 +26,7 @@ class AllegationsConfig(AppConfig):
             models.HRAmendment,
             models.RetentionReview,
             models.StaffSourceOfHarm,
+            models.SafeguardingRecordEvidence,
         ):
             auditlog.register(model)
         auditlog.register(models.Allegation)

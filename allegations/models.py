@@ -681,3 +681,25 @@ class StaffSourceOfHarm(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"Staff member {self.staff_member_id} is person link {self.link_id}"
+
+
+class SafeguardingRecordEvidence(OrganisationOwned):
+    """An evidence file (``incidents.evidence.EvidenceFile``, no entry) on an
+    allegation's safeguarding record. Seen and downloaded only by those who may
+    read that side (never HR, never the subject). Append-only, like the file."""
+
+    organisation_parents = ("record", "file")
+    record = models.ForeignKey(
+        SafeguardingRecord, on_delete=models.PROTECT, related_name="evidence_links"
+    )
+    file = models.OneToOneField(
+        "incidents.EvidenceFile", on_delete=models.PROTECT, related_name="safeguarding_link"
+    )
+
+    class Meta:
+        ordering = ["file__uploaded_at", "pk"]
+        verbose_name = "evidence file on a safeguarding record"
+        triggers = append_only("safeguarding_evidence")
+
+    def __str__(self) -> str:
+        return f"Evidence file {self.file_id} on safeguarding record {self.record_id}"

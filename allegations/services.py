@@ -36,6 +36,7 @@ from allegations.models import (
     SafeguardingEntry,
     SafeguardingEntryKind,
     SafeguardingRecord,
+    SafeguardingRecordEvidence,
     SideStatus,
     SideStatusChange,
     StaffMember,
@@ -45,7 +46,7 @@ from allegations.models import (
 from incidents import services as incident_services
 from incidents.access import can_record_on
 from incidents.linked import PersonRole
-from incidents.models import Category, ExclusionSource, Incident, PersonLink
+from incidents.models import Category, EvidenceFile, ExclusionSource, Incident, PersonLink
 from organisations import access as org_access
 from organisations import refusals
 from organisations.models import Actor, Role, Service, User
@@ -637,3 +638,49 @@ def review_retention(
         allegation.review_by = next_review_by
         allegation.save(update_fields=["retention_class", "review_by"])
     return review
+
+
+def add_safeguarding_evidence(
+    *,
+    actor: Actor,
+    allegation: Allegation,
+    upload: Any,
+    description: str = "",
+    replaces: EvidenceFile | None = None,
+    correction_reason: str = "",
+) -> EvidenceFile:
+    """Attach a file to the safeguarding record of an allegation (the caller
+    holds the allegation through ``access.get_allegation_for``): only those who
+    may write that side, never HR, never the subject. Checked, cleaned and
+    stored by ``incidents.services.save_evidence_file``; linked in the same
+    transaction. A correction names a file of this record and why."""
+    # In full here, not only the role: the subject, an excluded user or a
+    # manager off the need-to-know list must not add a file whoever calls.
+    if not (
+        access.can_write_side(actor, allegation, "safeguarding")
+        and access.visible_allegations(actor).filter(pk=allegation.pk).exists()
+    ):
+        raise PermissionDenied
+    record = allegation.safeguarding_record
+    ours = (
+        replaces is None
+        or SafeguardingRecordEvidence.objects.filter(record=record, file=replaces).exists()
+    )
+    incident_services.check_correction(replaces, ours, correction_reason)
+
+    def attach(evidence: EvidenceFile) -> None:
+        link = SafeguardingRecordEvidence(
+            organisation_id=record.organisation_id, record=record, file=evidence
+        )
+        link.full_clean()
+        link.save()
+
+    return incident_services.save_evidence_file(
+        actor=actor,
+        incident=allegation.incident,
+        upload=upload,
+        description=description,
+        replaces=replaces,
+        correction_reason=correction_reason,
+        attach=attach,
+    )

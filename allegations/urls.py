@@ -16,6 +16,17 @@ urlpatterns = [
     path("<int:pk>/referrals/new/", views.referral_create, name="referral_create"),
     path("<int:pk>/retention/", views.retention_review, name="retention_review"),
     path("<int:pk>/family/", views.family_communication, name="family"),
+    # Files on the safeguarding side only: the HR side keeps its papers with HR.
+    path(
+        "<int:pk>/safeguarding/evidence/new/",
+        views.safeguarding_evidence_upload,
+        name="safeguarding_evidence_upload",
+    ),
+    path(
+        "<int:pk>/safeguarding/evidence/<int:evidence_pk>/",
+        views.safeguarding_evidence_download,
+        name="safeguarding_evidence_download",
+    ),
 ]
 
 # The two sides have the same pages under their own URLs (and URL names), so the

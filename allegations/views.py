@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,7 +40,9 @@ from disclosures import access as decision_access
 from disclosures.drafts import RowField
 from disclosures.models import DisclosureDecision
 from incidents import access as incident_access
+from incidents.forms import EvidenceForm
 from incidents.models import Incident
+from incidents.views import attachment
 from organisations import access as org_access
 from organisations.audit import log_access, log_listed
 from organisations.denials import RoleRequired
@@ -511,6 +513,10 @@ def side_detail(request: HttpRequest, pk: int, side_name: str) -> HttpResponse:
                 "label": services.side(other).label,
                 "record": services.side(other).record_of(allegation),
             },
+            "files": safeguarding_files(allegation) if side_name == "safeguarding" else None,
+            "add_file_url": reverse("allegations:safeguarding_evidence_upload", args=[pk])
+            if side_name == "safeguarding"
+            else "",
             "side_form": SideForm(
                 user=request.user,
                 side_name=side_name,
@@ -692,3 +698,62 @@ def source_staff(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
         "allegations/source_staff.html",
         {"incident": incident, "link": link, "named": named, "form": form},
     )
+
+
+# --- Evidence files on the safeguarding record (issue 21) -----------------------
+
+
+def _safeguarding_side(request: HttpRequest, pk: int) -> Allegation:
+    """The allegation, only for those who may read its safeguarding side (a 404
+    otherwise: HR, auditors, the subject, another organisation)."""
+    allegation, _side = _side_or_404(request, pk, "safeguarding")
+    return allegation
+
+
+def safeguarding_files(allegation: Allegation) -> list[tuple[Any, str]]:
+    return [
+        (f, reverse("allegations:safeguarding_evidence_download", args=[allegation.pk, f.pk]))
+        for f in access.safeguarding_evidence(allegation)
+    ]
+
+
+def safeguarding_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    allegation = _safeguarding_side(request, pk)
+    record = allegation.safeguarding_record
+    form = EvidenceForm(
+        request.POST or None, request.FILES or None, files=access.safeguarding_evidence(allegation)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = submit_and_redirect(
+            request,
+            form,
+            services.add_safeguarding_evidence,
+            success=lambda f: f"{f.original_name} added to the safeguarding record.",
+            redirect_to=reverse("allegations:safeguarding", args=[allegation.pk]),
+            actor=request.user,
+            allegation=allegation,
+            upload=data["file"],
+            description=data["description"],
+            replaces=data["replaces"],
+            correction_reason=data["correction_reason"],
+        )
+        if done is not None:
+            return done
+    log_access(record, view="safeguarding_evidence_upload")
+    return render(
+        request,
+        "incidents/record_evidence_form.html",
+        {
+            "form": form,
+            "incident": allegation.incident,
+            "record_label": "The safeguarding record",
+            "back_url": reverse("allegations:safeguarding", args=[allegation.pk]),
+        },
+    )
+
+
+def safeguarding_evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    allegation = _safeguarding_side(request, pk)
+    evidence = access.get_safeguarding_evidence(allegation, evidence_pk)
+    return attachment(evidence, view="safeguarding_evidence_download")

@@ -136,6 +136,14 @@ class ExportForm(_RangeAndKinds):
         required=False,
         help_text="e.g. sent by secure email to a named recipient; initials only on the cover.",
     )
+    include_images = forms.BooleanField(
+        label="Include photographs",
+        required=False,
+        initial=False,
+        help_text="Off unless you tick it. Only for audiences that may receive them (local "
+        "authority, police, internal review); every other file is listed by name, type, size "
+        "and SHA-256 only. The cover says whether photographs are included.",
+    )
     review_date = forms.DateField(label="Review point", widget=DATE_WIDGET)
     review_what = forms.CharField(
         label="What will be reviewed",
@@ -177,7 +185,7 @@ class ExportForm(_RangeAndKinds):
                 "special_condition",
             ),
             Fieldset("Consent", *CONSENT_FIELDS),
-            Fieldset("What to include", "kinds", "date_from", "date_to"),
+            Fieldset("What to include", "kinds", "date_from", "date_to", "include_images"),
             Fieldset("Proportionality", "proportionality", "confidentiality_measures"),
             Fieldset("Review point", "review_date", "review_what"),
             Submit("export", "Create PDF and record the disclosure"),

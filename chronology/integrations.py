@@ -26,7 +26,9 @@ from chronology.timeline import (
     Section,
     TimelineItem,
     TimelineQuery,
+    evidence_section,
     name_of,
+    pictures_of,
     register,
     when,
 )
@@ -134,7 +136,7 @@ def _recipient(r: Any) -> Field:
     return Field(r.name, f"{r.role}, {organisation} · {r.get_channel_display()}, {shared}")
 
 
-def decision_item(d: Any) -> TimelineItem:
+def decision_item(d: Any, *, evidence: list[Any] | None = None) -> TimelineItem:
     """Every decision-log field, grouped in the order a reviewer reasons:
     what, with whom, why, consent, proportionality and harm, who was consulted,
     outcome and review point."""
@@ -192,6 +194,8 @@ def decision_item(d: Any) -> TimelineItem:
     if consulted:
         sections.append(Section("Who was consulted", consulted))
     sections.append(Section("Outcome and review point", outcome))
+    if evidence:
+        sections.append(evidence_section(evidence))
     if recipients:
         title = "; ".join(f"{r.name} ({r.recipient_organisation})" for r in recipients)
     else:
@@ -213,7 +217,7 @@ def decision_item(d: Any) -> TimelineItem:
 
 
 def _decision_items(q: TimelineQuery) -> Iterator[TimelineItem]:
-    from disclosures.models import DecisionAmendment
+    from disclosures.models import DecisionAmendment, DecisionEvidence
 
     qs = (
         _decisions(q)
@@ -230,8 +234,21 @@ def _decision_items(q: TimelineQuery) -> Iterator[TimelineItem]:
         )
         .order_by("decided_at", "pk")
     )
+    if q.evidence_lists:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "evidence_links",
+                queryset=DecisionEvidence.objects.select_related("file__uploaded_by").order_by(
+                    "file__uploaded_at", "pk"
+                ),
+            )
+        )
     for d in qs:
-        yield decision_item(d)
+        files = [link.file for link in d.evidence_links.all()] if q.evidence_lists else []
+        item = decision_item(d, evidence=files)
+        if q.images:
+            item.pictures = pictures_of(files)
+        yield item
 
 
 # --- Reviews of decisions ----------------------------------------------------

@@ -95,6 +95,9 @@ class ChronologyExport(OrganisationOwned):
     date_from = models.DateField(null=True, blank=True)
     date_to = models.DateField(null=True, blank=True)
     kinds = ArrayField(models.CharField(max_length=32))
+    # The exporter's tick (issue 21): photographs go in only when it is set AND
+    # the audience profile allows them (profiles.ProfileRules.images).
+    include_images = models.BooleanField("Include photographs", default=False)
     # The decision-log details (consent position, lawful basis and condition,
     # proportionality, channel, review point...) recorded with the disclosure
     # decision once the file exists; validated when the export is requested.

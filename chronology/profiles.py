@@ -85,17 +85,35 @@ class ProfileRules:
     # Issue 21: the people named on the incident (alleged source of harm with
     # the SAC source of risk, witnesses, household, family, advocates, other
     # professionals) and the list of evidence files (name, type, size, SHA-256,
-    # who added it). The files themselves are never in an export.
+    # who added it).
     linked_people: bool = True
     evidence_lists: bool = True
     # Injuries marked on an entry's body map: the outline with numbered
     # markers and the list of marks (region, description, size, colour, who
     # saw it when, corrections).
     body_maps: bool = True
+    # Photographs themselves (entries' and decisions' image files) may go in,
+    # when the exporter also ticks "include images" (default off): only for
+    # audiences who need to see an injury and may identify the person.
+    images: bool = False
 
     @property
     def initials_only(self) -> bool:
         return self.names == Names.INITIALS
+
+    def images_statement(self, ticked: bool) -> str:
+        """What the cover says about photographs."""
+        if ticked and self.images:
+            return (
+                "Photographs on the records are included, as stored (location and camera "
+                "details removed on upload); other files are listed only."
+            )
+        if self.images:
+            return (
+                "No photographs: the exporter did not choose to include them. "
+                "Files are listed only."
+            )
+        return "No photographs: this audience does not receive them. Files are listed only."
 
     @property
     def redaction_statement(self) -> str:
@@ -136,6 +154,7 @@ RULES: dict[str, ProfileRules] = {
         names=Names.INITIALS,
     ),
     Profile.LOCAL_AUTHORITY: ProfileRules(
+        images=True,
         includes_hr=False,
         recipient_category="la_safeguarding",
         purpose_category="s42_enquiry",
@@ -147,6 +166,7 @@ RULES: dict[str, ProfileRules] = {
         hr_cross_reference=HRCrossReference.PROCESS,
     ),
     Profile.POLICE: ProfileRules(
+        images=True,
         includes_hr=False,
         recipient_category="police",
         purpose_category="criminal_investigation",
@@ -155,6 +175,7 @@ RULES: dict[str, ProfileRules] = {
         ),
     ),
     Profile.INTERNAL: ProfileRules(
+        images=True,
         includes_hr=True,
         recipient_category="internal_lead",
         purpose_category="other",

@@ -75,6 +75,8 @@ class ExportDocument:
     # What the profile redacts and how often it did (the cover says both).
     names_statement: str = ""
     initials_only: bool = False
+    # Whether photographs are in (profile and the exporter's tick) and why not.
+    images_statement: str = ""
     redactions: int = 0
     adults: str = ""
     # The fact of restriction is on every cover (chronology/profiles.py).
@@ -112,6 +114,7 @@ def query_for(export: ChronologyExport) -> timeline.TimelineQuery:
         kinds=list(export.kinds),
         date_from=export.date_from,
         date_to=export.date_to,
+        include_images=export.include_images,
     )
 
 
@@ -123,6 +126,7 @@ def _query(
     kinds: list[str],
     date_from: date | None,
     date_to: date | None,
+    include_images: bool = False,
 ) -> timeline.TimelineQuery:
     """What an export for this audience may contain (chronology/profiles.py)."""
     rules = rules_for(profile)
@@ -139,6 +143,7 @@ def _query(
         linked_people=rules.linked_people,
         evidence_lists=rules.evidence_lists,
         body_maps=rules.body_maps,
+        images=rules.images and rules.evidence_lists and include_images,
     )
 
 
@@ -165,6 +170,7 @@ def export_document(export: ChronologyExport) -> ExportDocument:
         initials=", ".join(p.initials for p in people) or "—",
         adults=", ".join(p.initials if rules.initials_only else p.full_name for p in people) or "—",
         names_statement=rules.redaction_statement,
+        images_statement=rules.images_statement(export.include_images),
         initials_only=rules.initials_only,
         restricted=incident.restricted,
         service=incident.service.name,
@@ -217,6 +223,7 @@ def request_export(
     date_to: date | None = None,
     quality_confirmed: str = "",
     site_url: str = "",
+    include_images: bool = False,
 ) -> ChronologyExport:
     """Record an export request and render it now (small) or in the background.
 
@@ -231,7 +238,9 @@ def request_export(
     ``review_date`` and ``review_what``. They are validated here, before
     anything is rendered, by the disclosure log's own rules. ``site_url``
     (``https://host`` of the request) makes the check page's address printed
-    on the cover when ``SAFEGUARD_PUBLIC_URL`` is not set.
+    on the cover when ``SAFEGUARD_PUBLIC_URL`` is not set. ``include_images``
+    is the exporter's tick for photographs (off unless ticked); they go in only
+    where the profile allows them too, and the cover says which.
 
     The decision is also checked for record quality, as every decision is:
     when it has warnings, ``disclosures.services.QualityWarnings`` is raised
@@ -303,6 +312,7 @@ def request_export(
         kinds=chosen,
         date_from=date_from,
         date_to=date_to,
+        include_images=include_images,
     )
     item_count = timeline.count(q)
     if item_count == 0:
@@ -320,6 +330,7 @@ def request_export(
         date_from=date_from,
         date_to=date_to,
         kinds=chosen,
+        include_images=include_images,
         item_count=item_count,
         background=item_count > sync_limit(),
         requested_by=org_access.acting_user(actor),

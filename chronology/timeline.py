@@ -56,6 +56,19 @@ class Section:
 
 
 @dataclass(slots=True)
+class Picture:
+    """A stored photograph put into the PDF (``src`` is an ``sgevidence:`` URL
+    that only the PDF's URL fetcher reads)."""
+
+    name: str
+    src: str
+
+
+def pictures_of(files: Iterable[EvidenceFile]) -> list[Picture]:
+    return [Picture(f.original_name, f"sgevidence:{f.storage_name}") for f in files if f.is_image]
+
+
+@dataclass(slots=True)
 class Amendment:
     at: datetime
     author: str
@@ -92,6 +105,8 @@ class TimelineItem:
     # A chronology entry's body map marks, numbered and placed on the outline
     # (drawn with the text list beside it on the page and in the PDF).
     body_marks: list[PlacedMark] = field(default_factory=list)
+    # Photographs, in the PDF only (TimelineQuery.images).
+    pictures: list[Picture] = field(default_factory=list)
     hr: bool = False
     # Known to the day only (a referral's date): printed without a time and
     # sorted after that day's timed events.
@@ -136,6 +151,8 @@ class TimelineQuery:
     evidence_lists: bool = False
     # Body map marks on entries (outline with numbered markers, and the list).
     body_maps: bool = False
+    # The photographs themselves: profile allows and exporter ticked (PDF only).
+    images: bool = False
 
     def bounds(self) -> tuple[datetime | None, datetime | None]:
         """The date range as aware datetimes in local time (inclusive of date_to)."""
@@ -342,12 +359,16 @@ def _entry_items(q: TimelineQuery) -> Iterator[TimelineItem]:
         )
     # Chunked so that a 10,000-entry chronology is not one giant result set.
     for e in qs.iterator(chunk_size=1000):
-        yield entry_item(
+        files = list(e.evidence.all()) if q.evidence_lists else []
+        item = entry_item(
             e,
             present_people=list(e.presences.all()) if q.linked_people else [],
-            evidence=list(e.evidence.all()) if q.evidence_lists else [],
+            evidence=files,
             body_marks=list(e.body_marks.all()) if q.body_maps else [],
         )
+        if q.images:
+            item.pictures = pictures_of(files)
+        yield item
 
 
 def entry_item(
@@ -397,7 +418,7 @@ def body_map_section(placed: list[PlacedMark]) -> Section:
     return Section("Body map marks", fields, body_map=True)
 
 
-def evidence_section(files: list[EvidenceFile]) -> Section:
+def evidence_section(files: Iterable[EvidenceFile]) -> Section:
     """Each file as a recipient can ask for exactly it: name, type, size,
     SHA-256, who added it and when (and what it corrects)."""
     fields = []

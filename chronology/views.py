@@ -121,6 +121,7 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
                 date_to=data["date_to"],
                 quality_confirmed=confirmed,
                 site_url=request.build_absolute_uri("/"),
+                include_images=data["include_images"],
             )
         except QualityWarnings as exc:
             transaction.set_rollback(True)

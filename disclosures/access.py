@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from disclosures.models import DecisionQuerySet, DisclosureDecision
 from incidents.access import can_record_on, through_incident, visible_incidents
-from incidents.models import Incident
+from incidents.models import EvidenceFile, Incident
 from organisations.access import (
     INCIDENT_WRITERS,
     colleagues,
@@ -72,3 +72,16 @@ def open_review_points(user: Actor) -> DecisionQuerySet:
 def decision_deciders(user: Actor) -> QuerySet[Membership]:
     """Colleagues who may be named as having made a decision."""
     return colleagues(user, *INCIDENT_WRITERS)
+
+
+def get_decision_evidence(decision: DisclosureDecision, pk: Any) -> EvidenceFile:
+    """A file of a decision the caller obtained through ``get_decision_for``."""
+    return get_or_404(
+        EvidenceFile.objects.filter(decision_link__decision=decision), pk, "evidence file"
+    )
+
+
+def decision_evidence(decision: DisclosureDecision) -> QuerySet[EvidenceFile]:
+    return EvidenceFile.objects.filter(decision_link__decision=decision).select_related(
+        "uploaded_by"
+    )

@@ -16,3 +16,4 @@ class DisclosuresConfig(AppConfig):
         auditlog.register(models.DecisionAmendment)
         auditlog.register(models.DecisionReview)
         auditlog.register(models.QualityFinding)
+        auditlog.register(models.DecisionEvidence)

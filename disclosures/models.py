@@ -556,3 +556,25 @@ def days_until(value: date | None) -> int | None:
     if value is None:
         return None
     return (value - timezone.localdate()).days
+
+
+class DecisionEvidence(OrganisationOwned):
+    """An evidence file (``incidents.evidence.EvidenceFile``, no entry) that
+    belongs to a disclosure decision: what was sent, a consent form, a letter.
+    Seen and downloaded exactly where the decision is. Append-only, like the file."""
+
+    organisation_parents = ("decision", "file")
+    decision = models.ForeignKey(
+        DisclosureDecision, on_delete=models.PROTECT, related_name="evidence_links"
+    )
+    file = models.OneToOneField(
+        "incidents.EvidenceFile", on_delete=models.PROTECT, related_name="decision_link"
+    )
+
+    class Meta:
+        ordering = ["file__uploaded_at", "pk"]
+        verbose_name = "evidence file on a decision"
+        triggers = append_only("decision_evidence")
+
+    def __str__(self) -> str:
+        return f"Evidence file {self.file_id} on decision {self.decision_id}"

@@ -31,6 +31,7 @@ from disclosures.models import (
     Consultation,
     Decision,
     DecisionAmendment,
+    DecisionEvidence,
     DecisionReview,
     DisclosureDecision,
     LawfulBasis,
@@ -41,7 +42,8 @@ from disclosures.models import (
     ReviewPoint,
     SpecialCondition,
 )
-from incidents.models import Incident
+from incidents import services as incident_services
+from incidents.models import EvidenceFile, Incident
 from organisations import access as org_access
 from organisations.models import Actor
 
@@ -512,3 +514,42 @@ def record_review(
     review.full_clean()
     review.save()
     return review
+
+
+def add_decision_evidence(
+    *,
+    actor: Actor,
+    decision: DisclosureDecision,
+    upload: Any,
+    description: str = "",
+    replaces: EvidenceFile | None = None,
+    correction_reason: str = "",
+) -> EvidenceFile:
+    """Attach a file to a decision (what was sent, a consent form, a letter):
+    checked, cleaned and stored by ``incidents.services.save_evidence_file``,
+    linked to the decision in the same transaction. A correction names a file
+    of this decision and why; the earlier one stays."""
+    if not access.can_record_decision(actor, decision.incident):
+        raise PermissionDenied
+    ours = (
+        replaces is None
+        or DecisionEvidence.objects.filter(decision=decision, file=replaces).exists()
+    )
+    incident_services.check_correction(replaces, ours, correction_reason)
+
+    def attach(evidence: EvidenceFile) -> None:
+        link = DecisionEvidence(
+            organisation_id=decision.organisation_id, decision=decision, file=evidence
+        )
+        link.full_clean()
+        link.save()
+
+    return incident_services.save_evidence_file(
+        actor=actor,
+        incident=decision.incident,
+        upload=upload,
+        description=description,
+        replaces=replaces,
+        correction_reason=correction_reason,
+        attach=attach,
+    )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,9 @@ from disclosures.forms import (
 )
 from disclosures.models import AMENDABLE_FIELDS, DisclosureDecision
 from incidents import access as incident_access
+from incidents.forms import EvidenceForm
 from incidents.pagination import COUNT_CAP, capped_count, capped_page
+from incidents.views import attachment
 from organisations import access as org_access
 from organisations.audit import log_access, log_listed
 from organisations.denials import RoleRequired
@@ -393,6 +395,10 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current_review_what": annotated.current_review_what,
             "today": timezone.localdate(),
             "can_record": can_record,
+            "files": decision_files(decision),
+            "add_file_url": reverse("disclosures:evidence_upload", args=[decision.pk])
+            if can_record
+            else "",
         },
     )
 
@@ -462,3 +468,56 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+# --- Evidence files on a decision (issue 21) -----------------------------------
+
+
+def decision_files(decision: DisclosureDecision) -> list[tuple[Any, str]]:
+    return [
+        (f, reverse("disclosures:evidence_download", args=[decision.pk, f.pk]))
+        for f in access.decision_evidence(decision)
+    ]
+
+
+def decision_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = access.get_decision_for(request.user, pk)
+    if not access.can_record_decision(request.user, decision.incident):
+        raise RoleRequired(*access.INCIDENT_WRITERS)
+    form = EvidenceForm(
+        request.POST or None, request.FILES or None, files=access.decision_evidence(decision)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = submit_and_redirect(
+            request,
+            form,
+            services.add_decision_evidence,
+            success=lambda f: f"{f.original_name} added to the decision.",
+            redirect_to=reverse("disclosures:detail", args=[decision.pk]),
+            actor=request.user,
+            decision=decision,
+            upload=data["file"],
+            description=data["description"],
+            replaces=data["replaces"],
+            correction_reason=data["correction_reason"],
+        )
+        if done is not None:
+            return done
+    log_access(decision, view="decision_evidence_upload")
+    return render(
+        request,
+        "incidents/record_evidence_form.html",
+        {
+            "form": form,
+            "incident": decision.incident,
+            "record_label": f"Disclosure decision {decision.number}",
+            "back_url": reverse("disclosures:detail", args=[decision.pk]),
+        },
+    )
+
+
+def decision_evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    decision = access.get_decision_for(request.user, pk)
+    evidence = access.get_decision_evidence(decision, evidence_pk)
+    return attachment(evidence, view="decision_evidence_download")

@@ -266,5 +266,9 @@ def possible_duplicates(
 
 
 def get_evidence_of(incident: Incident, pk: Any) -> EvidenceFile:
-    """An evidence file of an incident obtained through this module."""
-    return get_or_404(EvidenceFile.objects.filter(incident=incident), pk, "evidence file")
+    """An evidence file of an entry of an incident obtained through this module.
+    Files of decisions and of allegation records are served by their own apps,
+    under their own (narrower, for the safeguarding side) rules."""
+    return get_or_404(
+        EvidenceFile.objects.filter(incident=incident, entry__isnull=False), pk, "evidence file"
+    )

@@ -522,10 +522,11 @@ class EvidenceForm(forms.Form):
         help_text="The earlier file stays on the record.",
     )
 
-    def __init__(self, *args: Any, entry: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, files: Any, **kwargs: Any) -> None:
+        """``files``: the record's own files, the only ones a new file may correct."""
         super().__init__(*args, **kwargs)
         field = self.fields["replaces"]
-        field.queryset = EvidenceFile.objects.filter(entry=entry)  # type: ignore[attr-defined]
+        field.queryset = files  # type: ignore[attr-defined]
         field.label_from_instance = lambda f: f"{f.original_name} ({f.uploaded_at:%d %b %Y %H:%M})"  # type: ignore[attr-defined]
         self.helper = PatternFormHelper()
         self.helper.attrs = {"novalidate": ""}

@@ -7,7 +7,7 @@ models it saves, so there is one path into the trail.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -660,14 +660,45 @@ def add_evidence(
     incident = entry.incident
     if not access.can_record_on(actor, incident):
         raise PermissionDenied
-    correction_reason = correction_reason.strip()
+    check_correction(replaces, replaces is None or replaces.entry_id == entry.pk, correction_reason)
+    return save_evidence_file(
+        actor=actor,
+        incident=incident,
+        entry=entry,
+        upload=upload,
+        description=description,
+        replaces=replaces,
+        correction_reason=correction_reason,
+    )
+
+
+def check_correction(replaces: EvidenceFile | None, ours: bool, correction_reason: str) -> None:
+    """A correction names a file of the same record (``ours``) and says why."""
     if replaces is not None:
-        if replaces.entry_id != entry.pk:
-            raise ValidationError({"replaces": "Choose a file of this entry."})
-        if not correction_reason:
+        if not ours:
+            raise ValidationError({"replaces": "Choose a file of this record."})
+        if not correction_reason.strip():
             raise ValidationError({"correction_reason": "Say why this file corrects the other."})
-    elif correction_reason:
+    elif correction_reason.strip():
         raise ValidationError({"replaces": "Choose the file this one corrects."})
+
+
+def save_evidence_file(
+    *,
+    actor: Any,
+    incident: Incident,
+    upload: Any,
+    entry: ChronologyEntry | None = None,
+    description: str = "",
+    replaces: EvidenceFile | None = None,
+    correction_reason: str = "",
+    attach: Callable[[EvidenceFile], object] | None = None,
+) -> EvidenceFile:
+    """The one way a file is checked, stored and recorded, for an entry here or
+    for a record of an app above (a decision, a safeguarding record), whose
+    service has checked the actor's right and the correction and passes
+    ``attach`` to write its link row in the same transaction. A refusal stores
+    nothing; if a row cannot be written the stored bytes are removed."""
     checked = uploads.check(upload)
     name = uploads.store(checked, incident.organisation_id)
     try:
@@ -685,11 +716,13 @@ def add_evidence(
                 metadata_removed=checked.metadata_removed,
                 description=description.strip(),
                 replaces=replaces,
-                correction_reason=correction_reason,
+                correction_reason=correction_reason.strip(),
                 uploaded_by=org_access.acting_user(actor),
             )
             evidence.full_clean()
             evidence.save()
+            if attach is not None:
+                attach(evidence)
     except BaseException:
         uploads.evidence_storage().delete(name)
         raise

@@ -25,7 +25,7 @@ from incidents.forms import (
     RevokeForm,
     StatusForm,
 )
-from incidents.models import Incident, NeedToKnowGrant, Person
+from incidents.models import EvidenceFile, Incident, NeedToKnowGrant, Person
 from incidents.pagination import capped_page
 from incidents.queries import chronology_window
 from organisations import access as org_access
@@ -468,7 +468,9 @@ def evidence_upload(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespons
     if not access.can_record_on(request.user, incident):
         raise RoleRequired(*access.INCIDENT_WRITERS)
     entry = access.get_entry_of(incident, entry_pk)
-    form = EvidenceForm(request.POST or None, request.FILES or None, entry=entry)
+    form = EvidenceForm(
+        request.POST or None, request.FILES or None, files=EvidenceFile.objects.filter(entry=entry)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         saved = submit_and_redirect(
@@ -503,15 +505,22 @@ def incident_url(incident: Incident) -> str:
 def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     """The file itself, only through the incident's access rules, always as a
     download: never shown inline, never sniffed into something that runs."""
-    from incidents.uploads import evidence_storage
-
     incident = access.get_incident_for(request.user, pk)
     evidence = access.get_evidence_of(incident, evidence_pk)
+    return attachment(evidence, view="evidence_download")
+
+
+def attachment(evidence: Any, *, view: str) -> FileResponse:
+    """An evidence file the caller obtained through its record's access rules,
+    logged and sent as a download (also used by the decision and allegation
+    apps): never shown inline, never sniffed into something that runs."""
+    from incidents.uploads import evidence_storage
+
     try:
         handle = evidence_storage().open(evidence.storage_name, "rb")
     except FileNotFoundError as exc:
         raise Http404("evidence file missing from storage") from exc
-    log_access(evidence, view="evidence_download")
+    log_access(evidence, view=view)
     response = FileResponse(
         handle,
         as_attachment=True,

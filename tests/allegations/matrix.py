@@ -263,3 +263,66 @@ CASES += [
         label="subjects of allegations",
     ),
 ]
+
+# Issue 21: files on the safeguarding record: only those who may read that side.
+
+
+def _with_file(w, allegation, actor):
+    from allegations import services
+    from tests.incidents import evidence
+
+    key = f"safeguarding_file_{allegation.pk}"
+    if key not in w.objects:
+        w.objects[key] = services.add_safeguarding_evidence(
+            actor=actor, allegation=allegation, upload=evidence.upload(evidence.png(), "a.png")
+        )
+    return {"pk": allegation.pk, "evidence_pk": w.objects[key].pk}
+
+
+def safeguarding_file(w):
+    return _with_file(w, f.allegation(w), w.users["lead"])
+
+
+def other_safeguarding_file(w):
+    from allegations.models import Allegation
+    from organisations.models import User
+
+    a = Allegation.objects.get(pk=other_allegation(w)["pk"])
+    return _with_file(w, a, User.objects.get(username="other_lead"))
+
+
+def subject_safeguarding_file(w):
+    from allegations.models import Allegation
+
+    a = Allegation.objects.get(pk=SUBJECT_ALLEGATION(w))
+    return _with_file(w, a, w.users["lead"])
+
+
+CASES += [
+    Case("allegations:safeguarding_evidence_upload", allegation, SAFEGUARDING),
+    Case(
+        "allegations:safeguarding_evidence_upload",
+        other_allegation,
+        roles(NOT_FOUND, outsider=OK),
+        label="other organisation",
+    ),
+    Case(
+        "allegations:safeguarding_evidence_upload",
+        subject_allegation,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK),
+        label=SUBJECT,
+    ),
+    Case("allegations:safeguarding_evidence_download", safeguarding_file, SAFEGUARDING),
+    Case(
+        "allegations:safeguarding_evidence_download",
+        other_safeguarding_file,
+        roles(NOT_FOUND, outsider=OK),
+        label="other organisation",
+    ),
+    Case(
+        "allegations:safeguarding_evidence_download",
+        subject_safeguarding_file,
+        subject_roles(NOT_FOUND, manager=OK, lead=OK),
+        label=SUBJECT,
+    ),
+]

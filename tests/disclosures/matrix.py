@@ -110,3 +110,52 @@ CASES += [
         label=SUBJECT,
     ),
 ]
+
+# Issue 21: files on a disclosure decision, seen exactly where the decision is.
+
+
+def _with_file(w, decision, actor):
+    from disclosures import services
+    from tests.incidents import evidence
+
+    key = f"decision_file_{decision.pk}"
+    if key not in w.objects:
+        w.objects[key] = services.add_decision_evidence(
+            actor=w.users[actor], decision=decision, upload=evidence.upload(evidence.png(), "a.png")
+        )
+    return {"pk": decision.pk, "evidence_pk": w.objects[key].pk}
+
+
+def decision_file(w):
+    return _with_file(w, _decision(w, "incident", "manager"), "manager")
+
+
+def other_decision_file(w):
+    return _with_file(w, _decision(w, "other_incident", "outsider"), "outsider")
+
+
+def subject_decision_file(w):
+    from tests.allegations.factories import subject_case
+
+    subject_case(w)
+    return _with_file(w, w.objects["subject_decision"], "lead")
+
+
+CASES += [
+    Case("disclosures:evidence_upload", decision, WRITERS),
+    Case("disclosures:evidence_upload", other_decision, OUTSIDER_ONLY, label="other organisation"),
+    Case(
+        "disclosures:evidence_upload",
+        lambda w: {"pk": SUBJECT_DECISION(w)},
+        subject_roles(NOT_FOUND, manager=OK, lead=OK),
+        label=SUBJECT,
+    ),
+    Case("disclosures:evidence_download", decision_file, READERS),
+    Case(
+        "disclosures:evidence_download",
+        other_decision_file,
+        OUTSIDER_ONLY,
+        label="other organisation",
+    ),
+    Case("disclosures:evidence_download", subject_decision_file, SUBJECT_READERS, label=SUBJECT),
+]
