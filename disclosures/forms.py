@@ -122,6 +122,13 @@ class DecisionForm(forms.Form):
         help_text="Needed when sharing part, or not sharing: the information considered and "
         "not passed on.",
     )
+    information_considered = forms.CharField(
+        label="Information considered",
+        required=False,
+        widget=_textarea(3),
+        help_text="What you looked at before deciding: records, conversations, risk "
+        "assessments, advice.",
+    )
     reasoning = forms.CharField(
         label="Reasoning",
         widget=_textarea(5),
@@ -237,6 +244,7 @@ class DecisionForm(forms.Form):
             "why": _section_helper(
                 Fieldset(
                     "Why: reasoning and lawful basis",
+                    "information_considered",
                     "reasoning",
                     Div("lawful_basis", "special_condition", "proportionality", **sharing),
                 )

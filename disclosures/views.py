@@ -335,6 +335,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "Why: reasoning and lawful basis",
             [
                 choice("Purpose", d.get_purpose_display()),
+                text("information_considered", "Information considered"),
                 text("reasoning", "Reasoning"),
                 choice("Lawful basis (UK GDPR Art. 6)", d.get_lawful_basis_display()),
                 choice(

@@ -44,6 +44,8 @@ def _review_date() -> str:
 
 
 COMMON = {
+    "information_considered": "The carer's account and body map, her words when her son left "
+    "the room, and the visit times in her care plan.",
     "reasoning": "The injury, her fear when her son is present and her quiet request point to "
     "coercive control with a risk of serious harm. The local authority can plan safe contact "
     "and an enquiry that we cannot; waiting for a private moment could take weeks.",
