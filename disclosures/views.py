@@ -14,6 +14,7 @@ from disclosures import access, services
 from disclosures.drafts import DecisionDraft, RowField
 from disclosures.forms import (
     CONSULTATION_HELPER,
+    KNOWN_RECIPIENT_HELPER,
     RECIPIENT_HELPER,
     AmendmentForm,
     ConsultationFormSet,
@@ -24,6 +25,7 @@ from disclosures.forms import (
     ReviewsDueFilterForm,
     quiet,
 )
+from disclosures.known import KnownRecipient, known_recipients
 from disclosures.models import AMENDABLE_FIELDS, DisclosureDecision
 from incidents import access as incident_access
 from incidents.pagination import COUNT_CAP, capped_count, capped_page
@@ -142,9 +144,9 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
 # --- Recording ---------------------------------------------------------------
 
 
-def _formsets(data: Any = None) -> dict[str, Any]:
+def _formsets(known: list[KnownRecipient], data: Any = None) -> dict[str, Any]:
     return {
-        "recipients": RecipientFormSet(data, prefix="recipients"),
+        "recipients": RecipientFormSet(data, prefix="recipients", form_kwargs={"known": known}),
         "consultations": ConsultationFormSet(data, prefix="consultations"),
     }
 
@@ -224,9 +226,10 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     warnings: list[Any] = []
     warnings_fingerprint = ""
     focus_field = ""
+    known = known_recipients(request.user, incident)
     if request.method != "POST":
         form = DecisionForm(user=request.user)
-        formsets = _formsets()
+        formsets = _formsets(known)
     else:
         data = request.POST.copy()
         added = next((p for p, button in ROW_SETS.items() if button in data), None)
@@ -238,7 +241,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
             except ValueError:
                 data[key] = "1"
         form = DecisionForm(data, user=request.user)
-        formsets = _formsets(data)
+        formsets = _formsets(known, data)
         if added:
             quiet(form)
             for formset in formsets.values():
@@ -266,7 +269,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "recipients": formsets["recipients"],
             "consultations": formsets["consultations"],
-            "recipient_helper": RECIPIENT_HELPER,
+            "recipient_helper": KNOWN_RECIPIENT_HELPER if known else RECIPIENT_HELPER,
             "consultation_helper": CONSULTATION_HELPER,
             "errors": _error_summary(form, formsets) if form.is_bound and not warnings else [],
             "warnings": warnings,
