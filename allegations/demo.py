@@ -186,6 +186,9 @@ def extend(ctx: Any) -> None:
             "investigation and any disciplinary process. Karen asked for these; we explained "
             "they are confidential to a fair process and do not change Edith's protection.",
             purpose="protection_planning",
+            information_considered="Karen's request for full details, Edith's wishes as she "
+            "told them with her advocate, and the enquiry's and HR process's need for "
+            "confidentiality.",
             reasoning="Karen asked for full details. Edith wants Karen to know she is safe. "
             "Telling Karen what protects Edith supports her; employment details would not "
             "protect Edith and could prejudice the enquiry and the staff member's fair process.",

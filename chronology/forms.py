@@ -84,6 +84,12 @@ class ExportForm(_RangeAndKinds):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Your reasoning: what the recipient needs it for and what it will achieve.",
     )
+    information_considered = forms.CharField(
+        label="Information considered",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="What you looked at in deciding to send it: the request, the records, advice.",
+    )
     lawful_basis = forms.ChoiceField(
         label="Lawful basis (UK GDPR Art. 6)",
         choices=LawfulBasis.choices,
@@ -181,6 +187,7 @@ class ExportForm(_RangeAndKinds):
                 "Why and on what basis",
                 "purpose_category",
                 "purpose",
+                "information_considered",
                 "lawful_basis",
                 "special_condition",
             ),

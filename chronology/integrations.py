@@ -151,6 +151,7 @@ def decision_item(d: Any, *, evidence: list[Any] | None = None) -> TimelineItem:
     whom = [_recipient(r) for r in recipients] or [Field("Recipients", "None named")]
     why = [
         Field("Purpose", d.get_purpose_display()),
+        *_prose("Information considered", d.information_considered),
         *_prose("Reasoning", d.reasoning),
         Field("Lawful basis (UK GDPR Art. 6)", d.get_lawful_basis_display() or "Not applicable"),
         Field(

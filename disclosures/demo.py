@@ -58,6 +58,11 @@ def _coercion(incident: Any, manager: User, lead: User) -> None:
                     shared_at=t0 + timedelta(hours=1, minutes=20),
                 ),
             ),
+            information_considered=(
+                "The 08:00 carer's account and body map of the wrist, June's words when her son "
+                "left the room, the care plan's visit times and the household details on her "
+                "file."
+            ),
             reasoning=(
                 "The injury, June's fear when her son is present and her quiet request not to tell "
                 "anyone are indicators of coercive control with a risk of serious harm. Protecting "
@@ -149,6 +154,11 @@ def _coercion(incident: Any, manager: User, lead: User) -> None:
                     shared_at=t0 + timedelta(days=7, hours=4),
                 ),
             ),
+            information_considered=(
+                "June's request at the private visit on Tuesday, the advocacy service's "
+                "referral criteria, and the safe contact times agreed with the duty social "
+                "worker."
+            ),
             reasoning=(
                 "June asked for someone independent to help her think about her options. The "
                 "advocate needs a safe way to reach her; nothing more is needed for a first "
@@ -212,6 +222,11 @@ def _financial(incident: Any, manager: User, lead: User) -> None:
                     channel="secure_email",
                     shared_at=None,
                 ),
+            ),
+            information_considered=(
+                "The finance log of missing money, the visitor book, the carers' notes of Tom's "
+                "anxiety after phone calls, and the capacity assessment for decisions about "
+                "sharing (he has capacity)."
             ),
             reasoning=(
                 "Tom has capacity to decide about sharing his information and has refused. The "
@@ -292,6 +307,11 @@ def _financial(incident: Any, manager: User, lead: User) -> None:
                     channel="secure_email",
                     shared_at=t1 + timedelta(days=9, hours=6),
                 ),
+            ),
+            information_considered=(
+                "The visitor's threat reported by Tom, the finance log showing £150 missing on "
+                "Monday, and the earlier decision not to share with its thresholds for "
+                "sharing."
             ),
             reasoning=(
                 "A threat of harm and a significant loss mean the risk to Tom has escalated beyond "
@@ -388,6 +408,10 @@ def _allegation(incident: Any, manager: User, lead: User) -> None:
                     shared_at=t2 + timedelta(hours=14),
                 ),
             ),
+            information_considered=(
+                "Edith's account as recorded by the nurse in charge, the body map of her upper "
+                "right arm, the night rota and the staff member's current allocation."
+            ),
             reasoning=(
                 "Rumours were starting on shift. Telling more people than need to know risks "
                 "contaminating witness accounts, harms both Edith and the staff member, and could "
@@ -456,6 +480,11 @@ def _allegation(incident: Any, manager: User, lead: User) -> None:
                     channel="portal",
                     shared_at=t2 + timedelta(hours=3, minutes=40),
                 ),
+            ),
+            information_considered=(
+                "The nurse in charge's record of Edith's words, the body map, the interim "
+                "measures already taken and the provider's CQC notification duty (Regulation "
+                "18)."
             ),
             reasoning=(
                 "An allegation of physical abuse by a member of staff must be referred to the "

@@ -73,6 +73,7 @@ class DecisionDraft:
     reasoning: str = ""
     what_shared: str = ""
     what_withheld: str = ""
+    information_considered: str = ""
     recipients: tuple[RecipientDraft, ...] = ()
     consultations: tuple[ConsultationDraft, ...] = ()
     lawful_basis: str = ""

@@ -8,6 +8,7 @@ and consultation formsets sit between them in the template.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from disclosures import access
+from disclosures.known import KnownRecipient
 from disclosures.models import (
     AMENDABLE_FIELDS,
     CONSENT_DETAIL_FIELDS,
@@ -118,6 +120,13 @@ class DecisionForm(forms.Form):
         widget=_textarea(3),
         help_text="Needed when sharing part, or not sharing: the information considered and "
         "not passed on.",
+    )
+    information_considered = forms.CharField(
+        label="Information considered",
+        required=False,
+        widget=_textarea(3),
+        help_text="What you looked at before deciding: records, conversations, risk "
+        "assessments, advice.",
     )
     reasoning = forms.CharField(
         label="Reasoning",
@@ -234,6 +243,7 @@ class DecisionForm(forms.Form):
             "why": _section_helper(
                 Fieldset(
                     "Why: reasoning and lawful basis",
+                    "information_considered",
                     "reasoning",
                     Div("lawful_basis", "special_condition", "proportionality", **sharing),
                 )
@@ -274,7 +284,29 @@ class DecisionForm(forms.Form):
         return value
 
 
+class KnownSelect(forms.Select):
+    """The "someone already known" list: each option carries the row it fills
+    (``data-name``, ``data-role``…), which ``disclosure_form.js`` copies into
+    the row's boxes. Without JavaScript the form fills the row on submit."""
+
+    def __init__(self, known: dict[str, KnownRecipient]) -> None:
+        super().__init__()
+        self.known = known
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        person = self.known.get(str(option["value"]))
+        if person is not None:
+            option["attrs"].update({f"data-{k}": v for k, v in person.row().items()})
+        return option
+
+
 class RecipientForm(forms.Form):
+    """One recipient row. With ``known`` (people and organisations already known
+    to the incident, ``disclosures.known``) the row starts with a list of them:
+    choosing one fills the name, role, organisation and kind of recipient that
+    were left empty; what the author typed wins."""
+
     name = forms.CharField(max_length=200, required=False)
     role = forms.CharField(max_length=200, required=False)
     organisation = forms.CharField(max_length=200, required=False)
@@ -286,6 +318,28 @@ class RecipientForm(forms.Form):
         widget=DATETIME_WIDGET,
         help_text="Leave empty for a “do not share” decision.",
     )
+
+    def __init__(self, *args: Any, known: Sequence[KnownRecipient] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known = {k.key: k for k in known}
+        if self.known:
+            self.fields["known"] = forms.ChoiceField(
+                label="Someone already known to this incident",
+                choices=[("", "Someone new: type below"), *((k.key, k.label) for k in known)],
+                required=False,
+                widget=KnownSelect(self.known),
+                help_text="Fills the name, role, organisation and kind of recipient.",
+            )
+            self.order_fields(["known"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        person = self.known.get(data.get("known") or "")
+        if person is not None:
+            for field, value in person.row().items():
+                if not data.get(field):
+                    data[field] = value
+        return data
 
 
 class ConsultationForm(forms.Form):
@@ -303,6 +357,13 @@ def _row_helper(*rows: Any) -> FormHelper:
 
 
 RECIPIENT_HELPER = _row_helper(
+    Row(Column("name"), Column("role"), Column("organisation")),
+    Row(Column("category"), Column("channel"), Column("shared_at")),
+    Field("DELETE"),
+)
+# The same row, led by the list of people already known to the incident.
+KNOWN_RECIPIENT_HELPER = _row_helper(
+    Field("known"),
     Row(Column("name"), Column("role"), Column("organisation")),
     Row(Column("category"), Column("channel"), Column("shared_at")),
     Field("DELETE"),

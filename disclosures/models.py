@@ -207,6 +207,12 @@ class DisclosureDecision(OrganisationOwned):
     decided_at = models.DateTimeField("Decided at")
     what_shared = models.TextField("What was shared (facts only)", blank=True)
     what_withheld = models.TextField("What was withheld, and why", blank=True)
+    # What the decision-maker looked at (seed 003: every key decision records
+    # it). A database default too, so rows written in bulk (safeguard/scale.py)
+    # need not name it.
+    information_considered = models.TextField(
+        "Information considered", blank=True, default="", db_default=""
+    )
 
     purpose = models.CharField(max_length=32, choices=Purpose.choices)
     reasoning = models.TextField("Reasoning")
@@ -389,6 +395,7 @@ CONSENT_FIELDS = ("consent_position", *CONSENT_DETAIL_FIELDS)
 # the reasoning and the outcome); ``lawful_basis`` travels on its own.
 DECISION_LOG_FIELDS = (
     "purpose",
+    "information_considered",
     "special_condition",
     "channel",
     *CONSENT_FIELDS,
@@ -402,6 +409,7 @@ DECISION_LOG_FIELDS = (
 AMENDABLE_FIELDS = [
     ("what_shared", "What was shared (facts only)"),
     ("what_withheld", "What was withheld"),
+    ("information_considered", "Information considered"),
     ("reasoning", "Reasoning"),
     ("consent_reason_detail", "Reason for the consent position"),
     ("consent_discussion", "What was discussed with the person"),

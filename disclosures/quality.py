@@ -51,6 +51,7 @@ __all__ = [
 TEXT_FIELDS: dict[str, tuple[str, str]] = {
     "what_shared": ("What was shared (facts only)", FACTS_ONLY),
     "what_withheld": ("What was withheld", NARRATIVE),
+    "information_considered": ("Information considered", NARRATIVE),
     "reasoning": ("Reasoning", REASONING),
     "proportionality": ("Why this is the minimum necessary", PROPORTIONALITY),
     "consent_reason_detail": ("Reason for the consent position", CONSENT_REASON),

@@ -302,6 +302,8 @@ def record_disclosure(
       lead in the same organisation).
     - ``what_shared`` (facts only) — required when sharing, empty when not;
       ``what_withheld`` — required for share_part and do_not_share.
+    - ``information_considered`` (optional prose): what the decision-maker
+      looked at — records, conversations, risk assessments, advice.
     - ``recipients``: ``RecipientDraft`` rows with ``name``, ``role``, ``organisation``,
       ``category`` (``RecipientCategory``), ``channel`` (``Channel``) and
       ``shared_at`` (aware datetime; required when sharing, ``None`` for a

@@ -15,6 +15,7 @@ from disclosures import access, services
 from disclosures.drafts import DecisionDraft, RowField
 from disclosures.forms import (
     CONSULTATION_HELPER,
+    KNOWN_RECIPIENT_HELPER,
     RECIPIENT_HELPER,
     AmendmentForm,
     ConsultationFormSet,
@@ -25,6 +26,7 @@ from disclosures.forms import (
     ReviewsDueFilterForm,
     quiet,
 )
+from disclosures.known import KnownRecipient, known_recipients
 from disclosures.models import AMENDABLE_FIELDS, DisclosureDecision
 from incidents import access as incident_access
 from incidents.forms import EvidenceForm
@@ -145,9 +147,9 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
 # --- Recording ---------------------------------------------------------------
 
 
-def _formsets(data: Any = None) -> dict[str, Any]:
+def _formsets(known: list[KnownRecipient], data: Any = None) -> dict[str, Any]:
     return {
-        "recipients": RecipientFormSet(data, prefix="recipients"),
+        "recipients": RecipientFormSet(data, prefix="recipients", form_kwargs={"known": known}),
         "consultations": ConsultationFormSet(data, prefix="consultations"),
     }
 
@@ -227,9 +229,10 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     warnings: list[Any] = []
     warnings_fingerprint = ""
     focus_field = ""
+    known = known_recipients(request.user, incident)
     if request.method != "POST":
         form = DecisionForm(user=request.user)
-        formsets = _formsets()
+        formsets = _formsets(known)
     else:
         data = request.POST.copy()
         added = next((p for p, button in ROW_SETS.items() if button in data), None)
@@ -241,7 +244,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
             except ValueError:
                 data[key] = "1"
         form = DecisionForm(data, user=request.user)
-        formsets = _formsets(data)
+        formsets = _formsets(known, data)
         if added:
             quiet(form)
             for formset in formsets.values():
@@ -269,7 +272,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "recipients": formsets["recipients"],
             "consultations": formsets["consultations"],
-            "recipient_helper": RECIPIENT_HELPER,
+            "recipient_helper": KNOWN_RECIPIENT_HELPER if known else RECIPIENT_HELPER,
             "consultation_helper": CONSULTATION_HELPER,
             "errors": _error_summary(form, formsets) if form.is_bound and not warnings else [],
             "warnings": warnings,
@@ -338,6 +341,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "Why: reasoning and lawful basis",
             [
                 choice("Purpose", d.get_purpose_display()),
+                text("information_considered", "Information considered"),
                 text("reasoning", "Reasoning"),
                 choice("Lawful basis (UK GDPR Art. 6)", d.get_lawful_basis_display()),
                 choice(

@@ -61,9 +61,29 @@
     }
   }
 
+  // "Someone already known to this incident": choosing one fills the row's
+  // boxes from the option's data-* attributes (the author can still edit
+  // them). Without this script the server fills the boxes left empty.
+  function fillRow(select) {
+    var option = select.options[select.selectedIndex];
+    if (!option || !option.value) {
+      return;
+    }
+    var prefix = select.id.replace(/known$/, "");
+    ["name", "role", "organisation", "category"].forEach(function (field) {
+      var box = document.getElementById(prefix + field);
+      var value = option.getAttribute("data-" + field);
+      if (box && value !== null) {
+        box.value = value;
+      }
+    });
+  }
+
   form.addEventListener("change", function (event) {
     if (event.target.name === "decision" || event.target.name === "consent_position") {
       update();
+    } else if (/^recipients-\d+-known$/.test(event.target.name)) {
+      fillRow(event.target);
     }
   });
   update();

@@ -50,6 +50,7 @@ def decision_log(**overrides: Any) -> dict[str, Any]:
         "consent_position": "not_sought",
         "consent_reason": "legal_duty",
         "consent_reason_detail": "CQC asked for the chronology under its inspection powers.",
+        "information_considered": "CQC's written request and the incident's chronology.",
         "proportionality": "Only this incident's record, for the inspection period.",
         "confidentiality_measures": "Sent by secure email to the named inspector.",
         "review_date": timezone.localdate() + timedelta(days=28),

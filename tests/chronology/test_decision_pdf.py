@@ -15,6 +15,7 @@ from tests.chronology.test_export import pdf_text, squash
 FIELDS = {
     "what_shared": "Risk indicators: bruising to wrist, fear when son present.",
     "what_withheld": "Her words about her son's temper were withheld as not needed yet.",
+    "information_considered": "Carer's account, body map and the visit rota on her file.",
     "reasoning": "Serious harm suspected; partner involvement needed for a safe-contact plan.",
     "consent_reason_detail": "Asking openly could trigger retaliation by her son.",
     "proportionality": "Only risk indicators, access barriers and immediate safety concerns.",

@@ -256,6 +256,10 @@ def test_export_is_recorded_as_a_disclosure_decision(exported: Any) -> None:
         "cqc",
     )
     assert decision.consent_position == "not_sought"
+    # What the exporter looked at travels with the decision log.
+    assert decision.information_considered == (
+        "CQC's written request and the incident's chronology."
+    )
     assert decision.lawful_basis == "legal_obligation"
     assert "Legal obligation — Art. 6(1)(c)" in e.lawful_basis
     # "What was shared" names the kinds of record in words, not internal codes.

@@ -34,6 +34,10 @@ def good_values(**overrides: Any) -> dict[str, Any]:
                 "shared_at": now - timedelta(minutes=30),
             }
         ],
+        "information_considered": (
+            "The 08:00 carer's account and body map, her words when her son left the room "
+            "and the visit times in her care plan."
+        ),
         "reasoning": (
             "The injury, her fear when her son is present and her quiet request point to "
             "coercive control with a risk of serious harm. Partner involvement is needed to "

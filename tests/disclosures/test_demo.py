@@ -36,6 +36,8 @@ def test_demo_records_the_three_operational_examples(db: Any) -> None:
     assert categories == {"internal_lead", "internal_hr", "la_safeguarding", "cqc", "family"}
     # Written to pass the quality checks; reviews recorded; some points overdue.
     assert not decisions.filter(quality_findings__isnull=False).exists()
+    # Seed 003: every key decision says what information was considered.
+    assert not decisions.filter(information_considered="").exists()
     assert DecisionReview.objects.count() == 2
     today = timezone.localdate()
     open_points = DisclosureDecision.objects.review_open()

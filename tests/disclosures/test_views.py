@@ -116,8 +116,10 @@ def test_clean_record_saves_and_every_field_is_on_the_page(world: Any) -> None:
     assert response["Location"] == reverse("disclosures:detail", kwargs={"pk": decision.pk})
     html = client.get(response["Location"]).content.decode()
     values = good_values()
+    assert decision.information_considered == values["information_considered"]
     for key in [
         "what_shared",
+        "information_considered",
         "reasoning",
         "consent_reason_detail",
         "proportionality",
