@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosures', '0004_numbering_and_plain_legal_labels'),
+        ('disclosures', '0005_decision_evidence'),
     ]
 
     operations = [
