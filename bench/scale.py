@@ -941,7 +941,7 @@ def _part_disclosures(b: Build) -> bool:
                     "id": did,
                     "organisation_id": oid,
                     "incident_id": iid,
-                    "number": number,
+                    "recorded_number": number,
                     "decision": kind,
                     "decided_by_id": lead_of[oid],
                     "decided_at": _ts(decided),
@@ -980,7 +980,7 @@ def _part_disclosures(b: Build) -> bool:
                 did += 1
 
     decision_columns = [
-        "id", "organisation_id", "incident_id", "number", "decision", "decided_by_id",
+        "id", "organisation_id", "incident_id", "recorded_number", "decision", "decided_by_id",
         "decided_at", "what_shared", "what_withheld", "purpose", "reasoning", "lawful_basis",
         "special_condition", "consent_position", "consent_reason", "consent_reason_detail",
         "proportionality", "outcome", "review_date", "review_what", "recorded_by_id",
