@@ -7,7 +7,7 @@ export SAFEGUARD_ENV ?= development
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check venv migrate seed serve e2e lock clean-embedded backup restore system-packages
+.PHONY: run test test-interruption check venv migrate seed serve e2e lock clean-embedded backup restore system-packages
 
 # Two database roles (docs/deployment.md): the app connects as a role that owns
 # nothing, migrations run as the owner. Given a superuser's DATABASE_URL (a
@@ -51,6 +51,10 @@ PYTEST_WORKERS ?= auto
 test: system-packages
 	$(MAKE) --no-print-directory $(STAMP)
 	$(ROLES) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+## `make run` interrupted at 20 random moments (minutes; not part of `make test`).
+test-interruption: $(STAMP)
+	SAFEGUARD_RUN_INTERRUPTION=1 $(PY) -m pytest -p no:xdist tests/reliability/test_make_run.py -s $(PYTEST_ARGS)
 
 ## Browser tests only.
 e2e: system-packages

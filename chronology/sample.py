@@ -252,6 +252,8 @@ def _decision(number: int, at: datetime, rng: random.Random, users: dict[str, An
         review_date=(at + timedelta(days=7)).date(),
         **spec,
     )
+    # The number in its incident, as the manager's annotation gives a saved one.
+    decision.number_in_incident = number
     return _with_related(
         decision,
         number,

@@ -152,7 +152,9 @@ def test_controlled_family_communication(page: Any, world: Any, password: str) -
     page.get_by_label("The person's views, as put by the advocate").fill(
         "She wants Karen told she is safe, and to be there herself."
     )
-    page.get_by_label("Actions agreed").fill("Update Karen when the enquiry concludes.")
+    page.get_by_label("Actions agreed").fill(
+        "The manager will update Karen by phone by 20 December, when the enquiry concludes."
+    )
     page.get_by_role("button", name="Record family communication").click()
     page.get_by_text("Family communication recorded").wait_for()
     assert_accessible(page)
