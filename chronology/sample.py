@@ -252,8 +252,9 @@ def _decision(number: int, at: datetime, rng: random.Random, users: dict[str, An
         review_date=(at + timedelta(days=7)).date(),
         **spec,
     )
-    # The number in its incident, as the manager's annotation gives a saved one.
-    decision.number_in_incident = number
+    # The number in its incident, as the manager's annotation gives a saved one
+    # (an annotation the type checker knows only on querysets that add it).
+    setattr(decision, "number_in_incident", number)  # noqa: B010
     return _with_related(
         decision,
         number,
