@@ -10,12 +10,23 @@ import pytest
 from django.urls import reverse
 
 from allegations import access as allegation_access
+from allegations import services as allegation_services
 from incidents import access as incident_access
 from tests.allegations import factories as f
 from tests.incidents import evidence, people
 from tests.test_permission_matrix import url_names
 
 SG_MARK, HR_MARK = "SGSECRET", "HRSECRET"
+
+
+def _safeguarding_file(w: Any) -> Any:
+    if "sg_file" not in w.objects:
+        w.objects["sg_file"] = allegation_services.add_safeguarding_evidence(
+            actor=w.users["lead"],
+            allegation=w.objects["allegation"],
+            upload=evidence.upload(evidence.png(), "note.png", "image/png"),
+        )
+    return w.objects["sg_file"]
 
 
 def _kwargs_for(name: str, w: Any) -> list[dict[str, Any]]:
@@ -29,7 +40,7 @@ def _kwargs_for(name: str, w: Any) -> list[dict[str, Any]]:
             return []
         if name in ("incidents:person_detail",):
             return [{"pk": incident.people.first().pk}]
-        if name == "incidents:evidence_upload":
+        if name in ("incidents:evidence_upload", "incidents:body_map"):
             return [{"pk": incident.pk, "entry_pk": evidence.entry(w).pk}]
         if name == "incidents:evidence_download":
             return [{"pk": incident.pk, "evidence_pk": evidence.photo(w).pk}]
@@ -40,6 +51,8 @@ def _kwargs_for(name: str, w: Any) -> list[dict[str, Any]]:
         return [{"pk": incident.pk}]
     if name in ("allegations:for_incident", "allegations:create"):
         return [{"pk": incident.pk}]
+    if name == "allegations:safeguarding_evidence_download":
+        return [{"pk": a.pk, "evidence_pk": _safeguarding_file(w).pk}]
     if name == "allegations:source_staff":
         return [{"pk": incident.pk, "link_pk": people.staff_source(w).pk}]
     if name.endswith("_entry_amend"):
