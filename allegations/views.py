@@ -40,8 +40,8 @@ from disclosures import access as decision_access
 from disclosures.drafts import RowField
 from disclosures.models import DisclosureDecision
 from incidents import access as incident_access
-from incidents.forms import EvidenceForm
 from incidents.models import Incident
+from incidents.record_files import evidence_upload_page
 from incidents.views import attachment
 from organisations import access as org_access
 from organisations.audit import log_access, log_listed
@@ -719,37 +719,16 @@ def safeguarding_files(allegation: Allegation) -> list[tuple[Any, str]]:
 
 def safeguarding_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     allegation = _safeguarding_side(request, pk)
-    record = allegation.safeguarding_record
-    form = EvidenceForm(
-        request.POST or None, request.FILES or None, files=access.safeguarding_evidence(allegation)
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = submit_and_redirect(
-            request,
-            form,
-            services.add_safeguarding_evidence,
-            success=lambda f: f"{f.original_name} added to the safeguarding record.",
-            redirect_to=reverse("allegations:safeguarding", args=[allegation.pk]),
-            actor=request.user,
-            allegation=allegation,
-            upload=data["file"],
-            description=data["description"],
-            replaces=data["replaces"],
-            correction_reason=data["correction_reason"],
-        )
-        if done is not None:
-            return done
-    log_access(record, view="safeguarding_evidence_upload")
-    return render(
+    return evidence_upload_page(
         request,
-        "incidents/record_evidence_form.html",
-        {
-            "form": form,
-            "incident": allegation.incident,
-            "record_label": "The safeguarding record",
-            "back_url": reverse("allegations:safeguarding", args=[allegation.pk]),
-        },
+        record=allegation.safeguarding_record,
+        incident=allegation.incident,
+        files=access.safeguarding_evidence(allegation),
+        add=services.add_safeguarding_evidence,
+        record_label="The safeguarding record",
+        back_url=reverse("allegations:safeguarding", args=[allegation.pk]),
+        view="safeguarding_evidence_upload",
+        allegation=allegation,
     )
 
 

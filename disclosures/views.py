@@ -29,8 +29,8 @@ from disclosures.forms import (
 from disclosures.known import KnownRecipient, known_recipients
 from disclosures.models import AMENDABLE_FIELDS, DisclosureDecision
 from incidents import access as incident_access
-from incidents.forms import EvidenceForm
 from incidents.pagination import COUNT_CAP, capped_count, capped_page
+from incidents.record_files import evidence_upload_page
 from incidents.views import attachment
 from organisations import access as org_access
 from organisations.audit import log_access, log_listed
@@ -488,36 +488,16 @@ def decision_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     decision = access.get_decision_for(request.user, pk)
     if not access.can_record_decision(request.user, decision.incident):
         raise RoleRequired(*access.INCIDENT_WRITERS)
-    form = EvidenceForm(
-        request.POST or None, request.FILES or None, files=access.decision_evidence(decision)
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = submit_and_redirect(
-            request,
-            form,
-            services.add_decision_evidence,
-            success=lambda f: f"{f.original_name} added to the decision.",
-            redirect_to=reverse("disclosures:detail", args=[decision.pk]),
-            actor=request.user,
-            decision=decision,
-            upload=data["file"],
-            description=data["description"],
-            replaces=data["replaces"],
-            correction_reason=data["correction_reason"],
-        )
-        if done is not None:
-            return done
-    log_access(decision, view="decision_evidence_upload")
-    return render(
+    return evidence_upload_page(
         request,
-        "incidents/record_evidence_form.html",
-        {
-            "form": form,
-            "incident": decision.incident,
-            "record_label": f"Disclosure decision {decision.number}",
-            "back_url": reverse("disclosures:detail", args=[decision.pk]),
-        },
+        record=decision,
+        incident=decision.incident,
+        files=access.decision_evidence(decision),
+        add=services.add_decision_evidence,
+        record_label=f"Disclosure decision {decision.number}",
+        back_url=reverse("disclosures:detail", args=[decision.pk]),
+        view="decision_evidence_upload",
+        decision=decision,
     )
 
 
