@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "incidents",
     "disclosures",
     "allegations",
+    "notifications",
+    "actions",
     "chronology",
     "audits",
     # The project package itself, for cross-app commands such as seed_demo.

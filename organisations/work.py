@@ -1,0 +1,71 @@
+"""What a user has to do next, gathered from every app that sets deadlines.
+
+"My work", the home page's counts and the reminder emails all read the same
+lists, so a deadline that one of them shows the others show too. The apps
+that own deadlines (review points, statutory notifications, agreed actions,
+pattern alerts) sit above this one, so each registers a *source* here from
+its ``AppConfig.ready`` instead of being imported by the page that lists them.
+
+A source answers for one user at one moment, through its own app's access
+rules, with a fixed number of queries whatever the data size: counts capped
+or exact as asked, and at most ``limit`` items of each list, soonest first.
+Items carry a reference, a plain label and a deadline, never record text:
+they are also what the reminder email says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from organisations.models import Actor
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    label: str  # what is due, in plain words: "CQC notification", "Review point"
+    reference: str  # the record's reference: "SG-2026-0042", "SG-2026-0042/A1"
+    url: str  # where to do it (a path, never an absolute URL)
+    due_at: datetime  # the deadline, timezone-aware
+    owner: str = ""  # who must do it, when it is not the user reading
+
+
+@dataclass(frozen=True)
+class WorkList:
+    key: str  # the registry key: "reviews", "notifications", "actions", "patterns"
+    title: str  # the heading on "My work": "Statutory notifications"
+    overdue: Sequence[WorkItem] = field(default_factory=tuple)
+    due: Sequence[WorkItem] = field(default_factory=tuple)
+    overdue_count: int = 0
+    due_count: int = 0
+    more: bool = False  # counts stopped at a cap
+
+    @property
+    def empty(self) -> bool:
+        return not (self.overdue_count or self.due_count)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The moment a list is drawn up for, and how far ahead "due" reaches."""
+
+    now: datetime
+    horizon: datetime  # items due after this are not listed yet
+    limit: int = 10
+    exact: bool = False  # exact counts (reminders) rather than capped ones (pages)
+
+
+Source = Callable[[Actor, Window], WorkList]
+
+_SOURCES: dict[str, Source] = {}
+
+
+def register(key: str, source: Source) -> None:
+    """Register (or re-register, idempotently) the source of one list."""
+    _SOURCES[key] = source
+
+
+def gather(user: Actor, window: Window) -> list[WorkList]:
+    """Every registered list for the user, in registration order."""
+    return [source(user, window) for source in _SOURCES.values()]
