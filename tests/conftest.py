@@ -16,6 +16,9 @@ from __future__ import annotations
 import contextlib
 import copy
 import fcntl
+import gc
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -310,6 +313,7 @@ def django_db_setup(
             if not django_db_keepdb:
                 teardown_databases(config, verbosity=verbosity)
             return
+        _wait_until_alone(owner)
         owner.close()
         owner.settings_dict["NAME"] = template
         with shared.locked():
@@ -321,6 +325,30 @@ def django_db_setup(
                 owner.settings_dict["NAME"] = template
                 owner.creation.destroy_test_db(production_name, verbosity=verbosity)
                 shared.built(None)
+
+
+def _wait_until_alone(owner: Any, timeout: float = 20.0) -> None:
+    """Wait until nobody else is connected to this worker's test database, so
+    dropping it does not fail with "being accessed by other users". A
+    connection opened in a test's thread is closed only when the thread's
+    objects are collected, and a server a test started may still be exiting;
+    both go within moments. After ``timeout`` the drop is tried anyway, and
+    who was still there is printed for whoever reads the failure."""
+    gc.collect()
+    deadline = time.monotonic() + timeout
+    others: list[Any] = []
+    while True:
+        with owner.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, usename, application_name, state FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            others = cursor.fetchall()
+        if not others or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    if others:
+        print(f"still connected to the test database: {others}", file=sys.stderr)
 
 
 class _WorkerDatabases:
