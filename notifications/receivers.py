@@ -59,3 +59,15 @@ def connect() -> None:
     post_save.connect(_hr_entry_saved, sender=HREntry, dispatch_uid="notif_hr_entry")
     post_save.connect(_transition_saved, sender=AllegationTransition, dispatch_uid="notif_trans")
     post_save.connect(_referral_saved, sender=Referral, dispatch_uid="notif_referral")
+
+
+def disconnect() -> None:
+    """For tests that build records as they were before notifications existed."""
+    for uid, sender in (
+        ("notif_incident", Incident),
+        ("notif_allegation", Allegation),
+        ("notif_hr_entry", HREntry),
+        ("notif_trans", AllegationTransition),
+        ("notif_referral", Referral),
+    ):
+        post_save.disconnect(sender=sender, dispatch_uid=uid)

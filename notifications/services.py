@@ -241,7 +241,9 @@ def record_outcome(
     reference's one home there), unless ``referral`` is the one that was sent."""
     if not access.can_record_outcome(actor, notification):
         raise PermissionDenied
-    Notification.objects.select_for_update().filter(pk=notification.pk).first()
+    # Serialise outcomes of one record: lock its incident (the notification
+    # table is append-only, so the app role may not lock its rows).
+    Incident.objects.select_for_update().filter(pk=notification.incident_id).first()
     previous = latest_outcome(notification)
     errors: dict[str, str] = {}
     if status not in OutcomeStatus.values:
