@@ -94,12 +94,22 @@ SLOTS = {"la_referral": "la", "police": "police", "cqc": "cqc"}
 
 
 def references_for_viewer(incident: Incident, viewer: Any) -> Iterator[tuple[str, str]]:
-    """The references held by sent outcomes of the incident's own notifications."""
-    qs = with_latest(
-        access.visible_notifications(viewer).filter(
-            incident=incident, allegation__isnull=True, rule_code__in=SLOTS
-        )
-    ).order_by("due_at", "pk")
+    """The references held by sent outcomes of the incident's own notifications,
+    as the viewer may see them (the incident page)."""
+    qs = access.visible_notifications(viewer).filter(incident=incident)
+    yield from _references(qs)
+
+
+def incident_references(incident: Incident) -> Iterator[tuple[str, str]]:
+    """The same for a timeline or PDF of an incident its reader may open: the
+    incident's own notifications follow the incident's rule, already applied."""
+    yield from _references(Notification.objects.filter(incident=incident))
+
+
+def _references(qs: QuerySet[Notification]) -> Iterator[tuple[str, str]]:
+    qs = with_latest(qs.filter(allegation__isnull=True, rule_code__in=SLOTS)).order_by(
+        "due_at", "pk"
+    )
     for n in qs:
         outcome = n.outcomes_latest_first[0] if n.outcomes_latest_first else None  # type: ignore[attr-defined]
         if outcome and outcome.status == OutcomeStatus.SENT and outcome.reference:
