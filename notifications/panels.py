@@ -112,6 +112,13 @@ def _references(qs: QuerySet[Notification]) -> Iterator[tuple[str, str]]:
     )
     for n in qs:
         outcome = n.outcomes_latest_first[0] if n.outcomes_latest_first else None  # type: ignore[attr-defined]
-        if outcome and outcome.status == OutcomeStatus.SENT and outcome.reference:
+        # A reference from an allegation's referral is shown by the referral's
+        # own source (incidents.references), to those who may read that side.
+        if (
+            outcome
+            and outcome.status == OutcomeStatus.SENT
+            and outcome.reference
+            and outcome.referral_id is None
+        ):
             when = timezone.localtime(outcome.sent_at).strftime("%-d %b %Y %H:%M")
             yield SLOTS[n.rule_code], f"{outcome.reference} ({outcome.sent_to}, sent {when})"

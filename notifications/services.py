@@ -303,18 +303,30 @@ def record_outcome(
     return outcome
 
 
+# A referral recorded on the allegation page, by kind: the notification it makes.
+# PiPoT and DBS are the allegation's own; police and CQC are the incident's.
+REFERRAL_SATISFIES = {"la_pipot": "pipot", "dbs": "dbs", "police": "police", "cqc": "cqc"}
+
+
 def satisfy_from_referral(referral: Referral) -> NotificationOutcome | None:
     """A referral recorded on the allegation page: the open notification of the
-    same kind on that allegation is sent, by the referral's author, on its date."""
-    code = next((r.code for r in rules.RULES if r.referral_kind == referral.kind), None)
+    same kind (the allegation's, or its incident's for police and CQC) is sent,
+    by the referral's author, on its date. Corrections of referrals leave the
+    outcome alone (correct it on the notification, with a reason)."""
+    code = REFERRAL_SATISFIES.get(referral.kind)
     if code is None or referral.corrects_id is not None:
         return None
-    notification = Notification.objects.filter(
-        allegation_id=referral.allegation_id, rule_code=code
-    ).first()
+    if rules.rule(code).scope == rules.ALLEGATION:
+        qs = Notification.objects.filter(allegation_id=referral.allegation_id)
+    else:
+        qs = Notification.objects.filter(
+            incident_id=referral.allegation.incident_id, allegation__isnull=True
+        )
+    notification = qs.filter(rule_code=code).first()
     if notification is None or notification.outcomes.exists():
         return None
     tz = timezone.get_current_timezone()
+    # Dated, not timed: midday of that day, or when it was recorded if earlier.
     sent_at = datetime.combine(referral.referred_on, datetime.min.time(), tz) + timedelta(
         hours=12
     )
