@@ -123,7 +123,7 @@ def add_hours(start: datetime, hours: int, *, working: bool) -> datetime:
 
 
 def describe(hours: int, *, working: bool) -> str:
-    """"24 calendar hours", "8 working hours (one working day)"."""
+    """ "24 calendar hours", "8 working hours (one working day)"."""
     kind = "working" if working else "calendar"
     text = f"{hours} {kind} hour{'s' if hours != 1 else ''}"
     if working and hours % WORKING_HOURS_PER_DAY == 0:
@@ -135,7 +135,7 @@ def describe(hours: int, *, working: bool) -> str:
 
 
 def duration(delta: timedelta) -> str:
-    """"5 h 10 m", "2 d 3 h": how long something took, for people."""
+    """ "5 h 10 m", "2 d 3 h": how long something took, for people."""
     minutes = max(int(delta.total_seconds() // 60), 0)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)

@@ -87,9 +87,7 @@ def prefill(notification: Notification) -> str:
         "Actions taken to keep people safe:",
     ]
     actions = incident.entries.filter(kind=EntryKind.ACTION).order_by("occurred_at", "pk")
-    action_lines = [
-        f"- {_when(e.occurred_at)}: {_without_names(e.facts, names)}" for e in actions
-    ]
+    action_lines = [f"- {_when(e.occurred_at)}: {_without_names(e.facts, names)}" for e in actions]
     lines += action_lines or ["- (describe the actions taken, without names)"]
     lines += ["", "Who else has been told:"]
     told = (

@@ -21,9 +21,10 @@ def summary(user: Any, now: datetime | None = None) -> dict[str, Any]:
     and how many of those on time (the current outcome of each notification)."""
     now = now or timezone.now()
     overdue = list(
-        open_notifications(user).filter(due_at__lt=now).order_by().values_list("pk", flat=True)[
-            : CAP + 1
-        ]
+        open_notifications(user)
+        .filter(due_at__lt=now)
+        .order_by()
+        .values_list("pk", flat=True)[: CAP + 1]
     )
     current = NotificationOutcome.objects.filter(
         notification__in=access.visible_notifications(user),

@@ -26,9 +26,7 @@ class OutcomeForm(forms.Form):
     status = forms.ChoiceField(
         label="What happened", choices=OutcomeStatus.choices, widget=forms.RadioSelect
     )
-    sent_at = forms.DateTimeField(
-        label="When it was sent", required=False, widget=DATETIME_WIDGET
-    )
+    sent_at = forms.DateTimeField(label="When it was sent", required=False, widget=DATETIME_WIDGET)
     sent_to = forms.CharField(
         label="Sent to",
         max_length=200,
@@ -72,15 +70,17 @@ class OutcomeForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("status") == OutcomeStatus.SENT:
             if not data.get("sent_at") and "sent_at" not in self.errors:
                 self.add_error("sent_at", "Give the date and time it was sent.")
             if not (data.get("sent_to") or "").strip():
                 self.add_error("sent_to", "Say who it was sent to (the team or office).")
-        elif data.get("status") == OutcomeStatus.NOT_NEEDED:
-            if not (data.get("reason") or "").strip():
-                self.add_error("reason", "Explain why it is not needed.")
+        elif (
+            data.get("status") == OutcomeStatus.NOT_NEEDED
+            and not (data.get("reason") or "").strip()
+        ):
+            self.add_error("reason", "Explain why it is not needed.")
         return data
 
 
@@ -144,9 +144,7 @@ class OverrideForm(forms.Form):
         if allowed.hours:
             kind = "working" if rule.working else "calendar"
             self.fields["hours"].label = f"Deadline, in {kind} hours"
-            self.fields["hours"].help_text = (
-                f"Between {allowed.min_hours} and {allowed.max_hours}."
-            )
+            self.fields["hours"].help_text = f"Between {allowed.min_hours} and {allowed.max_hours}."
             fields.append("hours")
         else:
             del self.fields["hours"]

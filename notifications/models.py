@@ -115,7 +115,7 @@ class NotificationOutcome(OrganisationOwned):
         return f"{self.get_status_display()} ({self.notification_id})"
 
     def timeliness(self) -> str:
-        """"aware → sent: 5 h 10 m (due within 24 calendar hours: on time)"."""
+        """ "aware → sent: 5 h 10 m (due within 24 calendar hours: on time)"."""
         return timeliness(self.notification, self)
 
 
@@ -133,7 +133,7 @@ def timeliness(notification: Notification, outcome: NotificationOutcome | None) 
 def status_of(
     notification: Notification, outcome: NotificationOutcome | None, now: datetime
 ) -> str:
-    """"Sent", "Not needed", "Overdue", "Due"."""
+    """ "Sent", "Not needed", "Overdue", "Due"."""
     if outcome is not None:
         return "Sent" if outcome.status == OutcomeStatus.SENT else "Not needed"
     return "Overdue" if notification.due_at < now else "Due"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -264,9 +264,7 @@ def record_outcome(
     if errors:
         raise ValidationError(errors)
     _not_future(sent_at, "sent_at")
-    if sent_at is not None and sent_at < notification.incident.became_aware_at - timedelta(
-        days=1
-    ):
+    if sent_at is not None and sent_at < notification.incident.became_aware_at - timedelta(days=1):
         raise ValidationError({"sent_at": "This is before we became aware of the incident."})
 
     rule = notification.rule
@@ -327,9 +325,7 @@ def satisfy_from_referral(referral: Referral) -> NotificationOutcome | None:
         return None
     tz = timezone.get_current_timezone()
     # Dated, not timed: midday of that day, or when it was recorded if earlier.
-    sent_at = datetime.combine(referral.referred_on, datetime.min.time(), tz) + timedelta(
-        hours=12
-    )
+    sent_at = datetime.combine(referral.referred_on, datetime.min.time(), tz) + timedelta(hours=12)
     sent_at = min(sent_at, referral.recorded_at)
     return NotificationOutcome.objects.create(
         organisation_id=notification.organisation_id,
@@ -354,10 +350,10 @@ def record_cqc_sent(
     text: str,
     sent_at: datetime,
     reference: str = "",
-    review_date: object = None,
+    review_date: date | None = None,
     quality_confirmed: str = "",
 ) -> NotificationOutcome:
-    """"I have sent this through CQC's portal": a disclosure decision (share,
+    """ "I have sent this through CQC's portal": a disclosure decision (share,
     CQC, regulatory notification, legal obligation; what was shared is the
     exact text) and the notification's sent outcome linked to it."""
     if not access.can_send_cqc(actor, notification):
@@ -402,7 +398,8 @@ def record_cqc_sent(
                 "and who else was told."
             ),
             "confidentiality_measures": "Sent through CQC's own portal; no names.",
-            "outcome": f"CQC notification submitted{f' (reference {reference})' if reference else ''}.",
+            "outcome": "CQC notification submitted"
+            + (f" (reference {reference})." if reference else "."),
             "review_date": review,
             "review_what": "Whether CQC has asked for more information or an update.",
         }

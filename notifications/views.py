@@ -91,8 +91,9 @@ def cqc_notification(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except QualityWarnings as exc:
             warnings = exc.findings
-            form.data = form.data.copy()
-            form.data["quality_confirmed"] = exc.fingerprint
+            data_copy = request.POST.copy()
+            data_copy["quality_confirmed"] = exc.fingerprint
+            form.data = data_copy
             result = REFUSED
         if result is not REFUSED:
             messages.success(

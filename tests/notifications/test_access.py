@@ -53,9 +53,9 @@ def test_subject_outsider_admin_and_auditor(world: Any) -> None:
     for role in ("subject_manager", "subject_lead", "subject_hr", "subject_auditor"):
         assert not visible_notifications(world.users[role]).filter(incident=incident).exists()
     assert not visible_notifications(world.users["admin"]).exists()
-    assert not visible_notifications(world.users["outsider"]).filter(
-        organisation=world.org
-    ).exists()
+    assert (
+        not visible_notifications(world.users["outsider"]).filter(organisation=world.org).exists()
+    )
     # The auditor reads unrestricted incidents, so their notifications, never an allegation's.
     _allegation_with_dbs(world)
     auditor = visible_notifications(world.users["auditor"])

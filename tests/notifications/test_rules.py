@@ -17,7 +17,7 @@ AWARE = datetime(2026, 6, 10, 10, 0, tzinfo=LONDON)
 def facts(**kw: object) -> Facts:
     values: dict[str, object] = {"categories": frozenset({"neglect"}), "aware_at": AWARE}
     values.update(kw)
-    return Facts(**values)  # type: ignore[arg-type]
+    return Facts(**values)
 
 
 def due(code: str, f: Facts) -> datetime:
@@ -28,7 +28,14 @@ def due(code: str, f: Facts) -> datetime:
 
 
 def test_table_cites_a_source_for_every_rule() -> None:
-    assert {r.code for r in RULES} == {"la_referral", "cqc", "police", "commissioner", "pipot", "dbs"}
+    assert {r.code for r in RULES} == {
+        "la_referral",
+        "cqc",
+        "police",
+        "commissioner",
+        "pipot",
+        "dbs",
+    }
     for rule in RULES:
         assert rule.source and rule.basis and rule.recipient
 
