@@ -84,7 +84,8 @@ def test_sent_on_an_allegation_writes_the_referral_in_the_same_transaction(world
     )  # fmt: skip
     assert o.referral is not None
     assert o.referral.kind == "la_pipot" and o.referral.reference == "PIPOT-77"
-    assert Referral.objects.filter(allegation=a).count() == 1  # no echo from the receiver
+    assert Referral.objects.filter(allegation=a).count() == 1
+    assert pipot.outcomes.count() == 1  # no echo from the referral receiver
 
 
 def test_a_referral_recorded_on_the_allegation_page_satisfies_the_notification(
