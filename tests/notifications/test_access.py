@@ -93,3 +93,16 @@ def test_a_notification_cannot_belong_to_another_organisation(world: Any) -> Non
             due_at=incident.became_aware_at,
             clock="x",
         )
+
+
+def test_incident_page_panel_offers_recording_only_to_who_may_record(world: Any) -> None:
+    incident = world.objects["incident"]
+    url = reverse("incidents:detail", args=[incident.pk])
+    manager = world.client("manager").get(url).content.decode()
+    assert "Statutory notifications" in manager
+    assert "Local-authority safeguarding referral" in manager
+    assert "Record sent or not needed" in manager and "Prepare CQC notification" in manager
+    auditor = world.client("auditor").get(url).content.decode()
+    assert "Local-authority safeguarding referral" in auditor
+    assert "Record sent or not needed" not in auditor
+    assert "Prepare CQC notification" not in auditor
