@@ -25,6 +25,7 @@ from disclosures import access as decision_access
 from incidents import access as incident_access
 from incidents.models import Incident, Status
 from incidents.pagination import COUNT_CAP, capped_count, first_rows
+from notifications import dashboard as notification_dashboard
 from organisations import access as org_access
 from organisations.audit import log_event
 from organisations.denials import RoleRequired
@@ -220,6 +221,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "allegations": allegations_panel(user, side="safeguarding"),
             "audits": audits_in_progress(user),
             "role_requests_pending": org_access.pending_role_requests(user).count(),
+            "notifications": notification_dashboard.summary(user),
         }
     elif membership.role == Role.HR:
         context["allegations"] = allegations_panel(user, side="hr")

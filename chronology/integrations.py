@@ -96,6 +96,11 @@ def load() -> None:
         )
     )
     REFERENCE_SOURCES.append(_referral_references)
+    from chronology import notification_items
+
+    for provider in notification_items.PROVIDERS:
+        register(provider)
+    REFERENCE_SOURCES.append(_notification_references)
 
 
 # --- Disclosure decisions ----------------------------------------------------
@@ -629,6 +634,13 @@ def _referral_references(q: TimelineQuery) -> Iterator[tuple[str, str]]:
     from allegations.references import current_references
 
     yield from current_references(q.incident)
+
+
+def _notification_references(q: TimelineQuery) -> Iterator[tuple[str, str]]:
+    """The references held by the incident's sent notifications (their one home)."""
+    from notifications.panels import incident_references
+
+    yield from incident_references(q.incident)
 
 
 # --- The HR side: a cross-reference, never its content ------------------------

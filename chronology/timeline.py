@@ -235,7 +235,7 @@ def notification_fields(inc: Incident, references: dict[str, list[str]] | None) 
     ]:
         values = list(references.get(slot, []))
         if own and not any(v.split(" ", 1)[0] == own for v in values):
-            values.append(f"{own} (recorded on the incident)")
+            values.append(f"{own} (recorded before notifications existed)")
         fields.append(Field(label, "; ".join(values) or "—"))
     return fields
 

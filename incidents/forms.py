@@ -104,11 +104,8 @@ class IncidentForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    la_reference = forms.CharField(label="Local-authority reference", max_length=64, required=False)
-    police_reference = forms.CharField(label="Police reference", max_length=64, required=False)
-    cqc_reference = forms.CharField(
-        label="CQC notification reference", max_length=64, required=False
-    )
+    # No reference fields: each statutory notification's outcome is the one
+    # home of its reference (notifications app, docs/notifications.md).
 
     def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -156,7 +153,6 @@ class IncidentForm(forms.Form):
                 "views_not_asked_reason",
                 "capacity_considerations",
             ),
-            Fieldset("Notifications", "la_reference", "police_reference", "cqc_reference"),
             Submit("save", "Log incident"),
         )
 
@@ -339,21 +335,6 @@ class StatusForm(forms.Form):
         if data.get("to_status") == Status.CLOSED and not data.get("closure_outcome"):
             self.add_error("closure_outcome", "Choose the outcome when closing.")
         return data
-
-
-class ReferencesForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    la_reference = forms.CharField(label="Local-authority reference", max_length=64, required=False)
-    police_reference = forms.CharField(label="Police reference", max_length=64, required=False)
-    cqc_reference = forms.CharField(
-        label="CQC notification reference", max_length=64, required=False
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = PatternFormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
 
 class GrantForm(forms.Form):

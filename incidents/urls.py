@@ -17,7 +17,6 @@ urlpatterns = [
     path("<int:pk>/entries/<int:entry_pk>/body-map/", views.body_map, name="body_map"),
     path("<int:pk>/evidence/<int:evidence_pk>/", views.evidence_download, name="evidence_download"),
     path("<int:pk>/status/", views.status_change, name="status_change"),
-    path("<int:pk>/references/", views.references_update, name="references_update"),
     path("<int:pk>/need-to-know/", views.need_to_know, name="need_to_know"),
     path(
         "<int:pk>/need-to-know/<int:grant_pk>/revoke/",

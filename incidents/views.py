@@ -20,7 +20,6 @@ from incidents.forms import (
     IncidentFilterForm,
     IncidentForm,
     PersonLinkForm,
-    ReferencesForm,
     RestrictForm,
     RevokeForm,
     StatusForm,
@@ -127,9 +126,6 @@ def _create_incident(*, actor: Actor, data: dict[str, Any]) -> Incident:
             capacity_considerations=data["capacity_considerations"],
             views_status=data["views_status"],
             views_not_asked_reason=data["views_not_asked_reason"],
-            la_reference=data["la_reference"],
-            police_reference=data["police_reference"],
-            cqc_reference=data["cqc_reference"],
         )
 
 
@@ -154,16 +150,6 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage_need_to_know": access.can_manage_need_to_know(request.user, incident),
             "referral_references": references.recorded_elsewhere(incident, request.user),
             "status_form": StatusForm(incident=incident) if can_record else None,
-            "references_form": ReferencesForm(
-                initial={
-                    "version": incident.version,
-                    "la_reference": incident.la_reference,
-                    "police_reference": incident.police_reference,
-                    "cqc_reference": incident.cqc_reference,
-                }
-            )
-            if can_record
-            else None,
         },
     )
 
@@ -244,31 +230,6 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
             closure_outcome=form.cleaned_data["closure_outcome"],
             outcomes_achieved=form.cleaned_data["outcomes_achieved"],
             expected_version=form.cleaned_data["version"],
-        )
-    else:
-        messages.error(request, _form_errors(form))
-    return redirect("incidents:detail", pk=incident.pk)
-
-
-@require_POST
-def references_update(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = access.get_incident_for(request.user, pk)
-    if not access.can_record_on(request.user, incident):
-        raise RoleRequired(*access.INCIDENT_WRITERS)
-    form = ReferencesForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        submit_or_message(
-            request,
-            services.update_references,
-            success="Notification references saved.",
-            rollback=True,
-            actor=request.user,
-            incident=incident,
-            expected_version=data["version"],
-            la_reference=data["la_reference"],
-            police_reference=data["police_reference"],
-            cqc_reference=data["cqc_reference"],
         )
     else:
         messages.error(request, _form_errors(form))

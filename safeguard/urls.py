@@ -37,6 +37,7 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("disclosures/", include("disclosures.urls")),
     path("allegations/", include("allegations.urls")),
+    path("notifications/", include("notifications.urls")),
     path("chronology/", include("chronology.urls")),
     path("audit/", include("audits.urls")),
 ]

@@ -45,6 +45,10 @@ NO_RECORD_CONTENT: dict[str, str] = {
     "chronology:verify": "an empty upload form; a verified file is logged on POST",
     "audits:quality_create": "an empty audit form",
     "audits:charts": "monthly counts only, no record",
+    "notifications:rules": (
+        "the notification rules and the organisation's settings of them (each change is "
+        "itself audited); no incident or allegation"
+    ),
 }
 
 # Who opens a case: the first role in this order that may.

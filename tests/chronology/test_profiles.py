@@ -165,7 +165,7 @@ def test_an_incident_without_an_allegation_keeps_its_own_references(world: Any) 
         world.users["manager"], world.home, police_reference="NP-26-000417", cqc_reference=""
     )
     text = squash(pdf_text(bytes(export(world.users["lead"], incident, profile="police").pdf)))
-    assert "Police reference: NP-26-000417 (recorded on the incident)" in text
+    assert "Police reference: NP-26-000417 (recorded before notifications existed)" in text
     assert "CQC notification reference: —" in text
     assert "Not restricted" in text
     assert "Restricted: within" not in text

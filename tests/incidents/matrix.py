@@ -79,13 +79,6 @@ CASES = [
         method="post",
         data=version("incident"),
     ),
-    Case(
-        "incidents:references_update",
-        incident,
-        roles(NOT_FOUND, manager=OK, lead=OK),
-        method="post",
-        data=version("incident"),
-    ),
     Case("incidents:need_to_know", incident, roles(NOT_FOUND, lead=OK)),
     Case(
         "incidents:restrict",

@@ -26,7 +26,7 @@ def test_the_page_shows_a_referral_reference_to_those_who_may_read_the_allegatio
 ) -> None:
     with_content(world)  # a local-authority referral with reference LA-1
     page = _page(world, role)
-    assert "Recorded on this incident's referrals" in page
+    assert "From the notifications sent and the referrals" in page
     assert "LA-1 (" in page
 
 

@@ -13,16 +13,13 @@ def test_nul_in_a_search_is_removed_not_a_server_error(world):
 
 
 def test_nul_in_a_form_post_is_removed(world):
+    from notifications.models import Notification
+
     incident = world.objects["incident"]
+    notification = Notification.objects.get(incident=incident, rule_code="la_referral")
     response = world.client("manager").post(
-        reverse("incidents:references_update", args=[incident.pk]),
-        {
-            "version": incident.version,
-            "la_reference": "LA\x00-42",
-            "police_reference": "",
-            "cqc_reference": "",
-        },
+        reverse("notifications:record", args=[notification.pk]),
+        {"status": "not_needed", "reason": "Duty officer\x00 advised no referral."},
     )
     assert response.status_code == 302
-    incident.refresh_from_db()
-    assert incident.la_reference == "LA-42"
+    assert notification.outcomes.get().reason == "Duty officer advised no referral."

@@ -45,7 +45,7 @@ def demo_extensions() -> list[Any]:
     import importlib
 
     extensions = []
-    for app in ("disclosures", "allegations", "chronology", "audits"):
+    for app in ("disclosures", "allegations", "notifications", "chronology", "audits"):
         try:
             module = importlib.import_module(f"{app}.demo")
         except ModuleNotFoundError as exc:

@@ -1,0 +1,86 @@
+"""The "notifications" source of ``organisations.work``: open notifications
+the user may see (``notifications.access``), overdue and due before the
+window's horizon, soonest first, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from allegations.models import Allegation
+from notifications import access
+from notifications.models import Notification, NotificationOutcome
+from organisations.models import Actor
+from organisations.work import Window, WorkItem, WorkList
+
+CAP = 99  # capped counts on pages: "99+" is enough to say "a lot"
+
+
+def open_notifications(user: Actor) -> QuerySet[Notification]:
+    """Visible notifications with no outcome yet."""
+    return access.visible_notifications(user).filter(
+        ~Exists(NotificationOutcome.objects.filter(notification=OuterRef("pk")))
+    )
+
+
+def _number_in_incident() -> Subquery:
+    earlier = (
+        Allegation._base_manager.filter(
+            incident=OuterRef("incident_id"), pk__lte=OuterRef("allegation_id")
+        )
+        .order_by()
+        .values("incident")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(earlier)
+
+
+def _count(qs: QuerySet[Notification], exact: bool) -> tuple[int, bool]:
+    if exact:
+        return qs.count(), False
+    n = len(qs.order_by().values_list("pk", flat=True)[: CAP + 1])
+    return min(n, CAP), n > CAP
+
+
+def _item(n: Notification) -> WorkItem:
+    reference = n.incident.reference
+    if n.allegation_id is not None:
+        reference = f"{reference}/A{n.allegation_number}"  # type: ignore[attr-defined]
+        url = reverse("allegations:detail", args=[n.allegation_id])
+    else:
+        url = reverse("incidents:detail", args=[n.incident_id])
+    return WorkItem(
+        key=f"notification:{n.pk}",
+        label=n.rule.title,
+        reference=reference,
+        url=f"{url}#notification-{n.pk}",
+        due_at=n.due_at,
+    )
+
+
+def notifications_source(user: Actor, window: Window) -> WorkList:
+    base = open_notifications(user).filter(due_at__lte=window.horizon)
+    overdue_qs = base.filter(due_at__lt=window.now)
+    due_qs = base.filter(due_at__gte=window.now)
+    overdue_count, more_overdue = _count(overdue_qs, window.exact)
+    due_count, more_due = _count(due_qs, window.exact)
+
+    def listed(qs: QuerySet[Notification]) -> list[WorkItem]:
+        rows = (
+            qs.select_related("incident")
+            .annotate(allegation_number=Coalesce(_number_in_incident(), 0))
+            .order_by("due_at", "pk")[: window.limit]
+        )
+        return [_item(n) for n in rows]
+
+    return WorkList(
+        key="notifications",
+        title="Statutory notifications",
+        overdue=listed(overdue_qs),
+        due=listed(due_qs),
+        overdue_count=overdue_count,
+        due_count=due_count,
+        more=more_overdue or more_due,
+    )
