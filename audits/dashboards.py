@@ -23,6 +23,7 @@ from audits import access
 from audits.svgcharts import Chart, Series
 from disclosures import access as decision_access
 from incidents import access as incident_access
+from incidents import alerts as pattern_alerts
 from incidents.models import Incident, Status
 from incidents.pagination import COUNT_CAP, capped_count, first_rows
 from organisations import access as org_access
@@ -220,6 +221,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "allegations": allegations_panel(user, side="safeguarding"),
             "audits": audits_in_progress(user),
             "role_requests_pending": org_access.pending_role_requests(user).count(),
+            "pattern_alerts_open": pattern_alerts.open_count(user, cap=COUNT_CAP),
         }
     elif membership.role == Role.HR:
         context["allegations"] = allegations_panel(user, side="hr")

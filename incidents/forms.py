@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -109,9 +110,17 @@ class IncidentForm(forms.Form):
     cqc_reference = forms.CharField(
         label="CQC notification reference", max_length=64, required=False
     )
+    # Prior concerns (incidents.prior): shown after a first submit names an
+    # adult with earlier concerns; the form then needs this box ticked.
+    acknowledge_prior = forms.BooleanField(label="I have read the earlier concerns", required=False)
+    prior_shown = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The form's one-time key: a second submission returns the first incident.
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission", uuid.uuid4())
         services = access.recordable_services(user)
         self.fields["service"].queryset = services  # type: ignore[attr-defined]
         self.fields["people"].queryset = access.visible_people(user).filter(  # type: ignore[attr-defined]
@@ -157,8 +166,36 @@ class IncidentForm(forms.Form):
                 "capacity_considerations",
             ),
             Fieldset("Notifications", "la_reference", "police_reference", "cqc_reference"),
+            "prior_shown",
+            "submission",
             Submit("save", "Log incident"),
         )
+
+    def show_prior_concerns(self, names: str, ids: set[int]) -> None:
+        """Add the earlier concerns (``incidents/_prior_concerns.html``, from the
+        page's ``prior_concerns``) and the box confirming they were read, just
+        before the button; remember which incidents were shown. A list that
+        differs from the one the user confirmed must be confirmed again."""
+        shown = ",".join(str(pk) for pk in sorted(ids))
+        data = self.data.copy()  # type: ignore[has-type]
+        if data.get("prior_shown") != shown:
+            data.pop("acknowledge_prior", None)
+        data["prior_shown"] = shown
+        self.data = data
+        self.fields["acknowledge_prior"].label = f"I have read the earlier concerns about {names}"
+        self.helper.layout.insert(
+            len(self.helper.layout.fields) - 1,
+            Fieldset(
+                "Earlier concerns",
+                HTML('{% include "incidents/_prior_concerns.html" %}'),
+                "acknowledge_prior",
+                css_id="prior-concerns",
+            ),
+        )
+
+    def shown_ids(self) -> set[int]:
+        raw = self.cleaned_data.get("prior_shown") or ""
+        return {int(part) for part in raw.split(",") if part.strip().isdigit()}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -596,3 +633,38 @@ class BodyMarkForm(forms.Form):
         value = self.cleaned_data["location"]
         view, _, region = value.partition(":")
         return view, region
+
+
+class PatternSettingsForm(forms.Form):
+    threshold = forms.IntegerField(
+        label="Number of concerns",
+        min_value=2,
+        max_value=100,
+        help_text="Alert when an adult at risk has this many concerns or more.",
+    )
+    window_days = forms.IntegerField(
+        label="Within this many days",
+        min_value=1,
+        max_value=3650,
+        help_text="Counted back from today, by when we became aware of each concern.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = PatternFormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout("threshold", "window_days", Submit("save", "Save settings"))
+
+
+class AlertReviewForm(forms.Form):
+    note = forms.CharField(
+        label="What you considered and decided",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="e.g. the incidents were read together; a strategy discussion was requested.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = PatternFormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout("note", Submit("save", "Mark as reviewed"))
