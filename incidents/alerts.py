@@ -321,12 +321,12 @@ def review_alert(*, actor: Actor, kind: str, key: int, note: str) -> PatternAler
         reviewed_by=org_access.acting_user(actor),
         **{subject[kind]: alert.key},
     )
-    PatternAlertReviewIncident.objects.bulk_create(
-        PatternAlertReviewIncident(
+    # One by one, not bulk_create: each row is then in the audit trail, filed
+    # under its incident (a lead reviews one alert at a time).
+    for pk in alert.incident_ids:
+        PatternAlertReviewIncident.objects.create(
             organisation_id=membership.organisation_id, review=review, incident_id=pk
         )
-        for pk in alert.incident_ids
-    )
     return review
 
 

@@ -151,12 +151,12 @@ def log_incident(
             person=group.person,
             acknowledged_by=by,
         )
-        PriorConcernShown.objects.bulk_create(
-            PriorConcernShown(
+        # One by one (at most SHOWN_PER_PERSON), not bulk_create: each row is
+        # then in the audit trail, filed under the earlier incident shown.
+        for shown_one in group.incidents:
+            PriorConcernShown.objects.create(
                 organisation_id=created.organisation_id, acknowledgement=ack, incident=shown_one
             )
-            for shown_one in group.incidents
-        )
     return created
 
 

@@ -62,6 +62,7 @@ def test_first_submit_shows_earlier_concerns_and_saves_nothing(world):
     assert earlier.reference in body
     assert "Physical abuse" in body  # its categories
     assert f"I have read the earlier concerns about {person.full_name}" in body
+    assert f"Confirm you have read the earlier concerns about {person.full_name}" in body
     assert 'href="#id_acknowledge_prior"' in body  # the error summary links to the box
     assert "Raised voices heard from room 4" in body  # nothing typed is lost
     # No narrative of the earlier incident: neither its facts nor its title.
@@ -89,9 +90,23 @@ def test_acknowledged_submit_records_what_was_shown(world):
     assert "Earlier concerns read when this was logged" in page
     assert f'href="{reverse("incidents:detail", args=[earlier.pk])}"' in page
     # ...and in its audit trail.
-    history = client.get(reverse("audits:incident_history", args=[new.pk]))
-    if history.status_code == 200:
-        assert "prior concern" in history.content.decode().lower()
+    lead = world.client("lead")
+    history = lead.get(reverse("audits:incident_history", args=[new.pk])).content.decode()
+    assert "Prior concern acknowledgement #" in history
+    # The earlier incident's trail says it was shown.
+    earlier_trail = lead.get(reverse("audits:incident_history", args=[earlier.pk]))
+    assert "Prior concern shown #" in earlier_trail.content.decode()
+
+
+def test_the_list_shown_without_the_box_ticked_is_not_enough(world):
+    person = world.objects["incident"].people.get()
+    client = world.client("manager")
+    data = _post(world, person)
+    data["prior_shown"] = _shown_value(client.post(CREATE, data).content.decode())
+    response = client.post(CREATE, data)
+    assert response.status_code == 200
+    assert "Confirm you have read the earlier concerns" in response.content.decode()
+    assert not Incident.objects.filter(summary="Shouting heard").exists()
 
 
 def test_ticking_without_the_list_shown_is_not_enough(world):
