@@ -10,6 +10,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.http import QueryDict
 from django.utils import timezone
 
 from incidents import access
@@ -177,7 +178,8 @@ class IncidentForm(forms.Form):
         before the button; remember which incidents were shown. A list that
         differs from the one the user confirmed must be confirmed again."""
         shown = ",".join(str(pk) for pk in sorted(ids))
-        data = self.data.copy()  # type: ignore[has-type]
+        data = QueryDict(mutable=True)
+        data.update(self.data)
         if data.get("prior_shown") != shown:
             data.pop("acknowledge_prior", None)
         data["prior_shown"] = shown

@@ -67,7 +67,7 @@ class PriorConcernAcknowledgement(OrganisationOwned):
         Incident, on_delete=models.PROTECT, related_name="prior_acknowledgements"
     )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    shown = models.ManyToManyField(
+    shown: models.ManyToManyField[Incident, PriorConcernShown] = models.ManyToManyField(
         Incident,
         through="PriorConcernShown",
         through_fields=("acknowledgement", "incident"),
@@ -169,8 +169,8 @@ class PatternAlertReview(OrganisationOwned):
     staff_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
-    incidents = models.ManyToManyField(
-        Incident, through="PatternAlertReviewIncident", related_name="+"
+    incidents: models.ManyToManyField[Incident, PatternAlertReviewIncident] = (
+        models.ManyToManyField(Incident, through="PatternAlertReviewIncident", related_name="+")
     )
     note = models.TextField("What you considered and decided")
     reviewed_by = models.ForeignKey(
