@@ -29,6 +29,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
@@ -145,14 +146,26 @@ def _grouped(user: Actor, kind: str) -> QuerySet[Any]:
     if kind == AlertKind.ADULT:
         limits = current_settings(membership.organisation_id)
         since = timezone.now() - timedelta(days=limits.window_days)
-        qs: QuerySet[Any] = (
+        # From the adult-incident links of the incidents in the window (an
+        # array of ids, read first through the incident rule), so the links are
+        # probed by their (incident, person) index instead of scanned whole.
+        window = (
             access.visible_incidents(user)
             .filter(became_aware_at__gte=since)
-            .values(key=F("people"))
+            .order_by()
+            .values("pk")
+        )
+        qs: QuerySet[Any] = (
+            Incident.people.through.objects.filter(
+                incident_id__any_of=ArraySubquery(window),
+                incident__organisation_id=membership.organisation_id,
+                incident__became_aware_at__gte=since,
+            )
+            .values(key=F("person_id"))
             .annotate(
-                count=Count("pk"),
-                fired_at=Max("created_at"),
-                ids=ArrayAgg("pk", order_by=("-became_aware_at", "-pk")),
+                count=Count("incident_id"),
+                fired_at=Max("incident__created_at"),
+                ids=ArrayAgg("incident_id", order_by=("-incident__became_aware_at", "-incident_id")),
             )
             .filter(count__gte=limits.threshold)
         )
@@ -286,9 +299,12 @@ def visible_reviews(user: Actor) -> QuerySet[PatternAlertReview]:
     membership = org_access.membership_of(user)
     if membership is None or membership.role != Role.LEAD:
         return PatternAlertReview.objects.none()
+    # Rows failing the incident rule (for a lead: the incidents they are
+    # excluded from, a plain id list, so the planner never builds the set of
+    # every visible incident inside the alert queries' correlated subquery).
     hidden = PatternAlertReviewIncident.objects.filter(
         organisation_id=membership.organisation_id
-    ).exclude(incident__in=access.visible_incidents(user).values("pk"))
+    ).exclude(access.incident_rule(user, membership, via="incident__"))
     return PatternAlertReview.objects.filter(organisation_id=membership.organisation_id).exclude(
         pk__in=hidden.values("review_id")
     )
