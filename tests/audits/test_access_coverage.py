@@ -45,6 +45,7 @@ NO_RECORD_CONTENT: dict[str, str] = {
     "chronology:verify": "an empty upload form; a verified file is logged on POST",
     "audits:quality_create": "an empty audit form",
     "audits:charts": "monthly counts only, no record",
+    "incidents:pattern_settings": "the organisation's alert threshold and who changed it",
 }
 
 # Who opens a case: the first role in this order that may.

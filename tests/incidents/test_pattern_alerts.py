@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audits.models import AuditEntry
 from incidents import alerts, services
 from incidents.models import IncidentExclusion, PatternAlertReview, PatternSettings
 from organisations import work
@@ -35,6 +36,11 @@ def test_an_adult_reaching_the_threshold_makes_an_alert(world):
     assert person.full_name in body
     assert world.objects["incident"].reference in body
     assert world.objects["incident"].what_happened not in body  # no narrative
+    entry = AuditEntry.objects.filter(view="pattern_alerts").latest("id")
+    assert set(entry.additional_data["shown"]) == {
+        world.objects["incident"].pk,
+        *(i.pk for i in world.objects["repeat_incidents"]),
+    }
 
 
 def test_the_threshold_and_period_are_the_organisations_setting(world):

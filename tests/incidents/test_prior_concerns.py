@@ -15,6 +15,7 @@ from django.db.utils import InternalError, ProgrammingError
 from django.urls import reverse
 from django.utils import timezone
 
+from audits.models import AuditEntry
 from incidents import prior
 from incidents.models import (
     Incident,
@@ -69,6 +70,10 @@ def test_first_submit_shows_earlier_concerns_and_saves_nothing(world):
     assert earlier.what_happened not in body
     assert earlier.summary not in body
     assert _shown_value(body) == str(earlier.pk)
+    # Showing them is logged, by id.
+    entry = AuditEntry.objects.filter(view="prior_concerns").latest("id")
+    assert entry.actor == world.users["manager"]
+    assert entry.additional_data["shown"] == [earlier.pk]
 
 
 def test_acknowledged_submit_records_what_was_shown(world):
