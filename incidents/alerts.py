@@ -165,9 +165,11 @@ def _grouped(user: Actor, kind: str) -> QuerySet[Any]:
             .annotate(
                 count=Count("incident_id"),
                 fired_at=Max("incident__created_at"),
-                ids=ArrayAgg("incident_id", order_by=("-incident__became_aware_at", "-incident_id")),
+                ids=ArrayAgg(
+                    "incident_id", order_by=("-incident__became_aware_at", "-incident_id")
+                ),
             )
-            .filter(count__gte=limits.threshold)
+            .filter(Q(count__gte=limits.threshold))
         )
         subject = "person"
     elif kind == AlertKind.SOURCE:

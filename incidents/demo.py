@@ -419,7 +419,7 @@ def _earlier_concerns(ctx: DemoContext) -> None:
     lead = ctx.users["lead"]
     coercion = ctx.incidents["coercion"]
     june = coercion.people.get()
-    common = {
+    common: dict[str, Any] = {
         "service": ctx.services["dom"],
         "raised_by": "Priya Shah, care worker",
         "views_status": "not_asked",
