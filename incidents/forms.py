@@ -184,7 +184,9 @@ class IncidentForm(forms.Form):
             data.pop("acknowledge_prior", None)
         data["prior_shown"] = shown
         self.data = data
-        self.fields["acknowledge_prior"].label = f"I have read the earlier concerns about {names}"
+        label = f"I have read the earlier concerns about {names}"
+        self.fields["acknowledge_prior"].label = label  # the error summary's
+        self["acknowledge_prior"].label = label  # the box's (its bound field is made already)
         self.helper.layout.insert(
             len(self.helper.layout.fields) - 1,
             Fieldset(

@@ -62,7 +62,11 @@ def test_first_submit_shows_earlier_concerns_and_saves_nothing(world):
     assert Incident.objects.count() == count
     assert earlier.reference in body
     assert "Physical abuse" in body  # its categories
-    assert f"I have read the earlier concerns about {person.full_name}" in body
+    assert re.search(
+        rf'<label for="id_acknowledge_prior"[^>]*>\s*I have read the earlier concerns about '
+        rf"{person.full_name}\s*</label>",
+        body,
+    )
     assert f"Confirm you have read the earlier concerns about {person.full_name}" in body
     assert 'href="#id_acknowledge_prior"' in body  # the error summary links to the box
     assert "Raised voices heard from room 4" in body  # nothing typed is lost
