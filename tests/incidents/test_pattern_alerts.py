@@ -70,6 +70,8 @@ def test_the_threshold_and_period_are_the_organisations_setting(world):
     ]
     page = client.get(reverse("incidents:pattern_settings")).content.decode()
     assert "2 concerns within 1 days" in page
+    # ...and audited.
+    assert AuditEntry.objects.filter(content_type__model="patternsettings").count() == 2
 
 
 def test_settings_refuse_bad_values_and_other_roles(world):
@@ -137,6 +139,7 @@ def test_a_reviewed_alert_leaves_the_list_until_a_new_incident(world):
     review = PatternAlertReview.objects.get()
     assert (review.reviewed_by, review.person) == (world.users["lead"], person)
     assert review.incidents.count() == 3
+    assert AuditEntry.objects.filter(content_type__model="patternalertreview").count() == 1
     assert _keys(world.users["lead"]) == []
     assert "strategy meeting" in client.get(url).content.decode()
     make_incident(world.users["manager"], world.home, person=person)
