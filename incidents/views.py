@@ -85,7 +85,9 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         valid = form.is_valid()
         # Shown whenever the adults chosen are known, so nothing typed is lost
         # and the second submit can confirm them (works without JavaScript).
-        earlier = prior.prior_concerns(request.user, form.cleaned_data.get("people") or [])
+        # An empty POST leaves the form unbound, without cleaned_data.
+        chosen = form.cleaned_data.get("people") if form.is_bound else None
+        earlier = prior.prior_concerns(request.user, chosen or [])
         if valid:
             saved = submit_and_redirect(
                 request,

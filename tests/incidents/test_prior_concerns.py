@@ -265,3 +265,8 @@ def test_acknowledgements_are_append_only(world):
             connection.cursor() as cursor,
         ):
             cursor.execute(f"DELETE FROM {table}")
+
+
+def test_an_empty_post_shows_the_form_again(world):
+    response = world.client("lead").post(CREATE, {})
+    assert response.status_code == 200
