@@ -23,6 +23,7 @@ from audits import access
 from audits.svgcharts import Chart, Series
 from disclosures import access as decision_access
 from incidents import access as incident_access
+from incidents import alerts as pattern_alerts
 from incidents.models import Incident, Status
 from incidents.pagination import COUNT_CAP, capped_count, first_rows
 from notifications import dashboard as notification_dashboard
@@ -222,6 +223,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "audits": audits_in_progress(user),
             "role_requests_pending": org_access.pending_role_requests(user).count(),
             "notifications": notification_dashboard.summary(user),
+            "pattern_alerts_open": pattern_alerts.open_count(user, cap=COUNT_CAP),
         }
     elif membership.role == Role.HR:
         context["allegations"] = allegations_panel(user, side="hr")

@@ -311,6 +311,8 @@ PAGES: list[Page] = [
         floor_audit_history,
         unavailable="the incident audit history view (audits) is not merged yet",
     ),
+    # Issue 22: every alert kind grouped over the organisation's incidents.
+    Page("pattern_alerts", "lead", lambda m: reverse("incidents:pattern_alerts"), None),
 ]
 
 

@@ -24,3 +24,14 @@ class IncidentsConfig(AppConfig):
         auditlog.register(models.EntryPresence)
         auditlog.register(models.EvidenceFile)
         auditlog.register(models.BodyMapMark)
+        auditlog.register(models.IncidentSubmission)
+        auditlog.register(models.PriorConcernAcknowledgement)
+        auditlog.register(models.PriorConcernShown)
+        auditlog.register(models.PatternSettings)
+        auditlog.register(models.PatternAlertReview)
+        auditlog.register(models.PatternAlertReviewIncident)
+
+        from incidents import alerts
+        from organisations import work
+
+        work.register("patterns", alerts.work_source)

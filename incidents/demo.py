@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from incidents import services
+from incidents import prior, services
 from incidents.models import Incident
 from organisations.audit import acting_as
 from organisations.models import Membership, Organisation, Role, Service
@@ -75,6 +75,8 @@ def build(stdout: Any = None) -> DemoContext | None:
     with acting_as(users["manager"]):
         _incidents(ctx)
         _people(ctx)
+    with acting_as(users["lead"]):
+        _earlier_concerns(ctx)
     return ctx
 
 
@@ -407,3 +409,54 @@ def _people(ctx: DemoContext) -> None:
         relationship="Senior carer on shift",
         note="Edith told her at 21:30; she saw the redness on the upper right arm.",
     )
+
+
+def _earlier_concerns(ctx: DemoContext) -> None:
+    """Two earlier concerns about June (issue 22, item 5), so she has three in
+    the last 90 days and the lead sees a pattern alert. The second was logged
+    after reading the first, as the form asks: its acknowledgement shows on
+    its page."""
+    lead = ctx.users["lead"]
+    coercion = ctx.incidents["coercion"]
+    june = coercion.people.get()
+    common: dict[str, Any] = {
+        "service": ctx.services["dom"],
+        "raised_by": "Priya Shah, care worker",
+        "views_status": "not_asked",
+        "views_not_asked_reason": "Asking with her son present could put June at risk.",
+    }
+    t4 = at(70, 8, 0)
+    refused = services.create_incident(
+        actor=lead,
+        people=[june],
+        categories=["neglect"],
+        summary="Care worker refused entry at the morning call",
+        what_happened=(
+            "At the 08:00 call June's son answered the door and said June was asleep and did "
+            "not need the call. The care worker did not see June. The office rang at 10:00; "
+            "June answered and said she was fine."
+        ),
+        occurred_at=t4,
+        became_aware_at=t4 + timedelta(minutes=20),
+        risk_level="medium",
+        **common,
+    )
+    t5 = at(40, 9, 30)
+    prior.log_incident(
+        actor=lead,
+        submission=None,
+        acknowledged=True,
+        shown=prior.shown_ids(prior.prior_concerns(lead, [june])),
+        people=[june],
+        categories=["financial"],
+        summary="Pension money short after collection by son",
+        what_happened=(
+            "June told the care worker her pension was collected by her son on Monday and "
+            "she was given £20 of it. The food cupboard was nearly empty at the 09:30 call."
+        ),
+        occurred_at=t5,
+        became_aware_at=t5 + timedelta(minutes=30),
+        risk_level="medium",
+        **common,
+    )
+    ctx.incidents["refused_entry"] = refused

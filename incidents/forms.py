@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.http import QueryDict
 from django.utils import timezone
 
 from incidents import access
@@ -106,9 +108,17 @@ class IncidentForm(forms.Form):
     )
     # No reference fields: each statutory notification's outcome is the one
     # home of its reference (notifications app, docs/notifications.md).
+    # Prior concerns (incidents.prior): shown after a first submit names an
+    # adult with earlier concerns; the form then needs this box ticked.
+    acknowledge_prior = forms.BooleanField(label="I have read the earlier concerns", required=False)
+    prior_shown = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The form's one-time key: a second submission returns the first incident.
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission", uuid.uuid4())
         services = access.recordable_services(user)
         self.fields["service"].queryset = services  # type: ignore[attr-defined]
         self.fields["people"].queryset = access.visible_people(user).filter(  # type: ignore[attr-defined]
@@ -153,8 +163,39 @@ class IncidentForm(forms.Form):
                 "views_not_asked_reason",
                 "capacity_considerations",
             ),
+            "prior_shown",
+            "submission",
             Submit("save", "Log incident"),
         )
+
+    def show_prior_concerns(self, names: str, ids: set[int]) -> None:
+        """Add the earlier concerns (``incidents/_prior_concerns.html``, from the
+        page's ``prior_concerns``) and the box confirming they were read, just
+        before the button; remember which incidents were shown. A list that
+        differs from the one the user confirmed must be confirmed again."""
+        shown = ",".join(str(pk) for pk in sorted(ids))
+        data = QueryDict(mutable=True)
+        data.update(self.data)
+        if data.get("prior_shown") != shown:
+            data.pop("acknowledge_prior", None)
+        data["prior_shown"] = shown
+        self.data = data
+        label = f"I have read the earlier concerns about {names}"
+        self.fields["acknowledge_prior"].label = label  # the error summary's
+        self["acknowledge_prior"].label = label  # the box's (its bound field is made already)
+        self.helper.layout.insert(
+            len(self.helper.layout.fields) - 1,
+            Fieldset(
+                "Earlier concerns",
+                HTML('{% include "incidents/_prior_concerns.html" %}'),
+                "acknowledge_prior",
+                css_id="prior-concerns",
+            ),
+        )
+
+    def shown_ids(self) -> set[int]:
+        raw = self.cleaned_data.get("prior_shown") or ""
+        return {int(part) for part in raw.split(",") if part.strip().isdigit()}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -577,3 +618,38 @@ class BodyMarkForm(forms.Form):
         value = self.cleaned_data["location"]
         view, _, region = value.partition(":")
         return view, region
+
+
+class PatternSettingsForm(forms.Form):
+    threshold = forms.IntegerField(
+        label="Number of concerns",
+        min_value=2,
+        max_value=100,
+        help_text="Alert when an adult at risk has this many concerns or more.",
+    )
+    window_days = forms.IntegerField(
+        label="Within this many days",
+        min_value=1,
+        max_value=3650,
+        help_text="Counted back from today, by when we became aware of each concern.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = PatternFormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout("threshold", "window_days", Submit("save", "Save settings"))
+
+
+class AlertReviewForm(forms.Form):
+    note = forms.CharField(
+        label="What you considered and decided",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="e.g. the incidents were read together; a strategy discussion was requested.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = PatternFormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout("note", Submit("save", "Mark as reviewed"))

@@ -132,6 +132,14 @@ class PersonLink(OrganisationOwned):
                 name="person_link_staff_is_provider",
             ),
         ]
+        indexes = [
+            # Pattern alerts group the sources of harm of an organisation by person.
+            models.Index(
+                fields=["organisation", "person"],
+                condition=models.Q(role=PersonRole.SOURCE_OF_HARM),
+                name="person_link_source_idx",
+            )
+        ]
         triggers = append_only("person_link")
 
     def __str__(self) -> str:

@@ -494,3 +494,11 @@ class RecordFinding(OrganisationOwned):
 from incidents.bodymaps import BodyMapMark  # noqa: E402, F401
 from incidents.evidence import EvidenceFile  # noqa: E402, F401
 from incidents.linked import EntryPresence, LinkedPerson, PersonLink  # noqa: E402, F401
+from incidents.patterns import (  # noqa: E402, F401
+    IncidentSubmission,
+    PatternAlertReview,
+    PatternAlertReviewIncident,
+    PatternSettings,
+    PriorConcernAcknowledgement,
+    PriorConcernShown,
+)

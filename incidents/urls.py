@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents import views
+from incidents import pattern_views, views
 
 app_name = "incidents"
 urlpatterns = [
@@ -26,6 +26,9 @@ urlpatterns = [
     path("<int:pk>/restrict/", views.restrict, name="restrict"),
     path("<int:pk>/people/", views.person_links, name="person_links"),
     path("<int:pk>/people/new/", views.person_link_create, name="person_link_create"),
+    path("patterns/", pattern_views.pattern_alerts, name="pattern_alerts"),
+    path("patterns/settings/", pattern_views.pattern_settings, name="pattern_settings"),
+    path("patterns/<str:kind>/<int:key>/", pattern_views.pattern_review, name="pattern_review"),
     path("people/", views.person_list, name="person_list"),
     path("people/others/<int:pk>/", views.linked_person_detail, name="linked_person_detail"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),

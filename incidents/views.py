@@ -4,13 +4,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from incidents import access, references, services
+from incidents import access, prior, references, services
 from incidents.forms import (
     AmendmentForm,
     BodyMarkForm,
@@ -80,53 +79,69 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     if not access.can_create_incident(request.user):
         raise RoleRequired(*access.INCIDENT_WRITERS)
     form = IncidentForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = submit_and_redirect(
-            request,
-            form,
-            _create_incident,
-            success=lambda incident: f"Incident {incident.reference} logged.",
-            redirect_to=lambda incident: reverse("incidents:detail", args=[incident.pk]),
-            actor=request.user,
-            data=form.cleaned_data,
-        )
-        if saved:
-            return saved
-    return render(request, "incidents/form.html", {"form": form})
-
-
-def _create_incident(*, actor: Actor, data: dict[str, Any]) -> Incident:
-    """The incident and, when the form names one, a new person: both or neither."""
-    with transaction.atomic():
-        people = list(data["people"])
-        if data["new_given_name"]:
-            people.append(
-                services.create_person(
-                    actor=actor,
-                    given_name=data["new_given_name"],
-                    family_name=data["new_family_name"],
-                    preferred_name=data["new_preferred_name"],
-                    date_of_birth=data["new_date_of_birth"],
-                    service=data["service"],
-                )
+    earlier: list[prior.PriorConcerns] = []
+    if request.method == "POST":
+        valid = form.is_valid()
+        # Shown whenever the adults chosen are known, so nothing typed is lost
+        # and the second submit can confirm them (works without JavaScript).
+        # An empty POST leaves the form unbound, without cleaned_data.
+        chosen = form.cleaned_data.get("people") if form.is_bound else None
+        earlier = prior.prior_concerns(request.user, chosen or [])
+        if valid:
+            saved = submit_and_redirect(
+                request,
+                form,
+                _create_incident,
+                success=lambda incident: f"Incident {incident.reference} logged.",
+                redirect_to=lambda incident: reverse("incidents:detail", args=[incident.pk]),
+                actor=request.user,
+                data=form.cleaned_data,
+                shown=form.shown_ids(),
             )
-        return services.create_incident(
-            actor=actor,
-            service=data["service"],
-            people=people,
-            categories=data["categories"],
-            summary=data["summary"],
-            what_happened=data["what_happened"],
-            occurred_at=data["occurred_at"],
-            became_aware_at=data["became_aware_at"],
-            raised_by=data["raised_by"],
-            risk_level=data["risk_level"],
-            persons_views=data["persons_views"],
-            desired_outcomes=data["desired_outcomes"],
-            capacity_considerations=data["capacity_considerations"],
-            views_status=data["views_status"],
-            views_not_asked_reason=data["views_not_asked_reason"],
+            if saved:
+                return saved
+    if earlier:
+        form.show_prior_concerns(prior.names(earlier), prior.shown_ids(earlier))
+        log_listed(
+            Incident,
+            [incident for group in earlier for incident in group.incidents],
+            view="prior_concerns",
         )
+    return render(request, "incidents/form.html", {"form": form, "prior_concerns": earlier})
+
+
+def _create_incident(*, actor: Actor, data: dict[str, Any], shown: set[int]) -> Incident:
+    """The incident and, when the form names one, a new person: both or neither."""
+    new_person = None
+    if data["new_given_name"]:
+        new_person = {
+            "given_name": data["new_given_name"],
+            "family_name": data["new_family_name"],
+            "preferred_name": data["new_preferred_name"],
+            "date_of_birth": data["new_date_of_birth"],
+            "service": data["service"],
+        }
+    return prior.log_incident(
+        actor=actor,
+        submission=data["submission"],
+        acknowledged=data["acknowledge_prior"],
+        shown=shown,
+        people=list(data["people"]),
+        new_person=new_person,
+        service=data["service"],
+        categories=data["categories"],
+        summary=data["summary"],
+        what_happened=data["what_happened"],
+        occurred_at=data["occurred_at"],
+        became_aware_at=data["became_aware_at"],
+        raised_by=data["raised_by"],
+        risk_level=data["risk_level"],
+        persons_views=data["persons_views"],
+        desired_outcomes=data["desired_outcomes"],
+        capacity_considerations=data["capacity_considerations"],
+        views_status=data["views_status"],
+        views_not_asked_reason=data["views_not_asked_reason"],
+    )
 
 
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -149,6 +164,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_record": can_record,
             "can_manage_need_to_know": access.can_manage_need_to_know(request.user, incident),
             "referral_references": references.recorded_elsewhere(incident, request.user),
+            "prior_acknowledgements": prior.acknowledgements_of(request.user, incident),
             "status_form": StatusForm(incident=incident) if can_record else None,
         },
     )

@@ -46,8 +46,16 @@ def _kwargs_for(name: str, w: Any) -> list[dict[str, Any]]:
             return [{"pk": incident.pk, "evidence_pk": evidence.photo(w).pk}]
         if name == "incidents:linked_person_detail":
             return [{"pk": people.source_of_harm(w).person_id}]
-        if name in ("incidents:list", "incidents:create", "incidents:person_list"):
+        if name in (
+            "incidents:list",
+            "incidents:create",
+            "incidents:person_list",
+            "incidents:pattern_alerts",
+            "incidents:pattern_settings",
+        ):
             return [{}]
+        if name == "incidents:pattern_review":
+            return [{"kind": "adult", "key": incident.people.first().pk}]
         return [{"pk": incident.pk}]
     if name in ("allegations:for_incident", "allegations:create"):
         return [{"pk": incident.pk}]

@@ -49,6 +49,7 @@ NO_RECORD_CONTENT: dict[str, str] = {
         "the notification rules and the organisation's settings of them (each change is "
         "itself audited); no incident or allegation"
     ),
+    "incidents:pattern_settings": "the organisation's alert threshold and who changed it",
 }
 
 # Who opens a case: the first role in this order that may.

@@ -373,3 +373,56 @@ CASES += [
         label="subjects of allegations",
     ),
 ]
+
+# Issue 22, item 5: pattern alerts (leads only, each in their own organisation;
+# the outsider is a lead of another one). An alert on world's home adult is a
+# 404 wherever it does not fire: another organisation, or a lead who is the
+# subject of an allegation on one of its three incidents (two left: under
+# the threshold).
+
+
+def _adult_alert(w):
+    from tests.incidents.patterns import adult_alert
+
+    return adult_alert(w)
+
+
+def _subject_adult_alert(w):
+    from tests.incidents.patterns import subject_adult_alert
+
+    return subject_adult_alert(w)
+
+
+LEADS = roles(NOT_FOUND, lead=OK, outsider=OK)
+
+CASES += [
+    Case("incidents:pattern_alerts", expect=LEADS),
+    Case("incidents:pattern_settings", expect=LEADS),
+    Case(
+        "incidents:pattern_settings",
+        expect=LEADS,
+        method="post",
+        data=lambda w: {"threshold": "4", "window_days": "60"},
+    ),
+    Case("incidents:pattern_review", _adult_alert, roles(NOT_FOUND, lead=OK)),
+    Case(
+        "incidents:pattern_review",
+        _adult_alert,
+        roles(NOT_FOUND, lead=OK),
+        method="post",
+        data=lambda w: {"note": "Read together."},
+    ),
+    Case(
+        "incidents:pattern_review",
+        _subject_adult_alert,
+        subject_roles(NOT_FOUND, lead=OK),
+        label="subjects of allegations",
+    ),
+    Case(
+        "incidents:pattern_alerts",
+        lambda w: (_subject_adult_alert(w), {})[1],
+        subject_roles(NOT_FOUND, listing=True, lead=OK, outsider=HIDDEN),
+        shows=links_to("incidents:detail", SUBJECT_INCIDENT),
+        label="subjects of allegations",
+    ),
+]

@@ -30,6 +30,7 @@ from tests.allegations import factories as allegation_factories
 from tests.chronology import factories as chronology_factories
 from tests.disclosures import factories as disclosure_factories
 from tests.incidents import bodymaps, evidence, people
+from tests.incidents import patterns as incident_patterns
 
 CHECK_VIOLATION = "23514"
 MESSAGE = "differs from its parent"
@@ -42,6 +43,7 @@ NO_PARENT = {
     "audits.ReminderSent": "a reminder to a user; users are not organisation rows",
     "organisations.SignInLink": "a link for a user; users are not organisation rows",
     "incidents.LinkedPerson": "someone around incidents, reused across them: an organisation row",
+    "incidents.PatternSettings": "the organisation's pattern-alert threshold",
 }
 
 OWNED = owned_models(apps.get_models())
@@ -148,6 +150,9 @@ PARENT_ROWS = {
     "incidents.PersonLink": people.source_of_harm,
     "incidents.EvidenceFile": evidence.photo,
     "incidents.BodyMapMark": bodymaps.mark,
+    "incidents.Person": lambda w: w.objects["incident"].people.get(),
+    "incidents.PriorConcernAcknowledgement": incident_patterns.acknowledgement,
+    "incidents.PatternAlertReview": incident_patterns.review,
 }
 
 

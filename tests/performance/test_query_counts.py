@@ -62,8 +62,12 @@ def build_world(name: str, *, incidents: int, entries: int, decisions: int) -> d
     lead = member(org, Role.LEAD, username=f"{name}_lead")
     person = PersonFactory(organisation=org, service=home, family_name="Hollingworth")
     made = []
+    adult = person
     for i in range(incidents):
-        adult = person if i == 0 else PersonFactory(organisation=org, service=home)
+        # After the first, adults come in threes: three concerns each, so the
+        # leads' pattern alerts (3 in 90 days) grow with the data too.
+        if i % 3 == 1:
+            adult = PersonFactory(organisation=org, service=home)
         filtered = i % 2 == 0
         incident = make_incident(
             manager,

@@ -221,7 +221,10 @@ INCIDENT = Action(
     path=lambda world, me: "/incidents/new/",
     form=lambda world, me, marker: {
         "service": world["service"],
-        "people": [world["person"]],
+        # A new adult each time: the world's adult has earlier concerns, which
+        # the form shows and asks to be acknowledged first (incidents/prior.py).
+        "new_given_name": "Rosa",
+        "new_family_name": f"Load {marker}"[:100],
         "categories": ["neglect"],
         "summary": f"Missed medication {marker}",
         "what_happened": "Evening medication was not given; found at 22:00 by the night worker.",

@@ -196,3 +196,42 @@ def test_a_refused_need_to_know_grant_shows_the_form_again(world: Any) -> None:
     again = lead.post(url, {**grant, "version": incident.version})
     assert again.status_code == 200
     assert "already on the need-to-know list" in again.content.decode()
+
+
+def test_the_same_incident_form_posted_twice_at_once_logs_one_incident(world: Any) -> None:
+    """A double click on "Log incident" after confirming earlier concerns: both
+    requests are answered with the same incident, and one acknowledgement is
+    recorded (incidents/prior.py: the form's one-time key, an advisory lock)."""
+    import re
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from incidents.models import PriorConcernAcknowledgement
+
+    earlier = world.objects["incident"]
+    person = earlier.people.get()
+    data = {
+        "service": world.home.pk,
+        "people": [person.pk],
+        "categories": ["neglect"],
+        "summary": "Double-clicked concern",
+        "what_happened": "Evening medication not given; found at 22:00.",
+        "became_aware_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "raised_by": "B. Night, care worker",
+        "risk_level": "medium",
+        "submission": str(uuid.uuid4()),
+    }
+    url = reverse("incidents:create")
+    page = _client(world.users["manager"]).post(url, data).content.decode()
+    shown = re.search(r'name="prior_shown" value="([^"]*)"', page)
+    assert shown is not None
+    data |= {"acknowledge_prior": "on", "prior_shown": shown.group(1)}
+    clients = [_client(world.users["manager"]) for _ in range(2)]
+    replies = run_together(*[(lambda c=c: c.post(url, data)) for c in clients])
+    assert [r.status_code for r in replies] == [302, 302]
+    assert replies[0]["Location"] == replies[1]["Location"]
+    new = Incident.objects.get(summary="Double-clicked concern")
+    ack = PriorConcernAcknowledgement.objects.get(incident=new)
+    assert list(ack.shown.values_list("pk", flat=True)) == [earlier.pk]
