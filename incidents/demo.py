@@ -442,7 +442,7 @@ def _earlier_concerns(ctx: DemoContext) -> None:
         **common,
     )
     t5 = at(40, 9, 30)
-    prior.log_incident(
+    ctx.incidents["pension"] = prior.log_incident(
         actor=lead,
         submission=None,
         acknowledged=True,

@@ -35,6 +35,9 @@ NOT_NEEDED = [
         "regulation 18(2)(e) notification; agreed with the registered manager.",
     ),
 ]
+# June's two earlier concerns (the pattern-alert story): every notification
+# they needed was sent within a few hours, by the rule's own body.
+EARLIER = ("refused_entry", "pension")
 # Left open on purpose: the financial exploitation's police notification
 # (overdue), and the allegation's DBS referral (due, 30 days from suspension).
 
@@ -54,6 +57,19 @@ def extend(ctx: Any) -> None:
                 sent_to=to,
                 reference=reference,
             )
+        for key in EARLIER:
+            incident = ctx.incidents.get(key)
+            if incident is None:
+                continue
+            for n in Notification.objects.filter(incident=incident, outcomes__isnull=True):
+                services.record_outcome(
+                    actor=lead,
+                    notification=n,
+                    status="sent",
+                    sent_at=incident.became_aware_at + timedelta(hours=2),
+                    sent_to=n.rule.title,
+                    reference=f"{incident.reference}-{n.rule_code.upper()}",
+                )
         for key, code, reason in NOT_NEEDED:
             n = _notification(ctx, key, code)
             if n is not None and not n.outcomes.exists():

@@ -44,6 +44,7 @@ NO_PARENT = {
     "organisations.SignInLink": "a link for a user; users are not organisation rows",
     "incidents.LinkedPerson": "someone around incidents, reused across them: an organisation row",
     "incidents.PatternSettings": "the organisation's pattern-alert threshold",
+    "notifications.RuleOverride": "the organisation's setting of a notification rule",
 }
 
 OWNED = owned_models(apps.get_models())
@@ -121,6 +122,17 @@ def _content(key: str) -> Any:
     return build
 
 
+def _notification_outcome(w: Any) -> Any:
+    from notifications.services import record_outcome
+
+    return record_outcome(
+        actor=w.users["lead"],
+        notification=w.objects["incident"].notifications.first(),
+        status="not_needed",
+        reason="The local authority was told by the police, who told us so.",
+    )
+
+
 # How to make one row, in ``world.org``, of every parent model (built per case).
 PARENT_ROWS = {
     "organisations.Service": lambda w: w.home,
@@ -153,6 +165,8 @@ PARENT_ROWS = {
     "incidents.Person": lambda w: w.objects["incident"].people.get(),
     "incidents.PriorConcernAcknowledgement": incident_patterns.acknowledgement,
     "incidents.PatternAlertReview": incident_patterns.review,
+    "notifications.Notification": lambda w: w.objects["incident"].notifications.first(),
+    "notifications.NotificationOutcome": _notification_outcome,
 }
 
 
