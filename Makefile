@@ -33,9 +33,11 @@ seed: migrate
 
 ## Development server on http://127.0.0.1:8000 with demo data.
 ## A background worker (large chronology exports) runs beside it and stops with it.
-run: seed
-	$(ROLES) $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=$${DEBUG:-1} $(ROLES) $(PY) manage.py runserver $(HOST):$(PORT)
+## One supervisor (safeguard/devserver.py) runs migrate, seed_demo, then the worker
+## and runserver, and owns the embedded PostgreSQL for the whole run, so Ctrl-C or a
+## signal to the process group at any moment stops everything, the database included.
+run: $(STAMP)
+	$(ROLES) $(PY) -m safeguard.devserver $(HOST):$(PORT)
 
 ## Chromium, pdftoppm and the DejaVu fonts: installed when missing (Debian, as
 ## root or with passwordless sudo); otherwise one instruction and a stop.

@@ -26,7 +26,11 @@ import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from pgserver import PostgresServer
 
 logger = logging.getLogger(__name__)
 
@@ -78,22 +82,72 @@ def app_database_url(base_dir: Path) -> str:
     created on first use (idempotent; several processes may race to it)."""
     global _app_url
     if _app_url is None:
-        import psycopg
-        from psycopg import sql
-
-        owner_url = database_url(base_dir)
-        with psycopg.connect(owner_url, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE])
-            if exists.fetchone() is None:
-                create = sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
-                with contextlib.suppress(
-                    psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation
-                ):
-                    conn.execute(create.format(sql.Identifier(APP_ROLE)))
-        parts = urlsplit(owner_url)
-        host = parts.netloc.rpartition("@")[2]
-        _app_url = urlunsplit(parts._replace(netloc=f"{APP_ROLE}@{host}"))
+        _app_url = app_role_url(database_url(base_dir))
     return _app_url
+
+
+def app_role_url(owner_url: str) -> str:
+    """Create the app role on the server of ``owner_url`` if missing and return
+    the same URL for that role."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(owner_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE])
+        if exists.fetchone() is None:
+            create = sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+            races = (psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation)
+            with contextlib.suppress(*races):
+                conn.execute(create.format(sql.Identifier(APP_ROLE)))
+    parts = urlsplit(owner_url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{APP_ROLE}@{host}"))
+
+
+def hold_server(pgdata: Path) -> PostgresServer:
+    """Start (or join) the embedded server for a supervisor that owns it for a
+    whole run (safeguard/devserver.py) and releases it with :func:`release_server`.
+
+    Call it with stop signals blocked (``signal.pthread_sigmask``): pg_ctl and
+    initdb inherit the mask, so a Ctrl-C to the process group cannot kill
+    pg_ctl half-way through a start and leave a server nobody knows about."""
+    import pgserver
+
+    pgdata.mkdir(parents=True, exist_ok=True)
+    repair_client_list(pgdata)
+    try:
+        return pgserver.get_server(pgdata, cleanup_mode="stop")
+    except Exception:
+        # pg_ctl gave up (pgserver waits 10 s; a loaded machine can take longer)
+        # while the postmaster it launched may still be starting: wait until it is
+        # ready or gone, then join or start it with a new handle (get_server would
+        # return the failed one).
+        logger.warning("embedded PostgreSQL start failed once; retrying", exc_info=True)
+        _wait_until_settled(pgdata, timeout=120)
+        return pgserver.PostgresServer(pgdata.expanduser().resolve(), cleanup_mode="stop")
+
+
+def release_server(server: PostgresServer) -> None:
+    """Leave pgserver's client list; the last process on it stops the server."""
+    server.cleanup()
+
+
+def _wait_until_settled(pgdata: Path, *, timeout: float) -> None:
+    """Until postmaster.pid is gone, names a dead process, or says ``ready``."""
+    import psutil
+
+    pid_file = pgdata / "postmaster.pid"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            lines = pid_file.read_text().splitlines()
+        except FileNotFoundError:
+            return
+        if len(lines) >= 8 and lines[7].strip() == "ready":
+            return
+        if lines and lines[0].strip().isdigit() and not psutil.pid_exists(int(lines[0])):
+            return
+        time.sleep(0.1)
 
 
 def _read_client_list(path: Path) -> list[int] | None:
