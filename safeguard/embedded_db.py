@@ -6,6 +6,12 @@ When ``DATABASE_URL`` is unset, settings ask this module for a URL. It starts
 pgserver keeps a list of the processes using the server and stops it when the
 last one exits.
 
+``make run`` does not go through settings for this: its supervisor
+(safeguard/devserver.py) holds the server for the whole run with
+:func:`hold_server` / :func:`release_server` and gives its children the URLs, so
+only one process of the run is on the list. Other commands (``make migrate``,
+``manage.py shell``, tests without ``DATABASE_URL``) start or join it per process.
+
 The server's own superuser (``postgres``) is the owner: it runs migrations.
 The app connects as ``safeguard_app``, a role created here that owns nothing
 (safeguard/dbroles.py). Both log in over the server's private socket with
