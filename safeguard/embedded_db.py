@@ -134,7 +134,10 @@ def hold_server(pgdata: Path) -> PostgresServer:
 
 
 def release_server(server: PostgresServer) -> None:
-    """Leave pgserver's client list; the last process on it stops the server."""
+    """Leave pgserver's client list; the last process on it stops the server.
+    Processes that died during the run (killed outright) are dropped first, or
+    they would keep the server up after this, its last real user, has gone."""
+    repair_client_list(Path(server.pgdata), exiting=True)
     server.cleanup()
 
 
@@ -181,7 +184,6 @@ def repair_client_list(pgdata: Path, *, exiting: bool = False) -> None:
     same lock, or two processes leaving at once (db_worker and runserver on
     Ctrl-C) could each write back a list without the other's change and leave a
     dead process on it, keeping the server up (tests/reliability/test_make_run.py)."""
-    import psutil
 
     path = pgdata / ".handle_pids.json"
     with _client_list_lock():
@@ -190,12 +192,24 @@ def repair_client_list(pgdata: Path, *, exiting: bool = False) -> None:
             logger.warning("unreadable %s: starting a new list", path)
             pids, changed = ([os.getpid()] if exiting else []), True
         else:
-            alive = [pid for pid in pids if pid == os.getpid() or psutil.pid_exists(pid)]
+            alive = [pid for pid in pids if pid == os.getpid() or _running(pid)]
             changed, pids = alive != pids, alive
         if changed:
             partial = path.with_name(path.name + ".partial")
             partial.write_text(json.dumps(pids))
             os.replace(partial, path)
+
+
+def _running(pid: int) -> bool:
+    """A zombie is dead: a process killed outright can stay one for a while
+    (until something reaps it; in a container, maybe never), and kept on the list
+    it kept the server up after the last real user left."""
+    import psutil
+
+    try:
+        return bool(psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
+    except psutil.Error:
+        return False
 
 
 @contextlib.contextmanager
