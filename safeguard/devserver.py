@@ -20,7 +20,12 @@ the server outlived ``make``. Here, whatever the moment:
   whole tree (this process is their sub-reaper on Linux, so runserver's
   reloader child cannot escape by being orphaned);
 - then the server is released (stopped when this was the last process using
-  it, pgserver's rule) and the process exits with 128 + the signal.
+  it, pgserver's rule) and the process exits with 128 + the signal;
+- ``make`` killed outright (its child re-parented) ends the run the same way.
+
+Signals sent to ``make``'s own pid rather than its group: make passes SIGTERM on
+to this process, but only waits on SIGINT and SIGHUP (a terminal sends those to
+the whole group, which is what is supported).
 
 Only SIGKILL of this process can leave the server running; the next start
 drops the dead process from the client list (embedded_db.repair_client_list)
@@ -55,6 +60,14 @@ class Supervisor:
         self.stop_signal = 0
         self.children: list[subprocess.Popen[bytes]] = []
         self.spare: int | None = None  # the embedded postmaster: released, never killed
+        self.parent = os.getppid()
+
+    def stopping(self) -> bool:
+        """A stop signal came, or ``make`` is gone (killed outright, the run is
+        orphaned): either way the run ends, as a closed terminal ends it."""
+        if not self.stop_signal and os.getppid() != self.parent:
+            self.stop_signal = signal.SIGHUP
+        return bool(self.stop_signal)
 
     def on_signal(self, signum: int, frame: object) -> None:
         if not self.stop_signal:
@@ -69,10 +82,10 @@ class Supervisor:
 
     def run(self, args: list[str], env: dict[str, str]) -> int:
         """One step to completion; 128 + signal if a stop signal came first."""
-        if self.stop_signal:
+        if self.stopping():
             return 128 + self.stop_signal
         child = self.start(args, env)
-        while not self.stop_signal:
+        while not self.stopping():
             code = child.poll()
             if code is not None:
                 return code
@@ -81,11 +94,11 @@ class Supervisor:
 
     def serve(self, args: list[str], worker_args: list[str], env: dict[str, str]) -> int:
         """The background worker beside the server; the run ends when the server does."""
-        if self.stop_signal:
+        if self.stopping():
             return 128 + self.stop_signal
         self.start(worker_args, env)
         server = self.start(args, {**env, "DEBUG": env.get("DEBUG") or "1"})
-        while not self.stop_signal:
+        while not self.stopping():
             code = server.poll()
             if code is not None:
                 return code
@@ -168,7 +181,7 @@ def main(argv: list[str]) -> int:
 
             with _signals_blocked():
                 server = embedded_db.hold_server(embedded_db.data_dir(BASE_DIR))
-            if supervisor.stop_signal:
+            if supervisor.stopping():
                 return 128 + supervisor.stop_signal
             owner_url = server.get_uri()
             env["DATABASE_OWNER_URL"] = owner_url
