@@ -11,7 +11,9 @@ of that data directory is left running, no postmaster.pid is left behind, the
 client list pgserver keeps is readable, and the next start reaches "serving"
 (HTTP 200 on /healthz). Once, the client list is emptied before a start (as an
 interrupted write once left it); at the end a SIGKILL of the whole group leaves
-PostgreSQL running, and the next start must join it and stop it.
+PostgreSQL running, and the next start must join it and stop it; before that,
+``make`` alone killed outright must stop everything (the supervisor, orphaned,
+ends the run).
 
 Migrations are all applied by the first full start, so a migration-phase
 moment first takes the last-applied apps' migrations back (``migrate <app>
@@ -328,6 +330,16 @@ def test_make_run_survives_interruption_at_any_moment() -> None:
                 if run.proc.poll() is None:
                     run.signal(signal.SIGKILL)
             must_serve_next = True
+        # make alone killed outright: its orphaned supervisor ends the run.
+        orphaned = MakeRun(data, port, data / "make-killed.log")
+        try:
+            orphaned.wait_serving()
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(orphaned.proc.pid, signal.SIGKILL)
+        assert_stopped(orphaned)
+        assert_client_list_readable(data)
+        print("  make killed outright (SIGKILL to make alone): everything stopped")
         # The one stop nothing can clean up after: SIGKILL to the whole group.
         # PostgreSQL (in its own session, as pg_ctl starts it) outlives it and the
         # dead supervisor stays on the client list; the next start must join that
@@ -345,6 +357,7 @@ def test_make_run_survives_interruption_at_any_moment() -> None:
             assert "Demo data already present" in final.output()
         finally:
             stop(final)
+        print("  SIGKILL to the whole group: the next start joined the server left, and stopped it")
         print(f"  all {len(moments)} moments in {time.monotonic() - started:.0f}s")
     except BaseException:
         print(f"  logs kept in {data}")
