@@ -6,6 +6,12 @@ When ``DATABASE_URL`` is unset, settings ask this module for a URL. It starts
 pgserver keeps a list of the processes using the server and stops it when the
 last one exits.
 
+``make run`` does not go through settings for this: its supervisor
+(safeguard/devserver.py) holds the server for the whole run with
+:func:`hold_server` / :func:`release_server` and gives its children the URLs, so
+only one process of the run is on the list. Other commands (``make migrate``,
+``manage.py shell``, tests without ``DATABASE_URL``) start or join it per process.
+
 The server's own superuser (``postgres``) is the owner: it runs migrations.
 The app connects as ``safeguard_app``, a role created here that owns nothing
 (safeguard/dbroles.py). Both log in over the server's private socket with
@@ -26,7 +32,11 @@ import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from pgserver import PostgresServer
 
 logger = logging.getLogger(__name__)
 
@@ -78,22 +88,75 @@ def app_database_url(base_dir: Path) -> str:
     created on first use (idempotent; several processes may race to it)."""
     global _app_url
     if _app_url is None:
-        import psycopg
-        from psycopg import sql
-
-        owner_url = database_url(base_dir)
-        with psycopg.connect(owner_url, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE])
-            if exists.fetchone() is None:
-                create = sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
-                with contextlib.suppress(
-                    psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation
-                ):
-                    conn.execute(create.format(sql.Identifier(APP_ROLE)))
-        parts = urlsplit(owner_url)
-        host = parts.netloc.rpartition("@")[2]
-        _app_url = urlunsplit(parts._replace(netloc=f"{APP_ROLE}@{host}"))
+        _app_url = app_role_url(database_url(base_dir))
     return _app_url
+
+
+def app_role_url(owner_url: str) -> str:
+    """Create the app role on the server of ``owner_url`` if missing and return
+    the same URL for that role."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(owner_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE])
+        if exists.fetchone() is None:
+            create = sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+            races = (psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation)
+            with contextlib.suppress(*races):
+                conn.execute(create.format(sql.Identifier(APP_ROLE)))
+    parts = urlsplit(owner_url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{APP_ROLE}@{host}"))
+
+
+def hold_server(pgdata: Path) -> PostgresServer:
+    """Start (or join) the embedded server for a supervisor that owns it for a
+    whole run (safeguard/devserver.py) and releases it with :func:`release_server`.
+
+    Call it with stop signals blocked (``signal.pthread_sigmask``): pg_ctl and
+    initdb inherit the mask, so a Ctrl-C to the process group cannot kill
+    pg_ctl half-way through a start and leave a server nobody knows about."""
+    import pgserver
+
+    pgdata.mkdir(parents=True, exist_ok=True)
+    repair_client_list(pgdata)
+    try:
+        return pgserver.get_server(pgdata, cleanup_mode="stop")
+    except Exception:
+        # pg_ctl gave up (pgserver waits 10 s; a loaded machine can take longer)
+        # while the postmaster it launched may still be starting: wait until it is
+        # ready or gone, then join or start it with a new handle (get_server would
+        # return the failed one).
+        logger.warning("embedded PostgreSQL start failed once; retrying", exc_info=True)
+        _wait_until_settled(pgdata, timeout=120)
+        return pgserver.PostgresServer(pgdata.expanduser().resolve(), cleanup_mode="stop")
+
+
+def release_server(server: PostgresServer) -> None:
+    """Leave pgserver's client list; the last process on it stops the server.
+    Processes that died during the run (killed outright) are dropped first, or
+    they would keep the server up after this, its last real user, has gone."""
+    repair_client_list(Path(server.pgdata), exiting=True)
+    server.cleanup()
+
+
+def _wait_until_settled(pgdata: Path, *, timeout: float) -> None:
+    """Until postmaster.pid is gone, names a dead process, or says ``ready``."""
+    import psutil
+
+    pid_file = pgdata / "postmaster.pid"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            lines = pid_file.read_text().splitlines()
+        except FileNotFoundError:
+            return
+        if len(lines) >= 8 and lines[7].strip() == "ready":
+            return
+        if lines and lines[0].strip().isdigit() and not psutil.pid_exists(int(lines[0])):
+            return
+        time.sleep(0.1)
 
 
 def _read_client_list(path: Path) -> list[int] | None:
@@ -121,7 +184,6 @@ def repair_client_list(pgdata: Path, *, exiting: bool = False) -> None:
     same lock, or two processes leaving at once (db_worker and runserver on
     Ctrl-C) could each write back a list without the other's change and leave a
     dead process on it, keeping the server up (tests/reliability/test_make_run.py)."""
-    import psutil
 
     path = pgdata / ".handle_pids.json"
     with _client_list_lock():
@@ -130,12 +192,24 @@ def repair_client_list(pgdata: Path, *, exiting: bool = False) -> None:
             logger.warning("unreadable %s: starting a new list", path)
             pids, changed = ([os.getpid()] if exiting else []), True
         else:
-            alive = [pid for pid in pids if pid == os.getpid() or psutil.pid_exists(pid)]
+            alive = [pid for pid in pids if pid == os.getpid() or _running(pid)]
             changed, pids = alive != pids, alive
         if changed:
             partial = path.with_name(path.name + ".partial")
             partial.write_text(json.dumps(pids))
             os.replace(partial, path)
+
+
+def _running(pid: int) -> bool:
+    """A zombie is dead: a process killed outright can stay one for a while
+    (until something reaps it; in a container, maybe never), and kept on the list
+    it kept the server up after the last real user left."""
+    import psutil
+
+    try:
+        return bool(psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
+    except psutil.Error:
+        return False
 
 
 @contextlib.contextmanager

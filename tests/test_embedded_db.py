@@ -105,3 +105,22 @@ def test_a_signal_stops_the_embedded_server_and_a_broken_client_list_does_not(
     _run_and_stop(pgdata, dead_client=False)
     (pgdata / ".handle_pids.json").write_text("")  # as an interrupted write left it
     _run_and_stop(pgdata, dead_client=True)
+
+
+def test_a_dead_or_zombie_client_leaves_the_list_and_a_live_one_stays(tmp_path: Path) -> None:
+    """A process killed outright stays a zombie until it is reaped (in a container,
+    perhaps never); kept on the list, it kept the server up after ``make run`` stopped."""
+    from safeguard.embedded_db import repair_client_list
+
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        deadline = time.monotonic() + 30
+        while psutil.Process(zombie.pid).status() != psutil.STATUS_ZOMBIE:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        clients = tmp_path / ".handle_pids.json"
+        clients.write_text(json.dumps([zombie.pid, 2**22 + 7, os.getppid()]))
+        repair_client_list(tmp_path)
+        assert json.loads(clients.read_text()) == [os.getppid()]
+    finally:
+        zombie.wait()
