@@ -24,7 +24,8 @@ from organisations.models import Actor
 
 @dataclass(frozen=True)
 class WorkItem:
-    key: str  # stable identity across runs: "notification:42" (breach warnings are sent once per key)
+    # Stable identity across runs: "notification:42" (breach warnings are sent once per key).
+    key: str
     label: str  # what is due, in plain words: "CQC notification", "Review point"
     reference: str  # the record's reference: "SG-2026-0042", "SG-2026-0042/A1"
     url: str  # where to do it (a path, never an absolute URL)

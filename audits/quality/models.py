@@ -23,6 +23,7 @@ from organisations.owned import OrganisationOwned
 
 __all__ = [
     "AuditAction",
+    "BreachWarningSent",
     "QualityAudit",
     "RecordScore",
     "ReminderSent",
@@ -317,7 +318,8 @@ class AuditAction(OrganisationOwned):
 
 
 class ReminderSent(OrganisationOwned):
-    """One row per manager per day: ``send_review_reminders`` is idempotent."""
+    """One row per user per day: the daily digest of ``send_reminders`` is sent
+    once (audits/reminders.py)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     date = models.DateField()
@@ -334,6 +336,26 @@ class ReminderSent(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"Reminder to {self.user_id} on {self.date}"
+
+
+class BreachWarningSent(OrganisationOwned):
+    """One row per user per work item (``WorkItem.key``): the warning that an
+    item went overdue is sent once, in the transaction that inserts this row."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=120)
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_breach_warning_per_item")
+        ]
+        triggers = append_only("breach_warning_sent")
+
+    def __str__(self) -> str:
+        return f"Breach warning to {self.user_id} for {self.key}"
 
 
 # In the audit trail like every other record (narrative fields are fingerprinted
