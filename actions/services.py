@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from actions import access
@@ -121,12 +121,18 @@ def agree_audit_action(
     )
 
 
+ALREADY_CLOSED = "This action is already completed or was replaced."
+
+
 def _open_for(actor: Actor, action: Action) -> Action:
-    locked = Action.objects.select_for_update().get(pk=action.pk)
+    # No row lock (the app role may not UPDATE, so may not lock, an append-only
+    # row): two people completing or replacing it at once are kept apart by
+    # the one-to-one keys of ActionCompletion.action and Action.corrects.
+    locked = Action.objects.get(pk=action.pk)
     if not access.visible_actions(actor).filter(pk=locked.pk).exists():
         raise PermissionDenied("You cannot see this action.")
     if not Action.objects.filter(pk=locked.pk).open().exists():
-        raise ValidationError("This action is already completed or was replaced.")
+        raise ValidationError(ALREADY_CLOSED)
     return locked
 
 
@@ -145,7 +151,11 @@ def complete_action(*, actor: Actor, action: Action, note: str) -> ActionComplet
         completed_by=acting_user(actor),
     )
     completion.full_clean(exclude=["action"])
-    completion.save()
+    try:
+        with transaction.atomic():
+            completion.save()
+    except IntegrityError as exc:
+        raise ValidationError(ALREADY_CLOSED) from exc
     return completion
 
 
@@ -174,17 +184,21 @@ def reassign_action(
     if errors:
         raise ValidationError(errors)
     assert owner is not None and due_date is not None
-    replacement = _insert(
-        actor=actor,
-        kind=locked.source_kind,
-        source=source,
-        what=what,
-        owner=owner,
-        due_date=due_date,
-        corrects=locked,
-        reason=reason,
-        organisation_id=locked.organisation_id,
-    )
+    try:
+        with transaction.atomic():
+            replacement = _insert(
+                actor=actor,
+                kind=locked.source_kind,
+                source=source,
+                what=what,
+                owner=owner,
+                due_date=due_date,
+                corrects=locked,
+                reason=reason,
+                organisation_id=locked.organisation_id,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(ALREADY_CLOSED) from exc
     for hook in _ON_REASSIGN:
         hook(locked, replacement)
     check_owner_sees(replacement)

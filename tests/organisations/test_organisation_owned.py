@@ -26,6 +26,7 @@ from django.utils import timezone
 from audits.models import QualityAudit, SampledRecord
 from incidents import services as incident_services
 from organisations.owned import OrganisationOwned, check_existing_rows, owned_models
+from tests.actions import factories as action_factories
 from tests.allegations import factories as allegation_factories
 from tests.chronology import factories as chronology_factories
 from tests.disclosures import factories as disclosure_factories
@@ -40,6 +41,7 @@ TENANCY_ROOTS = {"organisations.Service", "organisations.Membership", "incidents
 NO_PARENT = {
     "audits.QualityAudit": "an audit's scope is the organisation (services by id)",
     "audits.ReminderSent": "a reminder to a user; users are not organisation rows",
+    "audits.BreachWarningSent": "a warning to a user; users are not organisation rows",
     "organisations.SignInLink": "a link for a user; users are not organisation rows",
     "incidents.LinkedPerson": "someone around incidents, reused across them: an organisation row",
 }
@@ -148,6 +150,7 @@ PARENT_ROWS = {
     "incidents.PersonLink": people.source_of_harm,
     "incidents.EvidenceFile": evidence.photo,
     "incidents.BodyMapMark": bodymaps.mark,
+    "actions.Action": lambda w: action_factories.decision_action(w),
 }
 
 
