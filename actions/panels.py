@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from actions import access
-from actions.models import ActionCompletion, SourceKind
+from actions.models import Action, ActionCompletion, SourceKind
 
 SLUG_OF = {kind: slug for slug, kind in access.SLUGS.items()}
 
@@ -32,15 +32,17 @@ def decision_panel(request: HttpRequest, decision: Any) -> str:
             "action_id", flat=True
         )
     )
-    replaced = {a.corrects_id for a in actions if a.corrects_id}
-    for a in actions:
-        a.done = a.pk in done
-        a.replaced = a.pk in replaced
+    replaced = set(
+        Action.objects.filter(corrects__in=[a.pk for a in actions]).values_list(
+            "corrects_id", flat=True
+        )
+    )
+    rows = [{"action": a, "done": a.pk in done, "replaced": a.pk in replaced} for a in actions]
     may = access.can_agree_action_on(request.user, kind, decision)
     return render_to_string(
         "actions/_panel.html",
         {
-            "actions": actions,
+            "rows": rows,
             "today": timezone.localdate(),
             "anchor": f"decision-{decision.pk}",
             "create_url": create_url(kind, decision.pk) if may else "",

@@ -74,7 +74,7 @@ def _field(kind: str) -> str:
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = access.get_action_for(request.user, pk)
     log_access(action, view="action")
-    history = []
+    history: list[Action] = []
     earlier = action.corrects_id
     # The chain of actions this one replaced (each visible where this one is).
     while earlier is not None and len(history) < 20:

@@ -18,5 +18,7 @@ class DisclosuresConfig(AppConfig):
         auditlog.register(models.DecisionReview)
         auditlog.register(models.QualityFinding)
         auditlog.register(models.DecisionEvidence)
+        auditlog.register(models.EscalationCondition)
+        auditlog.register(models.EscalationCheck)
         # "My work", the home page's counts and reminders (organisations/work.py).
         registry.register("reviews", work.reviews)

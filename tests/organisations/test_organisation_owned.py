@@ -24,6 +24,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audits.models import QualityAudit, SampledRecord
+from disclosures import services as disclosure_services
 from incidents import services as incident_services
 from organisations.owned import OrganisationOwned, check_existing_rows, owned_models
 from tests.actions import factories as action_factories
@@ -151,6 +152,16 @@ PARENT_ROWS = {
     "incidents.EvidenceFile": evidence.photo,
     "incidents.BodyMapMark": bodymaps.mark,
     "actions.Action": lambda w: action_factories.decision_action(w),
+    "disclosures.EscalationCondition": lambda w: disclosure_factories.make_decision(
+        w.users["lead"], w.objects["incident"], escalations=[{"condition": "a", "response": "b"}]
+    ).escalation_conditions.get(),
+    "disclosures.DecisionReview": lambda w: disclosure_services.record_review(
+        actor=w.users["lead"],
+        decision=disclosure_factories.make_decision(w.users["lead"], w.objects["incident"]),
+        reviewed_at=timezone.now(),
+        what_changed="Nothing new.",
+        no_further_review_reason="Enquiry closed.",
+    ),
 }
 
 
