@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class RowField:
     """The key of an error about one recipient, consultation or escalation row:
-    ``rows`` is ``"recipients"``, ``"consultations"`` or ``"escalations"``, ``index`` the row's place in the
-    draft (from 0), ``field`` the row's field."""
+    ``rows`` is ``"recipients"``, ``"consultations"`` or ``"escalations"``,
+    ``index`` the row's place in the draft (from 0), ``field`` the row's field."""
 
     rows: str
     index: int

@@ -155,6 +155,11 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
 
 
 def _formsets(known: list[KnownRecipient], data: Any = None) -> dict[str, Any]:
+    if data is not None and "escalations-TOTAL_FORMS" not in data:
+        # The escalation rows are optional: a post without them (an older page,
+        # a script) has none, rather than a broken row set.
+        data = data.copy()
+        data.update({"escalations-TOTAL_FORMS": "0", "escalations-INITIAL_FORMS": "0"})
     return {
         "recipients": RecipientFormSet(data, prefix="recipients", form_kwargs={"known": known}),
         "consultations": ConsultationFormSet(data, prefix="consultations"),
