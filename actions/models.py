@@ -5,7 +5,7 @@ Its *source* is one real foreign key: a disclosure decision's agreed outcome,
 a strategy meeting (a chronology entry of kind meeting), or a key decision on
 either side of an allegation. A quality-audit finding is a source too, but
 ``audits`` sits above this app, so the audit side holds that link
-(``audits.quality.models.AuditActionLink``) and the action says only that its
+(``audits.quality.models.AuditFinding``) and the action says only that its
 source is an audit. A check constraint holds "exactly one source, of the kind
 the row says".
 

@@ -22,7 +22,7 @@ from organisations.append_only import append_only, never_deleted
 from organisations.owned import OrganisationOwned
 
 __all__ = [
-    "AuditAction",
+    "AuditFinding",
     "BreachWarningSent",
     "QualityAudit",
     "RecordScore",
@@ -292,29 +292,38 @@ def score_percent(results: dict[str, str]) -> int | None:
     return round(100 * points / (2 * len(applicable)))
 
 
-class AuditAction(OrganisationOwned):
-    """A finding and the action it calls for, with an owner and a due date."""
+class AuditFindingQuerySet(models.QuerySet["AuditFinding"]):
+    def current(self) -> AuditFindingQuerySet:
+        """Each finding once: the link to its action as it stands now (a
+        reassigned action's replacement carries the finding on)."""
+        return self.filter(action__correction__isnull=True)
 
-    organisation_parents = ("audit", "sample")
+
+class AuditFinding(OrganisationOwned):
+    """A finding of a quality audit and the agreed action it calls for. The
+    action is the one ``actions.Action`` of the product (owner, due date,
+    completion); this row is its link to the audit, which is why an audit
+    action is visible exactly where the audit is (``actions.access``)."""
+
+    organisation_parents = ("audit", "sample", "action")
     audit = models.ForeignKey(QualityAudit, on_delete=models.PROTECT, related_name="actions")
     sample = models.ForeignKey(
         SampledRecord, on_delete=models.PROTECT, related_name="actions", null=True, blank=True
     )
     finding = models.TextField("Finding")
-    action = models.TextField("Action")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    due_date = models.DateField("Due by")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    action = models.OneToOneField(
+        "actions.Action", on_delete=models.PROTECT, related_name="audit_finding"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
+    objects = AuditFindingQuerySet.as_manager()
+
     class Meta:
-        ordering = ["due_date", "pk"]
-        triggers = append_only("audit_action")
+        ordering = ["action__due_date", "pk"]
+        triggers = append_only("audit_finding")
 
     def __str__(self) -> str:
-        return f"Action {self.pk} of audit {self.audit_id}"
+        return f"Finding {self.pk} of audit {self.audit_id}"
 
 
 class ReminderSent(OrganisationOwned):
@@ -360,5 +369,5 @@ class BreachWarningSent(OrganisationOwned):
 
 # In the audit trail like every other record (narrative fields are fingerprinted
 # by the audit model, never copied).
-for _model in (QualityAudit, SampledRecord, RecordScore, AuditAction):
+for _model in (QualityAudit, SampledRecord, RecordScore, AuditFinding):
     auditlog.register(_model)
