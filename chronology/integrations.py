@@ -96,6 +96,10 @@ def load() -> None:
         )
     )
     REFERENCE_SOURCES.append(_referral_references)
+    # Agreed actions (never those of the HR side): chronology/action_items.py.
+    from chronology import action_items
+
+    action_items.load()
 
 
 # --- Disclosure decisions ----------------------------------------------------

@@ -192,3 +192,30 @@ def test_meeting_entries_offer_agree_an_action(world: Any) -> None:
     entry = f.meeting(world)
     page = world.client("manager").get(reverse("incidents:detail", args=[entry.incident_id]))
     assert reverse("actions:create", args=["meeting", entry.pk]) in page.content.decode()
+
+
+def test_actions_are_on_the_timeline_but_never_those_of_the_hr_side(world: Any) -> None:
+    from chronology import timeline
+
+    decision_action = f.decision_action(world)
+    sg_action = f.side_action(world, "safeguarding")
+    hr_action = f.side_action(world, "hr")
+    kinds = frozenset(p.kind for p in timeline.providers())
+    query = timeline.TimelineQuery(
+        incident=world.objects["incident"],
+        kinds=kinds,
+        include_hr=True,
+        include_allegations=True,
+    )
+    shown = {(i.kind, i.pk) for i in timeline.build(query)}
+    assert ("action", decision_action.pk) in shown
+    assert ("allegation_action", sg_action.pk) in shown
+    assert not any(pk == hr_action.pk and "action" in kind for kind, pk in shown)
+    without_allegations = timeline.TimelineQuery(incident=world.objects["incident"], kinds=kinds)
+    assert ("allegation_action", sg_action.pk) not in {
+        (i.kind, i.pk) for i in timeline.build(without_allegations)
+    }
+    page = world.client("lead").get(
+        reverse("chronology:timeline", args=[world.objects["incident"].pk])
+    )
+    assert f"Agreed action {decision_action.reference}" in page.content.decode()
