@@ -409,12 +409,12 @@ def record_disclosure(
             role=c.role,
             advice=c.advice,
         )
-    for position, c in enumerate(draft.escalations):
+    for position, threshold in enumerate(draft.escalations):
         EscalationCondition.objects.create(
             organisation_id=org_id,
             decision=record,
-            condition=_clean(c.condition),
-            response=_clean(c.response),
+            condition=_clean(threshold.condition),
+            response=_clean(threshold.response),
             position=position,
         )
     for finding in findings:

@@ -92,7 +92,7 @@ def test_no_record_text_in_any_email(world: Any, after_digest_hour: None) -> Non
     incident = world.objects["incident"]
     person = incident.people.first()
     for message in mail.outbox:
-        text = message.subject + message.body
+        text = f"{message.subject} {message.body}"
         assert f.SECRET[:20] not in text
         assert decision.what_shared[:20] not in text and decision.reasoning[:20] not in text
         assert incident.what_happened[:20] not in text
