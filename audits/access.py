@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditlog import get_logentry_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from audits.quality.models import QualityAudit, SampledRecord, Source
@@ -109,14 +109,35 @@ def get_sample_for(user: Actor, audit_pk: Any, position: Any) -> SampledRecord:
     return sample
 
 
-def audit_action_owners(user: Actor) -> QuerySet[Membership]:
-    """Colleagues who may own an audit action: anyone who works with records."""
+def audit_action_owners(user: Actor, audit: QualityAudit) -> QuerySet[Membership]:
+    """Colleagues who may own an audit's action: those who may open the audit
+    (an action is visible exactly where its source is): leads and auditors,
+    leads only for an audit of allegation records."""
     membership = require_membership(user)
+    roles = [Role.LEAD] if audit.source == Source.ALLEGATION_DECISIONS else list(QUALITY_AUDITORS)
     return (
         Membership.objects.active()
-        .filter(organisation_id=membership.organisation_id)
-        .exclude(role=Role.ADMIN)
+        .filter(organisation_id=membership.organisation_id, role__in=roles)
         .select_related("user")
+    )
+
+
+def audit_action_rule(user: Actor) -> Q:
+    """The audit kind's rule in ``actions.access.visible_actions`` (registered
+    by ``AuditsConfig.ready``): actions of findings of audits the user may open."""
+    return Q(
+        source_kind="audit",
+        audit_finding__audit__in=visible_quality_audits(user).values("pk"),
+    )
+
+
+def audit_action_link(action: Any) -> tuple[str, str]:
+    from django.urls import reverse
+
+    finding = action.audit_finding
+    return (
+        f"Quality audit: {finding.audit.title}",
+        reverse("audits:quality_detail", args=[finding.audit_id]) + "#actions",
     )
 
 

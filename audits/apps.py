@@ -15,9 +15,15 @@ class AuditsConfig(AppConfig):
             user_login_failed,
         )
 
-        from audits import receivers, timeline
+        from actions import access as action_access
+        from actions import services as action_services
+        from audits import access, receivers, timeline
+        from audits.quality import services as quality_services
 
         timeline.register()
+        # Quality-audit findings are a source of agreed actions (actions/access.py).
+        action_access.register_source("audit", access.audit_action_rule, access.audit_action_link)
+        action_services.on_reassign(quality_services.carry_finding)
 
         accessed.connect(receivers.record_access, dispatch_uid="audits.record_access")
         pre_log.connect(receivers.silence_auditlog_access, dispatch_uid="audits.silence_access")

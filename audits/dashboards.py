@@ -22,12 +22,14 @@ from allegations import access as allegation_access
 from audits import access
 from audits.svgcharts import Chart, Series
 from disclosures import access as decision_access
+from disclosures.work import due_review_points
 from incidents import access as incident_access
 from incidents import alerts as pattern_alerts
 from incidents.models import Incident, Status
 from incidents.pagination import COUNT_CAP, capped_count, first_rows
 from notifications import dashboard as notification_dashboard
 from organisations import access as org_access
+from organisations import my_work
 from organisations.audit import log_event
 from organisations.denials import RoleRequired
 from organisations.models import Actor, Role
@@ -62,22 +64,11 @@ def reviews_due(user: Actor, today: date | None = None, *, exact: bool = False) 
     the next fortnight. Counts (up to COUNT_CAP, or ``exact``) plus the first
     few of each, soonest first."""
     today = today or timezone.localdate()
-    # Annotated by the disclosures queryset (current_review_date), which the
-    # type checker cannot see. Filtered and ordered on the review-point
-    # projection's own column, which its (organisation, due date) index serves.
-    open_points: Any = decision_access.open_review_points(user)
-    overdue = open_points.filter(review_point__due_date__lt=today)
-    due = open_points.filter(
-        review_point__due_date__gte=today,
-        review_point__due_date__lte=today + timedelta(days=DUE_WINDOW_DAYS),
-    )
+    # The query of the "reviews" list of My work (disclosures/work.py).
+    overdue, due = due_review_points(user, today, today + timedelta(days=DUE_WINDOW_DAYS))
 
     def first(qs: QuerySet[Any]) -> list[Any]:
-        return _first(
-            qs.select_related("incident", "incident__service").order_by(
-                "review_point__due_date", "pk"
-            )
-        )
+        return _first(qs.select_related("incident", "incident__service"))
 
     cap = None if exact else COUNT_CAP
     overdue_count, overdue_more = _count(overdue, cap)
@@ -205,7 +196,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "organisations/no_membership.html", status=403)
     user = request.user
     # The header's ``signed_in`` (context processor) already names the user.
-    context: dict[str, Any] = {}
+    context: dict[str, Any] = {"work": my_work.summary(user)}
     if membership.role == Role.MANAGER:
         context |= {
             "incidents": open_incidents(user),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from chronology.timeline import Field, Provider, Section, TimelineItem, TimelineQuery, name_of, when
 
@@ -51,12 +51,17 @@ def _record_label(sample: Any) -> str:
 
 
 def _items(q: TimelineQuery) -> Iterator[TimelineItem]:
-    from audits.quality.models import RecordScore
+    from audits.quality.models import AuditFinding, RecordScore
 
     qs = (
         _samples(q)
         .select_related("audit__created_by", "audit__closed_by")
-        .prefetch_related("actions__owner")
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=AuditFinding.objects.current().select_related("action__owner"),
+            )
+        )
         .order_by("audit__created_at", "pk")
     )
     for sample in qs:
@@ -82,8 +87,8 @@ def _items(q: TimelineQuery) -> Iterator[TimelineItem]:
             fields.append(Field("Score", "Not yet scored"))
         actions = [
             Field(
-                f"Action, owner {name_of(a.owner)}, due {a.due_date:%-d %b %Y}",
-                f"Finding: {a.finding} Action: {a.action}",
+                f"Action, owner {name_of(a.action.owner)}, due {a.action.due_date:%-d %b %Y}",
+                f"Finding: {a.finding} Action: {a.action.what}",
                 prose=True,
             )
             for a in sample.actions.all()

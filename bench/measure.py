@@ -239,6 +239,27 @@ SELECT d.id, d.number, i.reference, s.name, u.first_name || ' ' || u.last_name,
  LIMIT 25
 """
 
+# My work for a lead: open review points and open actions due in the next
+# fortnight or overdue (the lead's own, and the organisation's overdue ones),
+# the first ten of each, with their counts.
+MY_WORK_SQL = """
+(SELECT 'review', d.id, i.reference, rp.due_date
+   FROM disclosures_reviewpoint rp
+   JOIN disclosures_disclosuredecision d ON d.id = rp.decision_id
+   JOIN incidents_incident i ON i.id = d.incident_id
+  WHERE rp.organisation_id = %(org)s AND rp.due_date IS NOT NULL
+    AND rp.due_date <= current_date + 14
+  ORDER BY rp.due_date LIMIT 20)
+UNION ALL
+(SELECT 'action', a.id, 'ACT-' || a.id, a.due_date
+   FROM actions_action a
+  WHERE a.organisation_id = %(org)s
+    AND (a.due_date < current_date OR (a.owner_id = %(lead)s AND a.due_date <= current_date + 14))
+    AND NOT EXISTS (SELECT 1 FROM actions_actioncompletion c WHERE c.action_id = a.id)
+    AND NOT EXISTS (SELECT 1 FROM actions_action n WHERE n.corrects_id = a.id)
+  ORDER BY a.due_date LIMIT 20)
+"""
+
 AUDIT_HISTORY_SQL = """
 SELECT a.id, a.timestamp, a.action, u.first_name || ' ' || u.last_name, a.object_repr,
        a.additional_data
@@ -258,6 +279,12 @@ def floor_register(cur: Any, m: dict[str, Any]) -> str:
 
 def floor_reviews(cur: Any, m: dict[str, Any]) -> str:
     cur.execute(REVIEWS_SQL, {"org": m["fixtures"]["organisation"]})
+    return _rows_html(cur.fetchall())
+
+
+def floor_my_work(cur: Any, m: dict[str, Any]) -> str:
+    f = m["fixtures"]
+    cur.execute(MY_WORK_SQL, {"org": f["organisation"], "lead": f["lead"]})
     return _rows_html(cur.fetchall())
 
 
@@ -303,6 +330,13 @@ PAGES: list[Page] = [
         lambda m: reverse("disclosures:reviews_due"),
         floor_reviews,
         unavailable="disclosure reviews due (disclosures) are not merged yet",
+    ),
+    Page(
+        "my_work",
+        "lead",
+        lambda m: reverse("my_work"),
+        floor_my_work,
+        unavailable="My work (organisations.my_work) is not merged yet",
     ),
     Page(
         "audit_history",

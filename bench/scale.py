@@ -30,7 +30,7 @@ from django.db import connection, transaction
 
 # Bumped whenever the shape of the generated data changes; a stored data set
 # built by another version is rebuilt by the benchmark.
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 
 SERVICES_PER_ORG = 8
 ROLES_PER_ORG = ("lead", "auditor", "hr", "admin")  # plus one manager per service
@@ -1015,6 +1015,77 @@ def _part_disclosures(b: Build) -> bool:
     return True
 
 
+# --- agreed actions -----------------------------------------------------------
+
+
+def _part_actions(b: Build) -> bool:
+    """An agreed action on about one decision in three, owned by the
+    organisation's lead or one of its managers, due from a month ago to two
+    months ahead; about half of those already due were completed."""
+    action_model = _model("actions.Action")
+    completion_model = _model("actions.ActionCompletion")
+    if action_model is None or completion_model is None:
+        return False
+    rng = b.rng
+    today = b.now.date()
+    owners = {
+        b.orgs[o]: [b.users[o]["lead"], *b.users[o]["manager"][:3]] for o in range(len(b.orgs))
+    }
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT id, organisation_id, decided_at FROM disclosures_disclosuredecision"
+            " WHERE organisation_id = ANY(%s) ORDER BY id",
+            [list(b.orgs)],
+        )
+        decisions = [row for row in cur.fetchall() if rng.random() < 0.33]
+    a0 = b.ids.take(action_model._meta.db_table, len(decisions))
+    actions: list[dict[str, Any]] = []
+    completions: list[dict[str, Any]] = []
+    for n, (did, oid, decided) in enumerate(decisions):
+        due = today + timedelta(days=rng.randrange(-30, 60))
+        owner = rng.choice(owners[oid])
+        actions.append(
+            {
+                "id": a0 + n,
+                "organisation_id": oid,
+                "source_kind": "decision",
+                "decision_id": did,
+                "what": "Ask the social worker for the date of the joint visit.",
+                "owner_id": owner,
+                "due_date": due.isoformat(),
+                "created_by_id": owners[oid][0],
+                "created_at": _ts(decided + timedelta(minutes=45)),
+            }
+        )
+        if due < today and rng.random() < 0.5:
+            completions.append(
+                {
+                    "organisation_id": oid,
+                    "action_id": a0 + n,
+                    "note": "Joint visit arranged and held.",
+                    "completed_by_id": owner,
+                    "completed_at": _ts(b.now - timedelta(days=1)),
+                }
+            )
+    columns = [
+        "id", "organisation_id", "source_kind", "decision_id", "what", "owner_id", "due_date",
+        "created_by_id", "created_at",
+    ]  # fmt: skip
+    _add(b, action_model._meta.db_table, copy_model(action_model, actions, columns))
+    c0 = b.ids.take(completion_model._meta.db_table, len(completions))
+    for n, row in enumerate(completions):
+        row["id"] = c0 + n
+    completion_columns = [
+        "id", "organisation_id", "action_id", "note", "completed_by_id", "completed_at",
+    ]  # fmt: skip
+    _add(
+        b,
+        completion_model._meta.db_table,
+        copy_model(completion_model, completions, completion_columns),
+    )
+    return True
+
+
 # --- audit trail ------------------------------------------------------------
 
 
@@ -1084,6 +1155,7 @@ PARTS: list[tuple[str, Callable[[Build], Any]]] = [
     ("chronology", _part_chronology),
     ("need_to_know", _part_need_to_know),
     ("disclosures", _part_disclosures),
+    ("actions", _part_actions),
     ("audit", _part_audit),
 ]
 

@@ -101,6 +101,10 @@ def load() -> None:
     for provider in notification_items.PROVIDERS:
         register(provider)
     REFERENCE_SOURCES.append(_notification_references)
+    # Agreed actions (never those of the HR side): chronology/action_items.py.
+    from chronology import action_items
+
+    action_items.load()
 
 
 # --- Disclosure decisions ----------------------------------------------------
@@ -185,6 +189,11 @@ def decision_item(d: Any, *, evidence: list[Any] | None = None) -> TimelineItem:
         *_prose("Outcome: actions agreed", d.outcome),
         Field("Review point", d.review_date.strftime("%-d %b %Y")),
         *_prose("What will be reviewed", d.review_what),
+        # Thresholds for escalating (seed 000, example 2), each with its response.
+        *(
+            Field(f"Escalate if: {c.condition}", f"Then: {c.response}", prose=True)
+            for c in d.escalation_conditions.all()
+        ),
     ]
     sections = [
         Section(
@@ -231,6 +240,7 @@ def _decision_items(q: TimelineQuery) -> Iterator[TimelineItem]:
         .prefetch_related(
             "recipients",
             "consultations",
+            "escalation_conditions",
             Prefetch(
                 "amendments",
                 queryset=DecisionAmendment.objects.select_related("author").order_by(
@@ -271,7 +281,9 @@ def _review_count(q: TimelineQuery) -> int:
 
 
 def _review_items(q: TimelineQuery) -> Iterator[TimelineItem]:
-    for r in _reviews(q).select_related("decision", "reviewed_by").order_by("reviewed_at", "pk"):
+    reviews = _reviews(q).select_related("decision", "reviewed_by")
+    reviews = reviews.prefetch_related("escalation_checks__condition")
+    for r in reviews.order_by("reviewed_at", "pk"):
         yield review_item(r)
 
 
@@ -282,6 +294,11 @@ def review_item(r: Any) -> TimelineItem:
         fields += _prose("What will be reviewed next", r.next_review_what)
     else:
         fields += _prose("Why no further review is needed", r.no_further_review_reason)
+    for c in r.escalation_checks.all():
+        found = "Met" if c.met else "Not met"
+        fields.append(
+            Field(f"Escalate if: {c.condition.condition}", f"{found}. {c.note}".strip(), prose=True)
+        )
     return TimelineItem(
         kind="review",
         kind_label=f"Review of decision {r.decision.number}",

@@ -261,6 +261,7 @@ def _decision(number: int, at: datetime, rng: random.Random, users: dict[str, An
         recipients=recipients,
         consultations=consultations,
         amendments=amendments,
+        escalation_conditions=[],
     )
 
 
@@ -278,7 +279,7 @@ def _review(number: int, decision: Any, at: datetime, users: dict[str, Any]) -> 
         next_review_what="Outcome of the section 42 planning meeting; her wishes.",
     )
     review.pk = number
-    return review
+    return _with_related(review, number, escalation_checks=[])
 
 
 def _entry(pk: int, at: datetime, rng: random.Random, users: dict[str, Any]) -> Any:

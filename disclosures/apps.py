@@ -8,7 +8,8 @@ class DisclosuresConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from disclosures import models
+        from disclosures import models, work
+        from organisations import work as registry
 
         auditlog.register(models.DisclosureDecision)
         auditlog.register(models.Recipient)
@@ -17,3 +18,7 @@ class DisclosuresConfig(AppConfig):
         auditlog.register(models.DecisionReview)
         auditlog.register(models.QualityFinding)
         auditlog.register(models.DecisionEvidence)
+        auditlog.register(models.EscalationCondition)
+        auditlog.register(models.EscalationCheck)
+        # "My work", the home page's counts and reminders (organisations/work.py).
+        registry.register("reviews", work.reviews)

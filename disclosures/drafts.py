@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RowField:
-    """The key of an error about one recipient or consultation row: ``rows`` is
-    ``"recipients"`` or ``"consultations"``, ``index`` the row's place in the
-    draft (from 0), ``field`` the row's field."""
+    """The key of an error about one recipient, consultation or escalation row:
+    ``rows`` is ``"recipients"``, ``"consultations"`` or ``"escalations"``,
+    ``index`` the row's place in the draft (from 0), ``field`` the row's field."""
 
     rows: str
     index: int
@@ -61,6 +61,14 @@ class ConsultationDraft:
 
 
 @dataclass(frozen=True, kw_only=True)
+class EscalationDraft:
+    """A threshold for escalating: if ``condition`` happens, ``response`` is done."""
+
+    condition: str = ""
+    response: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class DecisionDraft:
     """One disclosure decision as its author states it. Field names and values
     are those of ``DisclosureDecision`` (choices from ``disclosures.models``);
@@ -76,6 +84,7 @@ class DecisionDraft:
     information_considered: str = ""
     recipients: tuple[RecipientDraft, ...] = ()
     consultations: tuple[ConsultationDraft, ...] = ()
+    escalations: tuple[EscalationDraft, ...] = ()
     lawful_basis: str = ""
     special_condition: str = ""
     consent_position: str = ""
@@ -107,6 +116,7 @@ class DecisionDraft:
         given.update({k: "" for k in text if k in given and given[k] is None})
         given["recipients"] = _rows(RecipientDraft, given.get("recipients"))
         given["consultations"] = _rows(ConsultationDraft, given.get("consultations"))
+        given["escalations"] = _rows(EscalationDraft, given.get("escalations"))
         return cls(**given)
 
     def values(self) -> dict[str, Any]:
@@ -114,6 +124,7 @@ class DecisionDraft:
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["recipients"] = [asdict(r) for r in self.recipients]
         out["consultations"] = [asdict(c) for c in self.consultations]
+        out["escalations"] = [asdict(c) for c in self.escalations]
         return out
 
 

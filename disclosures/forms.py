@@ -348,6 +348,22 @@ class ConsultationForm(forms.Form):
     advice = forms.CharField(label="Advice given", required=False, widget=_textarea(2))
 
 
+class EscalationForm(forms.Form):
+    condition = forms.CharField(
+        label="Escalate if",
+        required=False,
+        widget=_textarea(2),
+        help_text="For example: any threat to her, or a loss of over £100 at once.",
+    )
+    response = forms.CharField(
+        label="Then",
+        required=False,
+        widget=_textarea(2),
+        help_text="What will be done, and with whom: e.g. refer to the local authority "
+        "safeguarding team the same day.",
+    )
+
+
 def _row_helper(*rows: Any) -> FormHelper:
     helper = PatternFormHelper()
     helper.form_tag = False
@@ -371,6 +387,7 @@ KNOWN_RECIPIENT_HELPER = _row_helper(
 CONSULTATION_HELPER = _row_helper(
     Row(Column("name"), Column("role")), Field("advice"), Field("DELETE")
 )
+ESCALATION_HELPER = _row_helper(Row(Column("condition"), Column("response")), Field("DELETE"))
 
 
 class RowFormSet(forms.BaseFormSet):
@@ -397,6 +414,9 @@ RecipientFormSet = forms.formset_factory(
 )
 ConsultationFormSet = forms.formset_factory(
     ConsultationForm, formset=RowFormSet, extra=1, can_delete=True, max_num=30, validate_max=True
+)
+EscalationFormSet = forms.formset_factory(
+    EscalationForm, formset=RowFormSet, extra=1, can_delete=True, max_num=30, validate_max=True
 )
 
 
@@ -443,18 +463,43 @@ class ReviewForm(forms.Form):
         help_text="Only when ending reviews of this decision, e.g. the enquiry has concluded.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, conditions: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("reviewed_at", _local_now())
+        # One question per escalation condition set with the decision.
+        checks = []
+        for n, condition in enumerate(conditions, start=1):
+            met, note = f"escalation_{condition.pk}", f"escalation_{condition.pk}_note"
+            self.fields[met] = forms.TypedChoiceField(
+                label=f"Escalate if: {condition.condition}",
+                choices=[("yes", "Met"), ("no", "Not met")],
+                coerce=lambda v: v == "yes",
+                widget=forms.RadioSelect,
+                help_text=f"Then: {condition.response}",
+            )
+            self.fields[note] = forms.CharField(
+                label=f"What was found (condition {n})", required=False, widget=_textarea(2)
+            )
+            checks += [met, note]
+        self.escalation_fields = [(c.pk, f"escalation_{c.pk}") for c in conditions]
         self.helper = PatternFormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             "reviewed_at",
             "what_changed",
+            *([Fieldset("Escalation conditions: was each met?", *checks)] if checks else []),
             Fieldset("Next review point", "next_review_date", "next_review_what"),
             "no_further_review_reason",
         )
+
+    def review_values(self) -> dict[str, Any]:
+        """The service's arguments: the review's fields and the checks by condition."""
+        data = dict(self.cleaned_data)
+        checks = {}
+        for pk, name in self.escalation_fields:
+            checks[pk] = (data.pop(name, None), data.pop(f"{name}_note", ""))
+        return {**data, "escalation_checks": checks}
 
 
 class RegisterFilterForm(forms.Form):

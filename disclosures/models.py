@@ -428,6 +428,27 @@ AMENDABLE_FIELDS = [
 ]
 
 
+class EscalationCondition(OrganisationOwned):
+    """A threshold set with the decision (seed 000, example 2: "the decision log
+    sets thresholds for proportionate escalation"): if this happens, this is
+    what will be done. Each review records whether it was met."""
+
+    organisation_parents = ("decision",)
+    decision = models.ForeignKey(
+        DisclosureDecision, on_delete=models.PROTECT, related_name="escalation_conditions"
+    )
+    condition = models.TextField("Escalate if")
+    response = models.TextField("Then")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        triggers = append_only("escalation_condition")
+
+    def __str__(self) -> str:
+        return f"Escalation condition {self.position + 1} of decision {self.decision_id}"
+
+
 class DecisionAmendment(OrganisationOwned):
     """A correction to one field of a saved decision. Shown beneath the original."""
 
@@ -493,6 +514,30 @@ class DecisionReview(OrganisationOwned):
     @property
     def ends_reviewing(self) -> bool:
         return self.next_review_date is None
+
+
+class EscalationCheck(OrganisationOwned):
+    """What a review found for one escalation condition: met or not, and a note."""
+
+    organisation_parents = ("review", "condition")
+    review = models.ForeignKey(
+        DecisionReview, on_delete=models.PROTECT, related_name="escalation_checks"
+    )
+    condition = models.ForeignKey(
+        EscalationCondition, on_delete=models.PROTECT, related_name="checks"
+    )
+    met = models.BooleanField("Was it met?")
+    note = models.TextField("What was found", blank=True)
+
+    class Meta:
+        ordering = ["condition__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "condition"], name="one_check_per_condition")
+        ]
+        triggers = append_only("escalation_check")
+
+    def __str__(self) -> str:
+        return f"Check of condition {self.condition_id} at review {self.review_id}"
 
 
 class ReviewPoint(OrganisationOwned):

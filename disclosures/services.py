@@ -34,6 +34,8 @@ from disclosures.models import (
     DecisionEvidence,
     DecisionReview,
     DisclosureDecision,
+    EscalationCheck,
+    EscalationCondition,
     LawfulBasis,
     Purpose,
     QualityFinding,
@@ -164,6 +166,16 @@ def validate_decision(draft: DecisionDraft) -> None:
             "name": "Give the name of the person consulted.",
             "role": "Give their role.",
             "advice": "Record the advice they gave.",
+        },
+        choices={},
+        errors=e,
+    )
+    _validate_rows(
+        values.get("escalations") or [],
+        "escalations",
+        required={
+            "condition": "Say what would make you escalate, e.g. “any threat”.",
+            "response": "Say what will be done if it happens.",
         },
         choices={},
         errors=e,
@@ -397,6 +409,14 @@ def record_disclosure(
             role=c.role,
             advice=c.advice,
         )
+    for position, threshold in enumerate(draft.escalations):
+        EscalationCondition.objects.create(
+            organisation_id=org_id,
+            decision=record,
+            condition=_clean(threshold.condition),
+            response=_clean(threshold.response),
+            position=position,
+        )
     for finding in findings:
         QualityFinding.objects.create(
             organisation_id=org_id,
@@ -465,9 +485,12 @@ def record_review(
     next_review_date: date | None = None,
     next_review_what: str = "",
     no_further_review_reason: str = "",
+    escalation_checks: Mapping[int, tuple[bool | None, str]] | None = None,
 ) -> DecisionReview:
     """Record a review against the decision's current review point and set the
-    next one — or end reviewing, with the reason."""
+    next one — or end reviewing, with the reason. ``escalation_checks`` maps
+    each of the decision's escalation conditions (by id) to (met?, note):
+    every condition must be answered."""
     if not access.can_record_decision(actor, decision.incident):
         raise PermissionDenied
     # Lock the decision's review point so two reviews of the same point queue up
@@ -501,6 +524,15 @@ def record_review(
             "next_review_date",
             "Set the next review point, or explain why no further review is needed.",
         )
+    conditions = list(decision.escalation_conditions.all())
+    checks = escalation_checks or {}
+    for condition in conditions:
+        met, _ = checks.get(condition.pk, (None, ""))
+        if met is None:
+            e.add(
+                f"escalation_{condition.pk}",
+                "Say whether this escalation condition was met.",
+            )
     e.raise_if_any()
     review = DecisionReview(
         organisation_id=decision.organisation_id,
@@ -515,6 +547,15 @@ def record_review(
     )
     review.full_clean()
     review.save()
+    for condition in conditions:
+        met, note = checks[condition.pk]
+        EscalationCheck.objects.create(
+            organisation_id=decision.organisation_id,
+            review=review,
+            condition=condition,
+            met=bool(met),
+            note=_clean(note),
+        )
     return review
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,11 +16,13 @@ from disclosures import access, services
 from disclosures.drafts import DecisionDraft, RowField
 from disclosures.forms import (
     CONSULTATION_HELPER,
+    ESCALATION_HELPER,
     KNOWN_RECIPIENT_HELPER,
     RECIPIENT_HELPER,
     AmendmentForm,
     ConsultationFormSet,
     DecisionForm,
+    EscalationFormSet,
     RecipientFormSet,
     RegisterFilterForm,
     ReviewForm,
@@ -27,7 +30,7 @@ from disclosures.forms import (
     quiet,
 )
 from disclosures.known import KnownRecipient, known_recipients
-from disclosures.models import AMENDABLE_FIELDS, DisclosureDecision
+from disclosures.models import AMENDABLE_FIELDS, DisclosureDecision, EscalationCheck
 from incidents import access as incident_access
 from incidents.pagination import COUNT_CAP, capped_count, capped_page
 from incidents.record_files import evidence_upload_page
@@ -39,7 +42,11 @@ from organisations.paging import plain_page
 from organisations.web import REFUSED, submit, submit_and_redirect
 
 PAGE_SIZE = 25
-ROW_SETS = {"recipients": "add_recipient", "consultations": "add_consultation"}
+ROW_SETS = {
+    "recipients": "add_recipient",
+    "consultations": "add_consultation",
+    "escalations": "add_escalation",
+}
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -148,9 +155,15 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
 
 
 def _formsets(known: list[KnownRecipient], data: Any = None) -> dict[str, Any]:
+    if data is not None and "escalations-TOTAL_FORMS" not in data:
+        # The escalation rows are optional: a post without them (an older page,
+        # a script) has none, rather than a broken row set.
+        data = data.copy()
+        data.update({"escalations-TOTAL_FORMS": "0", "escalations-INITIAL_FORMS": "0"})
     return {
         "recipients": RecipientFormSet(data, prefix="recipients", form_kwargs={"known": known}),
         "consultations": ConsultationFormSet(data, prefix="consultations"),
+        "escalations": EscalationFormSet(data, prefix="escalations"),
     }
 
 
@@ -202,6 +215,7 @@ def _error_summary(form: Any, formsets: dict[str, Any]) -> list[tuple[str, str]]
     place = {
         "recipients": order.index("what_withheld") + 0.5,
         "consultations": order.index("safe_contact") + 0.5,
+        "escalations": len(order),
     }
     entries: list[tuple[float, str, str]] = []
     for name, errors in form.errors.items():
@@ -212,7 +226,11 @@ def _error_summary(form: Any, formsets: dict[str, Any]) -> list[tuple[str, str]]
         label = form[name].label if name in form.fields else ""
         entries.extend((position, f"{label}: {e}" if label else str(e), anchor) for e in errors)
     for prefix, formset in formsets.items():
-        noun = "Recipient" if prefix == "recipients" else "Person consulted"
+        noun = {
+            "recipients": "Recipient",
+            "consultations": "Person consulted",
+            "escalations": "Escalation condition",
+        }[prefix]
         entries.extend((place[prefix], str(e), f"#{prefix}") for e in formset.non_form_errors())
         for i, row in enumerate(formset.forms):
             for name, errors in row.errors.items():
@@ -249,7 +267,8 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
             quiet(form)
             for formset in formsets.values():
                 quiet(formset)
-            focus_field = f"id_{added}-{len(formsets[added].forms) - 1}-name"
+            first = "condition" if added == "escalations" else "name"
+            focus_field = f"id_{added}-{len(formsets[added].forms) - 1}-{first}"
         else:
             valid = form.is_valid()
             valid = all([fs.is_valid() for fs in formsets.values()]) and valid
@@ -274,6 +293,8 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
             "consultations": formsets["consultations"],
             "recipient_helper": KNOWN_RECIPIENT_HELPER if known else RECIPIENT_HELPER,
             "consultation_helper": CONSULTATION_HELPER,
+            "escalations": formsets["escalations"],
+            "escalation_helper": ESCALATION_HELPER,
             "errors": _error_summary(form, formsets) if form.is_bound and not warnings else [],
             "warnings": warnings,
             "warnings_fingerprint": warnings_fingerprint,
@@ -393,7 +414,13 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dissent": text("dissenting_views", "Dissenting views", "None recorded."),
             "recipient_amendments": amendments.get("recipients", []),
             "consultation_amendments": amendments.get("consultations", []),
-            "reviews": decision.reviews.select_related("reviewed_by"),
+            "reviews": decision.reviews.select_related("reviewed_by").prefetch_related(
+                Prefetch(
+                    "escalation_checks",
+                    queryset=EscalationCheck.objects.select_related("condition"),
+                )
+            ),
+            "escalations": decision.escalation_conditions.all(),
             "findings": decision.quality_findings.all(),
             "current_review_date": annotated.current_review_date,
             "current_review_what": annotated.current_review_what,
@@ -445,7 +472,8 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     if annotated.current_review_date is None:
         messages.info(request, "Reviewing of this decision has ended.")
         return redirect("disclosures:detail", pk=decision.pk)
-    form = ReviewForm(request.POST or None)
+    conditions = list(decision.escalation_conditions.all())
+    form = ReviewForm(request.POST or None, conditions=conditions)
     if request.method == "POST" and form.is_valid():
         saved = submit_and_redirect(
             request,
@@ -455,7 +483,7 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
             redirect_to=reverse("disclosures:detail", args=[decision.pk]),
             actor=request.user,
             decision=decision,
-            **form.cleaned_data,
+            **form.review_values(),
         )
         if saved:
             return saved

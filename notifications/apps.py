@@ -18,6 +18,6 @@ class NotificationsConfig(AppConfig):
         auditlog.register(models.NotificationOutcome)
         auditlog.register(models.RuleOverride)
         incident_references.register(panels.references_for_viewer)
-        page_panels.register("incident", panels.incident_panel)
-        page_panels.register("allegation", panels.allegation_panel)
+        page_panels.register("incident", "notifications", panels.incident_panel)
+        page_panels.register("allegation", "notifications", panels.allegation_panel)
         work_registry.register("notifications", work.notifications_source)

@@ -1,12 +1,17 @@
-"""Panels that apps above add to a record's page without being imported by it.
+"""What apps above add to a record's page, without the page importing them.
 
-The incident page (``incidents``) and the allegation page (``allegations``)
-sit below the apps that hang things off them (statutory notifications), so
-those apps register a *panel* here from their ``AppConfig.ready``; the page's
-template asks for them with ``{% record_panels "incident" incident %}``. A
-panel gets the request and the record the page already fetched through its
-own access rule, and returns HTML rendered from its own template (escaped by
-the template engine), or "" when the viewer has nothing to see.
+A page in a lower app (a disclosure decision, a chronology entry, a key
+decision on an allegation) marks a place with ``{% record_panels "kind" obj %}``
+(``organisations/templatetags/record_panels.py``). An app above registers, from its
+``AppConfig.ready``, a function ``panel(request, obj) -> str`` for that kind,
+which returns HTML it rendered from its own template (or "" for nothing): the
+agreed-actions panel on a decision, an "Agree an action" link beside a meeting
+entry. This is the one mechanism for it.
+
+Kinds used today: ``incident`` and ``allegation`` (the statutory
+notifications panel), ``disclosure_decision`` (a panel: may query),
+``chronology_entry``, ``safeguarding_decision`` and ``hr_decision`` (rendered
+once per item of a list: a link only, no queries).
 """
 
 from __future__ import annotations
@@ -15,19 +20,21 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 Panel = Callable[[HttpRequest, Any], str]
 
-_PANELS: dict[str, list[Panel]] = {}
+_PANELS: dict[str, dict[str, Panel]] = {}
 
 
-def register(page: str, panel: Panel) -> None:
-    panels = _PANELS.setdefault(page, [])
-    if panel not in panels:
-        panels.append(panel)
+def register(kind: str, name: str, panel: Panel) -> None:
+    """Register (idempotently, by ``name``) a panel for pages of ``kind``."""
+    _PANELS.setdefault(kind, {})[name] = panel
 
 
-def render(page: str, request: HttpRequest, record: Any) -> SafeString:
-    # Each panel's output comes from render_to_string, which escaped every value.
-    return mark_safe("".join(panel(request, record) for panel in _PANELS.get(page, [])))  # noqa: S308
+def render(kind: str, request: HttpRequest, obj: Any) -> SafeString:
+    """Every panel registered for ``kind``, in registration order. Each panel
+    returns markup from a template (escaped there); a plain ``str`` is escaped."""
+    parts = [conditional_escape(panel(request, obj)) for panel in _PANELS.get(kind, {}).values()]
+    return mark_safe("".join(parts))  # noqa: S308 (each part escaped or a template's output)

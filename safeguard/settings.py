@@ -382,6 +382,8 @@ SAFEGUARD_TSA_TIMEOUT = int(os.environ.get("SAFEGUARD_TSA_TIMEOUT", "10"))
 # cover), e.g. https://safeguard.example.org. Unset: the address the export was
 # requested on.
 SAFEGUARD_PUBLIC_URL = os.environ.get("SAFEGUARD_PUBLIC_URL", "").rstrip("/")
+# Local hour from which send_reminders sends the daily My work digest (docs/actions.md).
+SAFEGUARD_DIGEST_HOUR = int(os.environ.get("SAFEGUARD_DIGEST_HOUR", "7"))
 # The public check page: the largest upload it reads, and checks per client
 # address per hour (counted in the database, so across all workers).
 SAFEGUARD_CHECK_MAX_BYTES = int(os.environ.get("SAFEGUARD_CHECK_MAX_BYTES", str(25 * 1024 * 1024)))

@@ -4,6 +4,7 @@ from django.urls import include, path
 from audits.dashboards import home
 from chronology import public as chronology_public
 from organisations.forms import SignInForm
+from organisations.my_work import my_work
 from organisations.welcome_views import welcome
 from safeguard import health
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("", home, name="home"),
+    path("my-work/", my_work, name="my_work"),
     # Anyone holding an export checks it here, without an account.
     path("check/", chronology_public.check, name="check"),
     path(
@@ -40,6 +42,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("chronology/", include("chronology.urls")),
     path("audit/", include("audits.urls")),
+    path("actions/", include("actions.urls")),
 ]
 
 # A database outage gets a "service unavailable" page (503), not a 500.

@@ -175,7 +175,7 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model
 
-        owners = access.audit_action_owners(user).values("user")
+        owners = access.audit_action_owners(user, audit).values("user")
         owner_field = cast(forms.ModelChoiceField, self.fields["owner"])
         owner_field.queryset = (
             get_user_model().objects.filter(pk__in=owners).order_by("last_name", "first_name")

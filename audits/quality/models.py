@@ -22,7 +22,8 @@ from organisations.append_only import append_only, never_deleted
 from organisations.owned import OrganisationOwned
 
 __all__ = [
-    "AuditAction",
+    "AuditFinding",
+    "BreachWarningSent",
     "QualityAudit",
     "RecordScore",
     "ReminderSent",
@@ -291,33 +292,43 @@ def score_percent(results: dict[str, str]) -> int | None:
     return round(100 * points / (2 * len(applicable)))
 
 
-class AuditAction(OrganisationOwned):
-    """A finding and the action it calls for, with an owner and a due date."""
+class AuditFindingQuerySet(models.QuerySet["AuditFinding"]):
+    def current(self) -> AuditFindingQuerySet:
+        """Each finding once: the link to its action as it stands now (a
+        reassigned action's replacement carries the finding on)."""
+        return self.filter(action__correction__isnull=True)
 
-    organisation_parents = ("audit", "sample")
+
+class AuditFinding(OrganisationOwned):
+    """A finding of a quality audit and the agreed action it calls for. The
+    action is the one ``actions.Action`` of the product (owner, due date,
+    completion); this row is its link to the audit, which is why an audit
+    action is visible exactly where the audit is (``actions.access``)."""
+
+    organisation_parents = ("audit", "sample", "action")
     audit = models.ForeignKey(QualityAudit, on_delete=models.PROTECT, related_name="actions")
     sample = models.ForeignKey(
         SampledRecord, on_delete=models.PROTECT, related_name="actions", null=True, blank=True
     )
     finding = models.TextField("Finding")
-    action = models.TextField("Action")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    due_date = models.DateField("Due by")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    action = models.OneToOneField(
+        "actions.Action", on_delete=models.PROTECT, related_name="audit_finding"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
+    objects = AuditFindingQuerySet.as_manager()
+
     class Meta:
-        ordering = ["due_date", "pk"]
-        triggers = append_only("audit_action")
+        ordering = ["action__due_date", "pk"]
+        triggers = append_only("audit_finding")
 
     def __str__(self) -> str:
-        return f"Action {self.pk} of audit {self.audit_id}"
+        return f"Finding {self.pk} of audit {self.audit_id}"
 
 
 class ReminderSent(OrganisationOwned):
-    """One row per manager per day: ``send_review_reminders`` is idempotent."""
+    """One row per user per day: the daily digest of ``send_reminders`` is sent
+    once (audits/reminders.py)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     date = models.DateField()
@@ -336,7 +347,27 @@ class ReminderSent(OrganisationOwned):
         return f"Reminder to {self.user_id} on {self.date}"
 
 
+class BreachWarningSent(OrganisationOwned):
+    """One row per user per work item (``WorkItem.key``): the warning that an
+    item went overdue is sent once, in the transaction that inserts this row."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=120)
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_breach_warning_per_item")
+        ]
+        triggers = append_only("breach_warning_sent")
+
+    def __str__(self) -> str:
+        return f"Breach warning to {self.user_id} for {self.key}"
+
+
 # In the audit trail like every other record (narrative fields are fingerprinted
 # by the audit model, never copied).
-for _model in (QualityAudit, SampledRecord, RecordScore, AuditAction):
+for _model in (QualityAudit, SampledRecord, RecordScore, AuditFinding):
     auditlog.register(_model)

@@ -14,7 +14,7 @@ from audits import access
 from audits.quality import sampling, sources
 from audits.quality.models import (
     CRITERION_NAMES,
-    AuditAction,
+    AuditFinding,
     QualityAudit,
     RecordScore,
     Result,
@@ -155,7 +155,11 @@ def add_action(
     owner: User,
     due_date: date,
     sample: SampledRecord | None = None,
-) -> AuditAction:
+) -> AuditFinding:
+    """A finding and the agreed action it calls for: an ``actions.Action``
+    (the one action model) linked to the audit by an ``AuditFinding``."""
+    from actions import services as action_services
+
     _require_auditor(actor)
     audit = QualityAudit.objects.select_for_update().get(pk=audit.pk)
     _require_open(audit)
@@ -164,27 +168,46 @@ def add_action(
         errors["finding"] = "Describe what the audit found."
     if not action.strip():
         errors["action"] = "Say what will be done about it."
-    if not access.audit_action_owners(actor).filter(user=owner).exists():
-        errors["owner"] = "Choose a colleague in your organisation."
+    if not access.audit_action_owners(actor, audit).filter(user=owner).exists():
+        errors["owner"] = "Choose a safeguarding lead or auditor of your organisation."
     if due_date < timezone.localdate():
         errors["due_date"] = "The due date cannot be in the past."
     if sample is not None and sample.audit_id != audit.pk:
         errors["sample"] = "That record is not part of this audit."
     if errors:
         raise ValidationError(errors)
-    item = AuditAction(
+    agreed = action_services.agree_audit_action(
+        actor=actor,
+        organisation_id=audit.organisation_id,
+        what=action,
+        owner=owner,
+        due_date=due_date,
+    )
+    item = AuditFinding(
         organisation_id=audit.organisation_id,
         audit=audit,
         sample=sample,
         finding=finding.strip(),
-        action=action.strip(),
-        owner=owner,
-        due_date=due_date,
-        recorded_by=org_access.acting_user(actor),
+        action=agreed,
     )
     item.full_clean()
     item.save()
+    action_services.check_owner_sees(agreed)
     return item
+
+
+def carry_finding(old: Any, new: Any) -> None:
+    """A reassigned audit action's replacement carries its finding on (called
+    by ``actions.services.reassign_action``), so it is visible where the old one was."""
+    finding = AuditFinding.objects.filter(action=old).first()
+    if finding is not None:
+        AuditFinding.objects.create(
+            organisation_id=finding.organisation_id,
+            audit_id=finding.audit_id,
+            sample_id=finding.sample_id,
+            finding=finding.finding,
+            action=new,
+        )
 
 
 @transaction.atomic

@@ -98,7 +98,9 @@ def quality_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_auditor(request)
     audit = access.get_quality_audit_for(request.user, pk)
     rows = _rows(request, audit)
-    actions = audit.actions.select_related("owner", "sample").order_by("due_date", "pk")
+    actions = audit.actions.current().select_related(
+        "action__owner", "action__completion", "sample"
+    )
     context = _context(audit) | {
         "rows": rows,
         "actions": actions,
@@ -227,7 +229,9 @@ def quality_close(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_with(request: HttpRequest, audit: QualityAudit, **forms: Any) -> HttpResponse:
     context = _context(audit) | {
         "rows": _rows(request, audit),
-        "actions": audit.actions.select_related("owner", "sample").order_by("due_date", "pk"),
+        "actions": audit.actions.current().select_related(
+            "action__owner", "action__completion", "sample"
+        ),
         "summary": report.overall(audit),
     }
     if not audit.is_closed:
@@ -243,7 +247,9 @@ def _report_context(request: HttpRequest, audit: QualityAudit) -> dict[str, Any]
         "criteria": report.criterion_summaries(audit),
         "summary": report.overall(audit),
         "rows": _rows(request, audit),
-        "actions": audit.actions.select_related("owner", "sample").order_by("due_date", "pk"),
+        "actions": audit.actions.current().select_related(
+            "action__owner", "action__completion", "sample"
+        ),
     }
 
 

@@ -1,4 +1,5 @@
-"""``{% record_panels "incident" incident %}``: the panels other apps add (organisations.panels)."""
+"""``{% record_panels "kind" obj %}``: what apps above show on this record's page
+(``organisations/panels.py``)."""
 
 from __future__ import annotations
 
@@ -13,5 +14,8 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def record_panels(context: Any, page: str, record: Any) -> SafeString:
-    return panels.render(page, context["request"], record)
+def record_panels(context: Any, kind: str, obj: Any) -> SafeString:
+    request = context.get("request")
+    if request is None:
+        return SafeString("")
+    return panels.render(kind, request, obj)

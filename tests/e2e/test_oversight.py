@@ -56,7 +56,7 @@ def test_lead_audits_consent_refused_last_quarter(
     page.get_by_text("Add a finding and action").click()
     page.get_by_role("textbox", name="Finding").fill("Safe-contact plans are thin in two records.")
     page.get_by_role("textbox", name="Action").fill("Team briefing on safe-contact arrangements.")
-    page.get_by_label("Owner").select_option(str(world.users["manager"].pk))
+    page.get_by_label("Owner").select_option(str(world.users["auditor"].pk))
     page.get_by_label("Due by").fill("2099-01-31")
     page.get_by_role("button", name="Add finding and action").click()
     page.get_by_text("Finding and action recorded.").wait_for()

@@ -24,8 +24,10 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audits.models import QualityAudit, SampledRecord
+from disclosures import services as disclosure_services
 from incidents import services as incident_services
 from organisations.owned import OrganisationOwned, check_existing_rows, owned_models
+from tests.actions import factories as action_factories
 from tests.allegations import factories as allegation_factories
 from tests.chronology import factories as chronology_factories
 from tests.disclosures import factories as disclosure_factories
@@ -41,6 +43,7 @@ TENANCY_ROOTS = {"organisations.Service", "organisations.Membership", "incidents
 NO_PARENT = {
     "audits.QualityAudit": "an audit's scope is the organisation (services by id)",
     "audits.ReminderSent": "a reminder to a user; users are not organisation rows",
+    "audits.BreachWarningSent": "a warning to a user; users are not organisation rows",
     "organisations.SignInLink": "a link for a user; users are not organisation rows",
     "incidents.LinkedPerson": "someone around incidents, reused across them: an organisation row",
     "incidents.PatternSettings": "the organisation's pattern-alert threshold",
@@ -167,6 +170,17 @@ PARENT_ROWS = {
     "incidents.PatternAlertReview": incident_patterns.review,
     "notifications.Notification": lambda w: w.objects["incident"].notifications.first(),
     "notifications.NotificationOutcome": _notification_outcome,
+    "actions.Action": lambda w: action_factories.decision_action(w),
+    "disclosures.EscalationCondition": lambda w: disclosure_factories.make_decision(
+        w.users["lead"], w.objects["incident"], escalations=[{"condition": "a", "response": "b"}]
+    ).escalation_conditions.get(),
+    "disclosures.DecisionReview": lambda w: disclosure_services.record_review(
+        actor=w.users["lead"],
+        decision=disclosure_factories.make_decision(w.users["lead"], w.objects["incident"]),
+        reviewed_at=timezone.now(),
+        what_changed="Nothing new.",
+        no_further_review_reason="Enquiry closed.",
+    ),
 }
 
 

@@ -51,7 +51,7 @@ CASES = [
         data=lambda w: {
             "finding": "Vague record.",
             "action": "Coach the author.",
-            "owner": w.users["manager"].pk,
+            "owner": w.users["lead"].pk,  # the owner must be able to open the audit
             "due_date": "2099-01-01",
         },
     ),

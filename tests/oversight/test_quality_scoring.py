@@ -99,16 +99,35 @@ def test_action_validation(world: Any, audit: QualityAudit) -> None:
             due_date=timezone.localdate() - timedelta(days=1),
         )
     assert set(exc.value.message_dict) == {"finding", "owner", "due_date"}
+    # The owner must be able to open the audit (an action is visible where its source is).
+    with pytest.raises(ValidationError) as exc:
+        services.add_action(
+            actor=world.users["lead"],
+            audit=audit,
+            finding="Two records say 'reported to safeguarding' with no detail.",
+            action="Refresher on recording what was shared.",
+            owner=world.users["manager"],
+            due_date=timezone.localdate() + timedelta(days=30),
+        )
+    assert set(exc.value.message_dict) == {"owner"}
     item = services.add_action(
         actor=world.users["lead"],
         audit=audit,
         finding="Two records say 'reported to safeguarding' with no detail.",
         action="Refresher on recording what was shared.",
-        owner=world.users["manager"],
-        due_date=timezone.localdate() + timedelta(days=30),
+        owner=world.users["auditor"],
+        due_date=timezone.localdate() + timedelta(days=10),  # due within My work's fortnight
         sample=audit.samples.first(),
     )
-    assert item.owner == world.users["manager"]
+    # One agreed action (actions.Action) linked to the audit by the finding.
+    from actions.access import visible_actions
+
+    assert item.action.owner == world.users["auditor"] and item.action.source_kind == "audit"
+    seen = {r for r in ("lead", "auditor", "manager", "hr", "admin", "outsider")
+            if visible_actions(world.users[r]).filter(pk=item.action_id).exists()}  # fmt: skip
+    assert seen == {"lead", "auditor"}
+    my_work = world.client("auditor").get(reverse("my_work")).content.decode()
+    assert item.action.reference in my_work
 
 
 def test_the_flow_through_the_pages(world: Any, audit: QualityAudit) -> None:
@@ -132,7 +151,7 @@ def test_the_flow_through_the_pages(world: Any, audit: QualityAudit) -> None:
         {
             "finding": "Review points were set but one was reviewed late.",
             "action": "Add review dates to the weekly huddle.",
-            "owner": world.users["manager"].pk,
+            "owner": world.users["auditor"].pk,
             "due_date": (timezone.localdate() + timedelta(days=14)).isoformat(),
             "sample": "1",
         },

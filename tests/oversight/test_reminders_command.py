@@ -1,4 +1,5 @@
-"""send_review_reminders: each manager, once a day, their own review points."""
+"""send_review_reminders: the deprecated alias of send_reminders (review points
+are one list of My work; tests/actions/test_my_work.py covers the reminders)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from datetime import timedelta
 from io import StringIO
 from typing import Any
 
-import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -15,13 +15,10 @@ from audits.quality.models import ReminderSent
 from tests.oversight.conftest import make_decision_on
 
 
-def _run(**kw: Any) -> str:
-    out = StringIO()
-    call_command("send_review_reminders", stdout=out, **kw)
-    return out.getvalue()
-
-
-def test_reminders_are_sent_once_per_day_per_manager(world: Any) -> None:
+def test_the_old_command_says_it_is_deprecated_and_sends_the_digest(
+    world: Any, settings: Any
+) -> None:
+    settings.SAFEGUARD_DIGEST_HOUR = 0
     today = timezone.localdate()
     decision = make_decision_on(
         world.users["manager"],
@@ -29,56 +26,14 @@ def test_reminders_are_sent_once_per_day_per_manager(world: Any) -> None:
         today - timedelta(days=10),
         review_date=today - timedelta(days=2),
     )
-    output = _run()
-    assert "1 sent" in output
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == [world.users["manager"].email]
-    assert decision.incident.reference in message.body
-    assert "1 overdue" in message.subject
-    # Names of adults at risk and record text stay out of email.
+    out, err = StringIO(), StringIO()
+    call_command("send_review_reminders", stdout=out, stderr=err)
+    assert "deprecated" in err.getvalue() and "send_reminders" in err.getvalue()
+    to_manager = [m for m in mail.outbox if m.to == [world.users["manager"].email]]
+    digest = next(m for m in to_manager if "overdue and" in m.subject)
+    assert decision.incident.reference in digest.body
     person = decision.incident.people.first()
-    assert person.family_name not in message.body
-    assert decision.what_shared[:20] not in message.body
-
-    output = _run()
-    assert "0 sent, 1 already sent today" in output
-    assert len(mail.outbox) == 1
-    assert ReminderSent.objects.count() == 1
-
-    tomorrow = (today + timedelta(days=1)).isoformat()
-    _run(date=tomorrow)
-    assert len(mail.outbox) == 2
-
-
-def test_managers_with_nothing_due_get_nothing(world: Any) -> None:
-    today = timezone.localdate()
-    make_decision_on(
-        world.users["manager"],
-        world.objects["incident"],
-        today,
-        review_date=today + timedelta(days=60),
-    )
-    output = _run()
-    assert "0 sent" in output and not mail.outbox
-    assert not ReminderSent.objects.exists()
-
-
-def test_a_failed_send_keeps_no_row_and_is_retried(world: Any, monkeypatch: Any) -> None:
-    today = timezone.localdate()
-    make_decision_on(
-        world.users["manager"],
-        world.objects["incident"],
-        today - timedelta(days=3),
-        review_date=today,
-    )
-
-    def boom(*args: Any, **kwargs: Any) -> None:
-        raise OSError("mail server down")
-
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", boom)
-    with pytest.raises(OSError):
-        _run()
-    assert not ReminderSent.objects.exists()
-    monkeypatch.undo()
-    assert "1 sent" in _run()
+    assert person.family_name not in digest.body
+    assert decision.what_shared[:20] not in digest.body
+    call_command("send_review_reminders", stdout=StringIO(), stderr=StringIO())
+    assert ReminderSent.objects.filter(user=world.users["manager"]).count() == 1

@@ -1,0 +1,64 @@
+"""The "actions" list of ``organisations.work``: open actions the user owns
+(overdue, and due up to the window's horizon), and for a safeguarding lead
+every overdue action of the organisation they may see, whoever owns it.
+Registered by ``ActionsConfig.ready``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.access import visible_actions
+from disclosures.work import count, deadline
+from organisations.access import membership_of
+from organisations.models import Actor, Role
+from organisations.work import Window, WorkItem, WorkList
+
+
+def actions(user: Actor, window: Window) -> WorkList:
+    today = timezone.localdate(window.now)
+    horizon = timezone.localdate(window.horizon)
+    membership = membership_of(user)
+    qs = visible_actions(user).open()
+    mine = Q(owner_id=getattr(user, "pk", None))
+    overdue = qs.filter(due_date__lt=today)
+    if membership is None or membership.role != Role.LEAD:
+        overdue = overdue.filter(mine)
+    due = qs.filter(mine, due_date__gte=today, due_date__lte=horizon)
+    order = ("due_date", "pk")
+
+    def items(qs: Any) -> list[WorkItem]:
+        if window.limit <= 0:
+            return []
+        keys = list(qs.order_by(*order).values_list("pk", flat=True)[: window.limit])
+        rows = qs.model.objects.filter(pk__in=keys).select_related("owner").order_by(*order)
+        return [
+            WorkItem(
+                key=f"action:{a.pk}",
+                label=f"Agreed action ({a.get_source_kind_display().lower()})",
+                reference=a.reference,
+                url=reverse("actions:detail", args=[a.pk]),
+                due_at=deadline(a.due_date),
+                owner="" if a.owner_id == getattr(user, "pk", None) else _name(a.owner),
+            )
+            for a in rows
+        ]
+
+    overdue_count, overdue_more = count(overdue, window)
+    due_count, due_more = count(due, window)
+    return WorkList(
+        key="actions",
+        title="Agreed actions",
+        overdue=items(overdue),
+        due=items(due),
+        overdue_count=overdue_count,
+        due_count=due_count,
+        more=overdue_more or due_more,
+    )
+
+
+def _name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())

@@ -1,0 +1,78 @@
+"""The "reviews" list of ``organisations.work``: open review points of the
+decisions the user chases (a manager's services, a lead's organisation),
+overdue (before today) and due up to the window's horizon. Registered by
+``DisclosuresConfig.ready``; the home page's reviews panel reads the same
+querysets (``due_review_points``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from disclosures.access import open_review_points
+from incidents.pagination import capped_count
+from organisations.models import Actor
+from organisations.work import Window, WorkItem, WorkList
+
+COUNT_CAP = 100
+
+
+def deadline(day: date) -> datetime:
+    """A date deadline as a moment: the end of that day, local time."""
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
+def due_review_points(user: Actor, today: date, until: date) -> tuple[Any, Any]:
+    """(overdue, due) open review points, soonest first: overdue before
+    ``today``; due from today to ``until``. Read through the review-point
+    projection's (organisation, due date) index."""
+    open_points: Any = open_review_points(user)
+    order = ("review_point__due_date", "pk")
+    overdue = open_points.filter(review_point__due_date__lt=today).order_by(*order)
+    due = open_points.filter(
+        review_point__due_date__gte=today, review_point__due_date__lte=until
+    ).order_by(*order)
+    return overdue, due
+
+
+def count(qs: Any, window: Window) -> tuple[int, bool]:
+    if window.exact:
+        return qs.count(), False
+    counted = capped_count(qs, COUNT_CAP)
+    return counted.count, counted.more
+
+
+def reviews(user: Actor, window: Window) -> WorkList:
+    today = timezone.localdate(window.now)
+    overdue, due = due_review_points(user, today, timezone.localdate(window.horizon))
+
+    def items(qs: Any) -> list[WorkItem]:
+        if window.limit <= 0:
+            return []
+        keys = list(qs.values_list("pk", flat=True)[: window.limit])
+        rows = qs.filter(pk__in=keys).select_related("incident")
+        return [
+            WorkItem(
+                key=f"review:{d.pk}:{d.current_review_date:%Y-%m-%d}",
+                label=f"Review point of disclosure decision {d.number}",
+                reference=d.incident.reference,
+                url=reverse("disclosures:review", args=[d.pk]),
+                due_at=deadline(d.current_review_date),
+            )
+            for d in rows
+        ]
+
+    overdue_count, overdue_more = count(overdue, window)
+    due_count, due_more = count(due, window)
+    return WorkList(
+        key="reviews",
+        title="Review points",
+        overdue=items(overdue),
+        due=items(due),
+        overdue_count=overdue_count,
+        due_count=due_count,
+        more=overdue_more or due_more,
+    )
