@@ -54,7 +54,8 @@ def test_multi_agency_allegation_with_restricted_internal_record(
         if kind == "police":
             assert_accessible(page)
         page.get_by_role("button", name="Record referral").click()
-        page.get_by_text(reference).wait_for()
+        # In the referrals table (the notifications panel above shows it too: it is sent).
+        page.locator("section[aria-labelledby=referrals-heading]").get_by_text(reference).wait_for()
     assert set(Referral.objects.values_list("kind", flat=True)) == {"police", "la_pipot"}
     assert_accessible(page)
 

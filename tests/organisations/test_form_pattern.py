@@ -61,7 +61,7 @@ def test_every_form_answers_errors_with_the_summary_and_per_field_errors(world: 
 
 def test_optional_fields_say_so_and_required_ones_are_not_starred(world: Any) -> None:
     html = world.client("manager").get(reverse("incidents:create")).content.decode()
-    assert "Police reference (optional)" in html
+    assert "When it occurred (optional)" in html
     assert "Summary (optional)" not in html
     assert "Adults at risk already known to us (optional)" not in html  # one of two ways
     # The decision form's conditionally required fields are not called optional.
