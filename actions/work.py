@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.access import visible_actions
-from disclosures.work import count, deadline
 from organisations.access import membership_of
 from organisations.models import Actor, Role
-from organisations.work import Window, WorkItem, WorkList
+from organisations.work import Window, WorkItem, WorkList, counted, end_of_day
 
 
 def actions(user: Actor, window: Window) -> WorkList:
@@ -41,14 +40,14 @@ def actions(user: Actor, window: Window) -> WorkList:
                 label=f"Agreed action ({a.get_source_kind_display().lower()})",
                 reference=a.reference,
                 url=reverse("actions:detail", args=[a.pk]),
-                due_at=deadline(a.due_date),
+                due_at=end_of_day(a.due_date),
                 owner="" if a.owner_id == getattr(user, "pk", None) else _name(a.owner),
             )
             for a in rows
         ]
 
-    overdue_count, overdue_more = count(overdue, window)
-    due_count, due_more = count(due, window)
+    overdue_count, overdue_more = counted(overdue, window)
+    due_count, due_more = counted(due, window)
     return WorkList(
         key="actions",
         title="Agreed actions",

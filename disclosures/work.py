@@ -6,23 +6,15 @@ querysets (``due_review_points``)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
 from disclosures.access import open_review_points
-from incidents.pagination import capped_count
 from organisations.models import Actor
-from organisations.work import Window, WorkItem, WorkList
-
-COUNT_CAP = 100
-
-
-def deadline(day: date) -> datetime:
-    """A date deadline as a moment: the end of that day, local time."""
-    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+from organisations.work import Window, WorkItem, WorkList, counted, end_of_day
 
 
 def due_review_points(user: Actor, today: date, until: date) -> tuple[Any, Any]:
@@ -36,13 +28,6 @@ def due_review_points(user: Actor, today: date, until: date) -> tuple[Any, Any]:
         review_point__due_date__gte=today, review_point__due_date__lte=until
     ).order_by(*order)
     return overdue, due
-
-
-def count(qs: Any, window: Window) -> tuple[int, bool]:
-    if window.exact:
-        return qs.count(), False
-    counted = capped_count(qs, COUNT_CAP)
-    return counted.count, counted.more
 
 
 def reviews(user: Actor, window: Window) -> WorkList:
@@ -60,13 +45,13 @@ def reviews(user: Actor, window: Window) -> WorkList:
                 label=f"Review point of disclosure decision {d.number}",
                 reference=d.incident.reference,
                 url=reverse("disclosures:review", args=[d.pk]),
-                due_at=deadline(d.current_review_date),
+                due_at=end_of_day(d.current_review_date),
             )
             for d in rows
         ]
 
-    overdue_count, overdue_more = count(overdue, window)
-    due_count, due_more = count(due, window)
+    overdue_count, overdue_more = counted(overdue, window)
+    due_count, due_more = counted(due, window)
     return WorkList(
         key="reviews",
         title="Review points",

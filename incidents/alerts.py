@@ -372,11 +372,8 @@ def work_source(user: Actor, window: work.Window) -> work.WorkList:
                     due_at=row["fired_at"],
                 )
             )
-        cap = None if window.exact else window.limit + 1
-        n = qs.values("key").count() if cap is None else len(qs.values("key")[:cap])
-        if cap is not None and n >= cap:
-            more = True
-            n = window.limit
+        n, capped = work.counted(qs.values("key"), window)
+        more = more or capped
         count += n
     items.sort(key=lambda item: item.due_at, reverse=True)
     return work.WorkList(

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from notifications import access
 from notifications.models import NotificationOutcome, OutcomeStatus
-from notifications.work import CAP, open_notifications
+from notifications.work import open_notifications
+from organisations import work
 
 RATE_DAYS = 90
 
@@ -20,11 +21,8 @@ def summary(user: Any, now: datetime | None = None) -> dict[str, Any]:
     """Overdue (capped count) and, over the last 90 days, how many were sent
     and how many of those on time (the current outcome of each notification)."""
     now = now or timezone.now()
-    overdue = list(
-        open_notifications(user)
-        .filter(due_at__lt=now)
-        .order_by()
-        .values_list("pk", flat=True)[: CAP + 1]
+    overdue, more = work.counted(
+        open_notifications(user).filter(due_at__lt=now), work.Window(now=now, horizon=now)
     )
     current = NotificationOutcome.objects.filter(
         notification__in=access.visible_notifications(user),
@@ -34,8 +32,8 @@ def summary(user: Any, now: datetime | None = None) -> dict[str, Any]:
     sent = current.count()
     on_time = current.filter(sent_at__lte=F("notification__due_at")).count()
     return {
-        "overdue_count": min(len(overdue), CAP),
-        "overdue_more": len(overdue) > CAP,
+        "overdue_count": overdue,
+        "overdue_more": more,
         "sent": sent,
         "on_time": on_time,
         "rate": round(100 * on_time / sent) if sent else None,

@@ -142,7 +142,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="police",
-        title="Police",
+        title="Police notification",
         scope=INCIDENT,
         requires=lambda f: _police_start(f) is not None,
         starts=_police_start,
@@ -163,7 +163,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         code="commissioner",
-        title="Commissioner",
+        title="Commissioner notification",
         scope=INCIDENT,
         requires=lambda f: True,
         starts=lambda f: f.aware_at,

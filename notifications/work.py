@@ -11,10 +11,9 @@ from django.urls import reverse
 from allegations.models import Allegation
 from notifications import access
 from notifications.models import Notification, NotificationOutcome
+from organisations import work
 from organisations.models import Actor
 from organisations.work import Window, WorkItem, WorkList
-
-CAP = 99  # capped counts on pages: "99+" is enough to say "a lot"
 
 
 def open_notifications(user: Actor) -> QuerySet[Notification]:
@@ -37,13 +36,6 @@ def _number_in_incident() -> Subquery:
     return Subquery(earlier)
 
 
-def _count(qs: QuerySet[Notification], exact: bool) -> tuple[int, bool]:
-    if exact:
-        return qs.count(), False
-    n = len(qs.order_by().values_list("pk", flat=True)[: CAP + 1])
-    return min(n, CAP), n > CAP
-
-
 def _item(n: Notification) -> WorkItem:
     reference = n.incident.reference
     if n.allegation_id is not None:
@@ -64,8 +56,8 @@ def notifications_source(user: Actor, window: Window) -> WorkList:
     base = open_notifications(user).filter(due_at__lte=window.horizon)
     overdue_qs = base.filter(due_at__lt=window.now)
     due_qs = base.filter(due_at__gte=window.now)
-    overdue_count, more_overdue = _count(overdue_qs, window.exact)
-    due_count, more_due = _count(due_qs, window.exact)
+    overdue_count, more_overdue = work.counted(overdue_qs, window)
+    due_count, more_due = work.counted(due_qs, window)
 
     def listed(qs: QuerySet[Notification]) -> list[WorkItem]:
         rows = (

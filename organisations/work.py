@@ -17,9 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
+from typing import Any
+
+from django.utils import timezone
 
 from organisations.models import Actor
+
+# Counts on pages stop here and say "100+" (reminders count exactly).
+COUNT_CAP = 100
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,21 @@ class Window:
     horizon: datetime  # items due after this are not listed yet
     limit: int = 10
     exact: bool = False  # exact counts (reminders) rather than capped ones (pages)
+
+
+def counted(qs: Any, window: Window) -> tuple[int, bool]:
+    """(count, more) of a list's rows: exact for reminders, else capped at
+    ``COUNT_CAP``, so a page's cost does not grow with the backlog. Works on
+    grouped (``values``) querysets too: the limit is applied in a subquery."""
+    if window.exact:
+        return qs.count(), False
+    n = int(qs.order_by()[: COUNT_CAP + 1].count())
+    return min(n, COUNT_CAP), n > COUNT_CAP
+
+
+def end_of_day(day: date) -> datetime:
+    """A date deadline as a moment: the end of that day, local time."""
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
 
 
 Source = Callable[[Actor, Window], WorkList]

@@ -190,6 +190,11 @@ def test_my_work_and_the_home_count_list_unreviewed_alerts(world):
     assert manager_lists["patterns"].empty
     home = world.client("lead").get(reverse("home")).content.decode()
     assert "pattern alert" in home and LIST in home
+    # The home page's counts ask for no items (limit 0): one alert is still
+    # counted exactly, not "1+" (the cap is the registry's, not the list length).
+    counts = work.gather(world.users["lead"], work.Window(now=now, horizon=now, limit=0))
+    patterns = {w.key: w for w in counts}["patterns"]
+    assert (patterns.due_count, patterns.more, patterns.due) == (1, False, ())
 
 
 def _more_alerts(world, n):

@@ -77,9 +77,9 @@ def test_query_count_does_not_grow_with_the_data(world: Any) -> None:
 
 
 def test_counts_are_capped_unless_exact(world: Any, monkeypatch: Any) -> None:
-    from notifications import work
+    from organisations import work
 
-    monkeypatch.setattr(work, "CAP", 2)
+    monkeypatch.setattr(work, "COUNT_CAP", 2)
     result = notifications_source(world.users["lead"], _window(limit=1))
     assert result.due_count == 2 and result.more and len(result.due) == 1
     exact = notifications_source(world.users["lead"], _window(limit=1, exact=True))
