@@ -88,6 +88,9 @@ class NotificationOutcome(OrganisationOwned):
     )
     status = models.CharField(max_length=16, choices=OutcomeStatus.choices)
     sent_at = models.DateTimeField("When it was sent", null=True, blank=True)
+    # Dated, not timed (a referral recorded on the allegation page gives a day):
+    # sent_at is then the latest moment it can have been.
+    dated_only = models.BooleanField(default=False, db_default=False)
     sent_to = models.CharField("Sent to", max_length=200, blank=True)
     reference = models.CharField("Their reference", max_length=64, blank=True)
     reason = models.TextField("Why it is not needed", blank=True)
@@ -123,11 +126,14 @@ def timeliness(notification: Notification, outcome: NotificationOutcome | None) 
     clock = f"due within {notification.clock}"
     if outcome is None or outcome.status != OutcomeStatus.SENT or outcome.sent_at is None:
         return ""
+    # Dated, not timed (a referral recorded on the allegation page): the sent
+    # time is the latest it can have been, so the figures are upper bounds.
+    at_most = " at most" if outcome.dated_only else ""
     took = duration(outcome.sent_at - notification.aware_at)
     if outcome.sent_at <= notification.due_at:
-        return f"aware → sent: {took} ({clock}: on time)"
+        return f"aware → sent: {took}{at_most} ({clock}: on time)"
     late = duration(outcome.sent_at - notification.due_at)
-    return f"aware → sent: {took} ({clock}: late by {late})"
+    return f"aware → sent: {took}{at_most} ({clock}: late by {late}{at_most})"
 
 
 def status_of(

@@ -324,14 +324,17 @@ def satisfy_from_referral(referral: Referral) -> NotificationOutcome | None:
     if notification is None or notification.outcomes.exists():
         return None
     tz = timezone.get_current_timezone()
-    # Dated, not timed: midday of that day, or when it was recorded if earlier.
-    sent_at = datetime.combine(referral.referred_on, datetime.min.time(), tz) + timedelta(hours=12)
-    sent_at = min(sent_at, referral.recorded_at)
+    # Dated, not timed: the latest moment it can have been sent (the end of
+    # that day, or when it was recorded if earlier), so a clock is never shown
+    # as met earlier than it can have been; the timeliness says "at most".
+    end_of_day = datetime.combine(referral.referred_on, datetime.max.time(), tz)
+    sent_at = min(end_of_day, referral.recorded_at)
     return NotificationOutcome.objects.create(
         organisation_id=notification.organisation_id,
         notification=notification,
         status=OutcomeStatus.SENT,
         sent_at=sent_at,
+        dated_only=True,
         sent_to=referral.body,
         reference=referral.reference,
         decided_by=referral.recorded_by,

@@ -98,6 +98,11 @@ def test_a_referral_recorded_on_the_allegation_page_satisfies_the_notification(
     )  # fmt: skip
     outcome = services.latest_outcome(_n(a.incident, "pipot", a))
     assert outcome is not None and outcome.referral == referral and outcome.reference == "P-1"
+    # Dated, not timed: sent no later than it was recorded, and the figures say "at most".
+    assert outcome.dated_only and outcome.sent_at == referral.recorded_at
+    assert (
+        outcome.timeliness().startswith("aware → sent: ") and " at most (" in outcome.timeliness()
+    )
 
 
 def test_cqc_prefill_has_initials_not_names_and_records_the_decision(world: Any) -> None:
