@@ -96,7 +96,7 @@ def test_no_record_text_in_any_email(world: Any, after_digest_hour: None) -> Non
         assert f.SECRET[:20] not in text
         assert decision.what_shared[:20] not in text and decision.reasoning[:20] not in text
         assert incident.what_happened[:20] not in text
-        assert person.family_name not in text
+        assert f"{person.given_name} {person.family_name}" not in text
 
 
 def test_a_failed_send_keeps_no_row_and_is_retried(
