@@ -30,7 +30,7 @@ from django.db import connection, transaction
 
 # Bumped whenever the shape of the generated data changes; a stored data set
 # built by another version is rebuilt by the benchmark.
-GENERATOR_VERSION = 6
+GENERATOR_VERSION = 7
 
 SERVICES_PER_ORG = 8
 ROLES_PER_ORG = ("lead", "auditor", "hr", "admin")  # plus one manager per service
@@ -1086,6 +1086,70 @@ def _part_actions(b: Build) -> bool:
     return True
 
 
+def _part_notifications(b: Build) -> bool:
+    """Every incident's local-authority referral and CQC notification, with the
+    rules' own clocks: sent (a few hours after becoming aware) for all but about
+    one in fifty of those already due, which are left open and so overdue, and
+    for none of those not yet due (the newest few hours)."""
+    notification_model = _model("notifications.Notification")
+    outcome_model = _model("notifications.NotificationOutcome")
+    if notification_model is None or outcome_model is None:
+        return False
+    from notifications import rules
+
+    rng = b.rng
+    chosen = [rules.rule("la_referral"), rules.rule("cqc")]
+    notifications: list[dict[str, Any]] = []
+    outcomes: list[dict[str, Any]] = []
+    n0 = b.ids.take(notification_model._meta.db_table, len(b.incident_rows) * len(chosen))
+    for k, (iid, oid, _sid, aware, _ref, author) in enumerate(b.incident_rows):
+        for j, rule in enumerate(chosen):
+            nid = n0 + k * len(chosen) + j
+            due = rule.due(aware)
+            notifications.append(
+                {
+                    "id": nid,
+                    "organisation_id": oid,
+                    "incident_id": iid,
+                    "rule_code": rule.code,
+                    "aware_at": _ts(aware),
+                    "due_at": _ts(due),
+                    "clock": rule.clock_label,
+                    "created_at": _ts(aware),
+                }
+            )
+            if due < b.now and rng.random() >= 0.02:
+                sent = min(aware + timedelta(minutes=rng.randrange(30, 20 * 60)), b.now)
+                outcomes.append(
+                    {
+                        "organisation_id": oid,
+                        "notification_id": nid,
+                        "status": "sent",
+                        "sent_at": _ts(sent),
+                        "sent_to": rule.recipient,
+                        "reference": f"REF-{nid}",
+                        "decided_by_id": author,
+                        "recorded_at": _ts(sent),
+                    }
+                )
+    columns = [
+        "id", "organisation_id", "incident_id", "rule_code", "aware_at", "due_at", "clock",
+        "created_at",
+    ]  # fmt: skip
+    _add(
+        b, notification_model._meta.db_table, copy_model(notification_model, notifications, columns)
+    )
+    o0 = b.ids.take(outcome_model._meta.db_table, len(outcomes))
+    for n, row in enumerate(outcomes):
+        row["id"] = o0 + n
+    outcome_columns = [
+        "id", "organisation_id", "notification_id", "status", "sent_at", "sent_to", "reference",
+        "decided_by_id", "recorded_at",
+    ]  # fmt: skip
+    _add(b, outcome_model._meta.db_table, copy_model(outcome_model, outcomes, outcome_columns))
+    return True
+
+
 # --- audit trail ------------------------------------------------------------
 
 
@@ -1156,6 +1220,7 @@ PARTS: list[tuple[str, Callable[[Build], Any]]] = [
     ("need_to_know", _part_need_to_know),
     ("disclosures", _part_disclosures),
     ("actions", _part_actions),
+    ("notifications", _part_notifications),
     ("audit", _part_audit),
 ]
 
