@@ -103,12 +103,24 @@ def references_for_viewer(incident: Incident, viewer: Any) -> Iterator[tuple[str
 def incident_references(incident: Incident) -> Iterator[tuple[str, str]]:
     """The same for a timeline or PDF of an incident its reader may open: the
     incident's own notifications follow the incident's rule, already applied."""
-    yield from _references(Notification.objects.filter(incident=incident))
+    yield from _references(Notification.objects.filter(incident=incident), unsent=incident)
 
 
-def _references(qs: QuerySet[Notification]) -> Iterator[tuple[str, str]]:
+def _references(
+    qs: QuerySet[Notification], unsent: Incident | None = None
+) -> Iterator[tuple[str, str]]:
+    """``unsent``: also say, for that incident, which required notifications
+    were not recorded as sent (the PDF's block, where a dash would hide a
+    missing notification; the incident page has its notifications panel for
+    that). Not where the incident holds a reference recorded before
+    notifications existed."""
     qs = with_latest(qs.filter(allegation__isnull=True, rule_code__in=SLOTS)).order_by(
         "due_at", "pk"
+    )
+    legacy = (
+        {"la": unsent.la_reference, "police": unsent.police_reference, "cqc": unsent.cqc_reference}
+        if unsent is not None
+        else {}
     )
     for n in qs:
         outcome = n.outcomes_latest_first[0] if n.outcomes_latest_first else None  # type: ignore[attr-defined]
@@ -122,3 +134,11 @@ def _references(qs: QuerySet[Notification]) -> Iterator[tuple[str, str]]:
         ):
             when = timezone.localtime(outcome.sent_at).strftime("%-d %b %Y %H:%M")
             yield SLOTS[n.rule_code], f"{outcome.reference} ({outcome.sent_to}, sent {when})"
+        elif unsent is None or legacy[SLOTS[n.rule_code]]:
+            continue
+        elif outcome is None:
+            due = timezone.localtime(n.due_at).strftime("%-d %b %Y %H:%M")
+            late = " (overdue)" if n.due_at < timezone.now() else ""
+            yield SLOTS[n.rule_code], f"not recorded as sent; due by {due}{late}"
+        elif outcome.status == OutcomeStatus.NOT_NEEDED:
+            yield SLOTS[n.rule_code], "decided not needed (reason in the record)"

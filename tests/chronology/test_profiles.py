@@ -166,6 +166,7 @@ def test_an_incident_without_an_allegation_keeps_its_own_references(world: Any) 
     )
     text = squash(pdf_text(bytes(export(world.users["lead"], incident, profile="police").pdf)))
     assert "Police reference: NP-26-000417 (recorded before notifications existed)" in text
-    assert "CQC notification reference: —" in text
+    # CQC's notification is required and not sent: said, not a dash (a dash hid it).
+    assert "CQC notification reference: not recorded as sent; due by" in text
     assert "Not restricted" in text
     assert "Restricted: within" not in text

@@ -49,6 +49,10 @@ def test_pdf_shows_each_notification_made_with_its_timeliness(world: Any, profil
     assert "Timeliness: aware → sent: 1 h 10 m (due within 24 calendar hours: on time)" in text
     assert "Police reference: WP-NOTIF-4411" in text  # the incident's reference block
     assert "Notification · Person in a Position of Trust (PiPoT) referral" in text
+    # Required and not sent: the reference block says so, it does not print a dash.
+    cqc = Notification.objects.get(incident=a.incident, rule_code="cqc")
+    due = timezone.localtime(cqc.due_at).strftime("%-d %b %Y %H:%M")
+    assert f"CQC notification reference: not recorded as sent; due by {due}" in text
 
 
 def test_pdf_without_the_notification_kind_leaves_them_out(world: Any) -> None:
