@@ -109,10 +109,15 @@ def label_for(model: Any, pk: Any, instance: Any = None) -> str:
     reference = getattr(instance, "reference", None) if instance is not None else None
     if isinstance(reference, str) and _REFERENCE.match(reference):
         try:
-            meta.get_field("reference")
+            field = meta.get_field("reference")
         except FieldDoesNotExist:
             return label
-        label += f" ({reference})"
+        # Only a reference the system gave the record (an incident's
+        # SG-2026-0012, not editable). One typed in from outside (the police's
+        # or the local authority's reference on a referral or a notification)
+        # is record content like any other text, fingerprinted, never a label.
+        if not getattr(field, "editable", True):
+            label += f" ({reference})"
     return label
 
 

@@ -328,29 +328,6 @@ def change_status(
 
 
 @transaction.atomic
-def update_references(
-    *,
-    actor: Actor,
-    incident: Incident,
-    expected_version: int,
-    la_reference: str,
-    police_reference: str,
-    cqc_reference: str,
-) -> Incident:
-    """Notification references arrive after the incident is logged."""
-    if not access.can_record_on(actor, incident):
-        raise PermissionDenied
-    _bump_version(
-        incident,
-        expected_version,
-        la_reference=la_reference.strip(),
-        police_reference=police_reference.strip(),
-        cqc_reference=cqc_reference.strip(),
-    )
-    return incident
-
-
-@transaction.atomic
 def add_entry(
     *,
     actor: Actor,

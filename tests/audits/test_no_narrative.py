@@ -11,6 +11,7 @@ from audits.models import AuditEntry
 from audits.redaction import fingerprint
 from incidents import services
 from incidents.models import ChronologyEntry, Incident
+from notifications import services as notification_services
 from tests.audits.conftest import entries_for, whole_log_as_text
 from tests.factories import PersonFactory, make_incident
 
@@ -64,14 +65,16 @@ def test_no_record_text_in_any_column_of_the_log(world):
     services.amend_entry(
         actor=manager, entry=entry, reason=SECRETS["reason"], new_text=SECRETS["new_text"]
     )
-    services.update_references(
+    # A reference arriving later is recorded on the notification (its one home).
+    notification_services.record_outcome(
         actor=manager,
-        incident=incident,
-        expected_version=incident.version,
-        la_reference="",
-        police_reference="PX-OTHER-ZANZIBAR-78",
-        cqc_reference="",
+        notification=incident.notifications.get(rule_code="police"),
+        status="sent",
+        sent_at=timezone.now() - timedelta(minutes=10),
+        sent_to="Riverside police station",
+        reference="PX-OTHER-ZANZIBAR-78",
     )
+    incident.refresh_from_db()
     services.grant_need_to_know(
         actor=lead,
         incident=incident,
