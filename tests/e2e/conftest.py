@@ -88,9 +88,28 @@ def login(page: Any, user: Any, password: str) -> None:
     assert "/accounts/login/" not in page.url, "login failed"
 
 
-def assert_accessible(page: Any) -> None:
-    """axe-core finds no violations on the current page."""
-    from axe_playwright_python.sync_playwright import Axe
+# What Chromium says when a script runs while the page it ran in is being replaced.
+_MID_NAVIGATION = ("Execution context was destroyed", "reading 'documentElement'")
 
-    results = Axe().run(page)
+
+def assert_accessible(page: Any) -> None:
+    """axe-core finds no violations on the current page.
+
+    A click on a link returns before the next page has loaded, so axe can start on a
+    document that is being replaced (CI once failed with "Cannot read properties of null
+    (reading 'documentElement')"). Wait for the page to load, and if the navigation
+    replaced the document under axe, run it again on the page that arrived.
+    """
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error
+
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = Axe().run(page)
+        except Error as error:
+            if attempt == 2 or not any(text in str(error) for text in _MID_NAVIGATION):
+                raise
+            continue
+        break
     assert results.violations_count == 0, results.generate_report()

@@ -50,6 +50,7 @@ def test_manager_logs_incident_entries_and_amendment(page: Any, world: Any, pass
     assert ChronologyEntry.objects.filter(incident=incident).count() == 2
 
     page.get_by_role("link", name="Amend").last.click()
+    page.get_by_label("Corrected text").wait_for()
     assert_accessible(page)
     page.get_by_label("Corrected text").fill(
         "Called on-call manager at 08:45 and handed over the facts."
