@@ -38,24 +38,36 @@ from organisations.access import (
     service_ids,
 )
 from organisations.models import Actor, Membership, Role, Service, User
+from organisations.request_memo import remembered
 
 QS = TypeVar("QS", bound=QuerySet[Any])
 
 
 def excluded_incident_ids(user: Actor) -> list[int]:
-    """Incidents the user must never see, whatever their role: one small query."""
+    """Incidents the user must never see, whatever their role: one small query,
+    once per request (``organisations.request_memo``: forgotten at any write)."""
     if not isinstance(user, User) or not user.is_authenticated:
         return []
-    return list(IncidentExclusion.objects.filter(user=user).values_list("incident_id", flat=True))
+    return remembered(
+        ("excluded_incident_ids", user.pk),
+        lambda: list(
+            IncidentExclusion.objects.filter(user=user)
+            .order_by()
+            .values_list("incident_id", flat=True)
+        ),
+    )
 
 
 def granted_incident_ids(user: Actor) -> list[int]:
     if not isinstance(user, User):
         return []
-    return list(
-        NeedToKnowGrant.objects.filter(user=user, revoked_at__isnull=True).values_list(
-            "incident_id", flat=True
-        )
+    return remembered(
+        ("granted_incident_ids", user.pk),
+        lambda: list(
+            NeedToKnowGrant.objects.filter(user=user, revoked_at__isnull=True)
+            .order_by()
+            .values_list("incident_id", flat=True)
+        ),
     )
 
 

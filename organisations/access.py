@@ -33,6 +33,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from organisations.models import Actor, Membership, Role, Service, User
+from organisations.request_memo import remembered
 
 _CACHE_ATTR = "_safeguard_membership"
 
@@ -90,11 +91,15 @@ def in_organisation_with_role(user: Actor, obj: Any, *roles: str) -> bool:
 
 
 def service_ids(membership: Membership) -> list[int]:
-    """A member's services, read as a plain id list (see incidents/access.py on why)."""
-    return list(
-        Membership.services.through.objects.filter(membership_id=membership.pk).values_list(
-            "service_id", flat=True
-        )
+    """A member's services, read as a plain id list (see incidents/access.py on
+    why), once per request (``organisations.request_memo``)."""
+    return remembered(
+        ("service_ids", membership.pk),
+        lambda: list(
+            Membership.services.through.objects.filter(membership_id=membership.pk).values_list(
+                "service_id", flat=True
+            )
+        ),
     )
 
 

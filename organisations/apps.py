@@ -19,6 +19,7 @@ class OrganisationsConfig(AppConfig):
         auditlog.register(models.RoleRequest)
         auditlog.register(models.SignInLink, exclude_fields=["secret_hash"])
 
-        from organisations import mfa
+        from organisations import mfa, request_memo
 
         mfa.connect_signals()
+        request_memo.connect()

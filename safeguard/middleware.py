@@ -1,5 +1,5 @@
-"""Request ids (for logs and the audit trail), no-store caching of pages, NUL
-stripping and the sliding idle timeout."""
+"""Request ids (for logs and the audit trail), the per-request memo of access
+lists, no-store caching of pages, NUL stripping and the sliding idle timeout."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, QueryDict
+
+from organisations import request_memo
 
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "safeguard_request_id", default=None
@@ -43,6 +45,18 @@ class RequestIdMiddleware:
             _request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class RequestMemoMiddleware:
+    """Open the request's memo (``organisations.request_memo``): the reader's
+    exclusions, grants and services are read once per request, not once per list."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_memo.request_scope():
+            return self.get_response(request)
 
 
 class RequestIdLogFilter(logging.Filter):

@@ -98,6 +98,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "safeguard.middleware.RequestIdMiddleware",
+    # The reader's access lists, read once per request and forgotten at any write.
+    "safeguard.middleware.RequestMemoMiddleware",
     # Outermost after the request id: a database outage anywhere below is a 503 page.
     "safeguard.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",

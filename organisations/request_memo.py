@@ -1,0 +1,72 @@
+"""Answers that may be read once per request, and forgotten at any write.
+
+The incident rule (``incidents.access.incident_rule``) needs three small id
+lists about the reader: the incidents they are excluded from, their live
+need-to-know grants and (a manager's) services. A page that lists several
+kinds of record builds the rule once per list, and each build read the lists
+again: 12 times on "My work" (docs/performance.md).
+
+``remembered(key, compute)`` keeps ``compute()``'s answer for the rest of the
+request, and only inside one: ``RequestMemoMiddleware`` (safeguard/middleware.py)
+opens the scope around each request. Outside a request (a management command,
+the export worker, a test calling a function directly) nothing is kept, so a
+long-lived caller never reads a stale answer.
+
+Inside a request the memo is emptied by **any** write through the ORM (a saved
+or deleted row of any model, a many-to-many change), not by a list of the
+models that affect access: a new kind of record that someday narrows or widens
+who sees an incident is covered without anyone remembering to add it. Writes
+that bypass model signals (``QuerySet.update``, ``bulk_create``, raw SQL) must
+not change what the memo holds; the three lists above are written only through
+``save()`` (``incidents.services``, ``organisations.services``), and
+``tests/organisations/test_request_memo.py`` holds that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+T = TypeVar("T")
+
+_memo: ContextVar[dict[Hashable, Any] | None] = ContextVar("safeguard_request_memo", default=None)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Keep ``remembered`` answers until the block ends (one request)."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def remembered(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, read once per request scope (every time outside one)."""
+    memo = _memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    answer: T = memo[key]
+    return answer
+
+
+def forget(**_: Any) -> None:
+    """Empty the current request's memo (a signal receiver: any write)."""
+    memo = _memo.get()
+    if memo:
+        memo.clear()
+
+
+def connect() -> None:
+    """Connect ``forget`` to every model's writes (``OrganisationsConfig.ready``)."""
+    signals = {"post_save": post_save, "pre_delete": pre_delete}
+    signals |= {"post_delete": post_delete, "m2m_changed": m2m_changed}
+    for name, signal in signals.items():
+        signal.connect(forget, dispatch_uid=f"request_memo_forget_on_{name}")
