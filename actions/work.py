@@ -14,7 +14,7 @@ from django.utils import timezone
 from actions.access import visible_actions
 from organisations.access import membership_of
 from organisations.models import Actor, Role
-from organisations.work import Window, WorkItem, WorkList, counted, end_of_day
+from organisations.work import Window, WorkItem, WorkList, end_of_day, first_keys
 
 
 def actions(user: Actor, window: Window) -> WorkList:
@@ -29,12 +29,10 @@ def actions(user: Actor, window: Window) -> WorkList:
     due = qs.filter(mine, due_date__gte=today, due_date__lte=horizon)
     order = ("due_date", "pk")
 
-    def items(qs: Any) -> list[WorkItem]:
-        if window.limit <= 0:
-            return []
-        keys = list(qs.order_by(*order).values_list("pk", flat=True)[: window.limit])
+    def listed(qs: Any) -> tuple[list[WorkItem], int, bool]:
+        keys, count, more = first_keys(qs, window, order)
         rows = qs.model.objects.filter(pk__in=keys).select_related("owner").order_by(*order)
-        return [
+        items = [
             WorkItem(
                 key=f"action:{a.pk}",
                 label=f"Agreed action ({a.get_source_kind_display().lower()})",
@@ -45,14 +43,15 @@ def actions(user: Actor, window: Window) -> WorkList:
             )
             for a in rows
         ]
+        return items, count, more
 
-    overdue_count, overdue_more = counted(overdue, window)
-    due_count, due_more = counted(due, window)
+    overdue_items, overdue_count, overdue_more = listed(overdue)
+    due_items, due_count, due_more = listed(due)
     return WorkList(
         key="actions",
         title="Agreed actions",
-        overdue=items(overdue),
-        due=items(due),
+        overdue=overdue_items,
+        due=due_items,
         overdue_count=overdue_count,
         due_count=due_count,
         more=overdue_more or due_more,

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from disclosures.access import open_review_points
 from organisations.models import Actor
-from organisations.work import Window, WorkItem, WorkList, counted, end_of_day
+from organisations.work import Window, WorkItem, WorkList, end_of_day, first_keys
 
 
 def due_review_points(user: Actor, today: date, until: date) -> tuple[Any, Any]:
@@ -34,12 +34,12 @@ def reviews(user: Actor, window: Window) -> WorkList:
     today = timezone.localdate(window.now)
     overdue, due = due_review_points(user, today, timezone.localdate(window.horizon))
 
-    def items(qs: Any) -> list[WorkItem]:
-        if window.limit <= 0:
-            return []
-        keys = list(qs.values_list("pk", flat=True)[: window.limit])
-        rows = qs.filter(pk__in=keys).select_related("incident")
-        return [
+    order = ("review_point__due_date", "pk")
+
+    def listed(qs: Any) -> tuple[list[WorkItem], int, bool]:
+        keys, count, more = first_keys(qs, window, order)
+        rows = qs.filter(pk__in=keys).select_related("incident").order_by(*order)
+        items = [
             WorkItem(
                 key=f"review:{d.pk}:{d.current_review_date:%Y-%m-%d}",
                 label=f"Review point of disclosure decision {d.number}",
@@ -49,14 +49,15 @@ def reviews(user: Actor, window: Window) -> WorkList:
             )
             for d in rows
         ]
+        return items, count, more
 
-    overdue_count, overdue_more = counted(overdue, window)
-    due_count, due_more = counted(due, window)
+    overdue_items, overdue_count, overdue_more = listed(overdue)
+    due_items, due_count, due_more = listed(due)
     return WorkList(
         key="reviews",
         title="Review points",
-        overdue=items(overdue),
-        due=items(due),
+        overdue=overdue_items,
+        due=due_items,
         overdue_count=overdue_count,
         due_count=due_count,
         more=overdue_more or due_more,

@@ -352,8 +352,9 @@ def review_alert(*, actor: Actor, kind: str, key: int, note: str) -> PatternAler
 
 
 def work_source(user: Actor, window: work.Window) -> work.WorkList:
-    """Leads: unreviewed alerts, newest first; due when they fired. Three
-    queries for the lists, three for the counts."""
+    """Leads: unreviewed alerts, newest first; due when they fired. One grouped
+    query per kind on pages (its first rows are also its capped count), two
+    for reminders (an exact count)."""
     title = "Pattern alerts"
     if not is_lead(user):
         return work.WorkList(key="patterns", title=title)
@@ -361,8 +362,13 @@ def work_source(user: Actor, window: work.Window) -> work.WorkList:
     count = 0
     more = False
     for kind in AlertKind.values:
-        qs = open_alerts(user, kind)
-        for row in qs[: window.limit]:
+        qs = open_alerts(user, kind).values("key", "count", "fired_at")
+        if window.exact:
+            rows, n, capped = list(qs[: window.limit]), qs.count(), False
+        else:
+            rows = list(qs[: work.COUNT_CAP + 1])
+            n, capped = min(len(rows), work.COUNT_CAP), len(rows) > work.COUNT_CAP
+        for row in rows[: window.limit]:
             items.append(
                 work.WorkItem(
                     key=f"pattern:{kind}:{row['key']}",
@@ -372,7 +378,6 @@ def work_source(user: Actor, window: work.Window) -> work.WorkList:
                     due_at=row["fired_at"],
                 )
             )
-        n, capped = work.counted(qs.values("key"), window)
         more = more or capped
         count += n
     items.sort(key=lambda item: item.due_at, reverse=True)

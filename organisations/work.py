@@ -73,6 +73,19 @@ def counted(qs: Any, window: Window) -> tuple[int, bool]:
     return min(n, COUNT_CAP), n > COUNT_CAP
 
 
+def first_keys(qs: Any, window: Window, order: Sequence[str]) -> tuple[list[Any], int, bool]:
+    """A list's first ``window.limit`` primary keys in ``order``, with its
+    ``counted`` (count, more). On pages this is one query: the keys of up to
+    ``COUNT_CAP + 1`` rows, read in order, are both the first rows and the
+    capped count. Reminders count exactly, as a second query."""
+    ordered = qs.order_by(*order).values_list("pk", flat=True)
+    limit = max(window.limit, 0)
+    if window.exact:
+        return (list(ordered[:limit]) if limit else []), qs.count(), False
+    keys = list(ordered[: COUNT_CAP + 1])
+    return keys[:limit], min(len(keys), COUNT_CAP), len(keys) > COUNT_CAP
+
+
 def end_of_day(day: date) -> datetime:
     """A date deadline as a moment: the end of that day, local time."""
     return timezone.make_aware(datetime.combine(day, time(23, 59)))
