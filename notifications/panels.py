@@ -26,6 +26,7 @@ from notifications.models import (
     timeliness,
 )
 from organisations.models import Actor
+from organisations.request_memo import remembered
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,27 @@ def _panel(request: HttpRequest, qs: QuerySet[Notification], heading: str) -> st
     )
 
 
+def _of_incident(viewer: Actor, incident: Incident) -> list[Notification]:
+    """The incident's notifications the viewer may see, with their outcomes,
+    soonest due first: read once per request (``organisations.request_memo``),
+    as the incident page shows them in its panel and its references box."""
+    return remembered(
+        ("incident_notifications", getattr(viewer, "pk", None), incident.pk),
+        lambda: list(
+            with_latest(access.visible_notifications(viewer).filter(incident=incident)).order_by(
+                "due_at", "pk"
+            )
+        ),
+    )
+
+
 def incident_panel(request: HttpRequest, incident: Incident) -> str:
-    qs = access.visible_notifications(request.user).filter(incident=incident)
-    return _panel(request, qs, "Statutory notifications")
+    items = rows(request.user, _of_incident(request.user, incident), timezone.now())
+    return render_to_string(
+        "notifications/_panel.html",
+        {"rows": items, "heading": "Statutory notifications"},
+        request=request,
+    )
 
 
 def allegation_panel(request: HttpRequest, allegation: Allegation) -> str:
@@ -96,33 +115,33 @@ SLOTS = {"la_referral": "la", "police": "police", "cqc": "cqc"}
 def references_for_viewer(incident: Incident, viewer: Any) -> Iterator[tuple[str, str]]:
     """The references held by sent outcomes of the incident's own notifications,
     as the viewer may see them (the incident page)."""
-    qs = access.visible_notifications(viewer).filter(incident=incident)
-    yield from _references(qs)
+    own = [n for n in _of_incident(viewer, incident) if n.allegation_id is None]
+    yield from _references(own)
 
 
 def incident_references(incident: Incident) -> Iterator[tuple[str, str]]:
     """The same for a timeline or PDF of an incident its reader may open: the
     incident's own notifications follow the incident's rule, already applied."""
-    yield from _references(Notification.objects.filter(incident=incident), unsent=incident)
+    qs = Notification.objects.filter(incident=incident, allegation__isnull=True)
+    yield from _references(with_latest(qs).order_by("due_at", "pk"), unsent=incident)
 
 
 def _references(
-    qs: QuerySet[Notification], unsent: Incident | None = None
+    notifications: Iterable[Notification], unsent: Incident | None = None
 ) -> Iterator[tuple[str, str]]:
     """``unsent``: also say, for that incident, which required notifications
     were not recorded as sent (the PDF's block, where a dash would hide a
     missing notification; the incident page has its notifications panel for
     that). Not where the incident holds a reference recorded before
     notifications existed."""
-    qs = with_latest(qs.filter(allegation__isnull=True, rule_code__in=SLOTS)).order_by(
-        "due_at", "pk"
-    )
     legacy = (
         {"la": unsent.la_reference, "police": unsent.police_reference, "cqc": unsent.cqc_reference}
         if unsent is not None
         else {}
     )
-    for n in qs:
+    for n in notifications:
+        if n.allegation_id is not None or n.rule_code not in SLOTS:
+            continue
         outcome = n.outcomes_latest_first[0] if n.outcomes_latest_first else None  # type: ignore[attr-defined]
         # A reference from an allegation's referral is shown by the referral's
         # own source (incidents.references), to those who may read that side.
