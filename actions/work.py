@@ -54,7 +54,8 @@ def actions(user: Actor, window: Window) -> WorkList:
         due=due_items,
         overdue_count=overdue_count,
         due_count=due_count,
-        more=overdue_more or due_more,
+        overdue_more=overdue_more,
+        due_more=due_more,
     )
 
 

@@ -24,7 +24,6 @@ from audits.svgcharts import Chart, Series
 from disclosures import access as decision_access
 from disclosures.work import due_review_points
 from incidents import access as incident_access
-from incidents import alerts as pattern_alerts
 from incidents.models import Incident, Status
 from incidents.pagination import COUNT_CAP, capped_count, first_rows
 from notifications import dashboard as notification_dashboard
@@ -196,7 +195,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "organisations/no_membership.html", status=403)
     user = request.user
     # The header's ``signed_in`` (context processor) already names the user.
-    context: dict[str, Any] = {"work": my_work.summary(user)}
+    work = my_work.summary(user)
+    context: dict[str, Any] = {"work": work}
     if membership.role == Role.MANAGER:
         context |= {
             "incidents": open_incidents(user),
@@ -213,8 +213,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "allegations": allegations_panel(user, side="safeguarding"),
             "audits": audits_in_progress(user),
             "role_requests_pending": org_access.pending_role_requests(user).count(),
-            "notifications": notification_dashboard.summary(user),
-            "pattern_alerts_open": pattern_alerts.open_count(user, cap=COUNT_CAP),
+            # The notifications overdue and the alerts open are My work's own
+            # counts (the summary above read them), not counted again.
+            "notifications": notification_dashboard.summary(user, work.of("notifications")),
+            "pattern_alerts_open": work.of("patterns").due_count,
         }
     elif membership.role == Role.HR:
         context["allegations"] = allegations_panel(user, side="hr")

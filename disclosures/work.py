@@ -60,5 +60,6 @@ def reviews(user: Actor, window: Window) -> WorkList:
         due=due_items,
         overdue_count=overdue_count,
         due_count=due_count,
-        more=overdue_more or due_more,
+        overdue_more=overdue_more,
+        due_more=due_more,
     )

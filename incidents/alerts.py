@@ -213,15 +213,6 @@ def open_alerts(user: Actor, kind: str) -> QuerySet[Any]:
     return _open(_grouped(user, kind))
 
 
-def open_count(user: Actor, cap: int | None = None) -> int:
-    """Unreviewed alerts of every kind (three queries), each capped at ``cap``."""
-    total = 0
-    for kind in AlertKind.values:
-        qs = open_alerts(user, kind).values("key")
-        total += len(qs[:cap]) if cap else qs.count()
-    return total
-
-
 def to_alerts(kind: str, rows: list[dict[str, Any]], user: Actor) -> list[Alert]:
     """Alerts for ``rows`` with their names and incidents: two queries whatever
     the number of rows (people or logins, then the incidents listed)."""
@@ -386,5 +377,5 @@ def work_source(user: Actor, window: work.Window) -> work.WorkList:
         title=title,
         due=tuple(items[: window.limit]),
         due_count=count,
-        more=more,
+        due_more=more,
     )

@@ -74,5 +74,6 @@ def notifications_source(user: Actor, window: Window) -> WorkList:
         due=listed(due_qs),
         overdue_count=overdue_count,
         due_count=due_count,
-        more=more_overdue or more_due,
+        overdue_more=more_overdue,
+        due_more=more_due,
     )

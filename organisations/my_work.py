@@ -42,6 +42,11 @@ class Summary:
     overdue: int
     due: int
     more: bool  # a count stopped at its cap
+    lists: tuple[work.WorkList, ...] = ()
+
+    def of(self, key: str) -> work.WorkList:
+        """One list's counts (the home page's panels show some of them)."""
+        return next((w for w in self.lists if w.key == key), work.WorkList(key=key, title=""))
 
     @property
     def empty(self) -> bool:
@@ -62,6 +67,7 @@ def summary(user: Actor) -> Summary:
         overdue=sum(w.overdue_count for w in lists),
         due=sum(w.due_count for w in lists),
         more=any(w.more for w in lists),
+        lists=tuple(lists),
     )
 
 

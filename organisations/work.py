@@ -46,7 +46,13 @@ class WorkList:
     due: Sequence[WorkItem] = field(default_factory=tuple)
     overdue_count: int = 0
     due_count: int = 0
-    more: bool = False  # counts stopped at a cap
+    overdue_more: bool = False  # the overdue count stopped at its cap
+    due_more: bool = False
+
+    @property
+    def more(self) -> bool:
+        """A count stopped at its cap."""
+        return self.overdue_more or self.due_more
 
     @property
     def empty(self) -> bool:

@@ -172,3 +172,18 @@ def test_my_work_needs_the_same_queries_at_one_and_at_twenty_records(world: Any)
         assert client.get(reverse("my_work")).status_code == 200
     assert len(twenty) == len(one), (len(one), len(twenty))
     assert lead  # the lead's own and the organisation's overdue actions were both listed
+
+
+def test_a_capped_due_count_does_not_mark_the_overdue_count_capped(
+    world: Any, monkeypatch: Any
+) -> None:
+    """Each count says "+" only when it stopped at the cap itself."""
+    from organisations import work
+
+    monkeypatch.setattr(work, "COUNT_CAP", 1)
+    today = timezone.localdate()
+    for _ in range(2):
+        f.agree(world, "manager", "decision", f.decision(world), due=today)
+    page = world.client("manager").get(reverse("my_work")).content.decode()
+    assert "0 overdue" in page and "0+ overdue" not in page
+    assert "1+ due" in page
