@@ -347,6 +347,9 @@ PAGES: list[Page] = [
     ),
     # Issue 22: every alert kind grouped over the organisation's incidents.
     Page("pattern_alerts", "lead", lambda m: reverse("incidents:pattern_alerts"), None),
+    # The first page of every shift: My work's counts and each role's panels.
+    Page("home_lead", "lead", lambda m: reverse("home"), None),
+    Page("home_manager", "manager", lambda m: reverse("home"), None),
 ]
 
 
