@@ -81,15 +81,15 @@ def counted(qs: Any, window: Window) -> tuple[int, bool]:
 
 def first_keys(qs: Any, window: Window, order: Sequence[str]) -> tuple[list[Any], int, bool]:
     """A list's first ``window.limit`` primary keys in ``order``, with its
-    ``counted`` (count, more). On pages this is one query: the keys of up to
-    ``COUNT_CAP + 1`` rows, read in order, are both the first rows and the
-    capped count. Reminders count exactly, as a second query."""
-    ordered = qs.order_by(*order).values_list("pk", flat=True)
+    ``counted`` (count, more): two queries, none for the keys when the limit is
+    0 (the home page's counts). Not one ordered read of ``COUNT_CAP + 1`` keys:
+    for a manager, whose rows come from two services' index ranges, that sorted
+    every matching row (47 ms for review points at 100,000 incidents against 10
+    for the first ten and a count that stops at the cap, unordered)."""
     limit = max(window.limit, 0)
-    if window.exact:
-        return (list(ordered[:limit]) if limit else []), qs.count(), False
-    keys = list(ordered[: COUNT_CAP + 1])
-    return keys[:limit], min(len(keys), COUNT_CAP), len(keys) > COUNT_CAP
+    keys = list(qs.order_by(*order).values_list("pk", flat=True)[:limit]) if limit else []
+    count, more = counted(qs, window)
+    return keys, count, more
 
 
 def end_of_day(day: date) -> datetime:
