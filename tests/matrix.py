@@ -25,6 +25,9 @@ SUBJECT_ROLES = {
     "subject_hr": "hr",
     "subject_auditor": "auditor",
 }
+# The label of the cases built on ``subject_case`` (the permission matrix runs
+# them on a shared world with it built in: tests/conftest.py WORLD_FLAVOURS).
+SUBJECTS = "subjects of allegations"
 PLAIN_ROLES = ("manager", "manager_dom", "lead", "hr", "auditor", "admin", "outsider")
 ALL_ROLES = (*PLAIN_ROLES, *SUBJECT_ROLES)
 

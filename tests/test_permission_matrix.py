@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.matrix import HIDDEN, OK, Case
+from tests.matrix import HIDDEN, OK, SUBJECTS, Case
 
 
 def _collect() -> list[Case]:
@@ -29,8 +29,18 @@ def _public() -> set[str]:
 
 
 CASES = _collect()
+# The cases on the subjects of allegations run on the shared world with
+# ``subject_case`` built in (tests/conftest.py), grouped together so that
+# parallel workers switch worlds rarely.
 PARAMS = [
-    pytest.param(case, role, id=f"{case.id} as {role}") for case in CASES for role in case.expect
+    pytest.param(
+        case,
+        role,
+        id=f"{case.id} as {role}",
+        marks=[pytest.mark.world_with("subjects")] if case.label == SUBJECTS else [],
+    )
+    for case in sorted(CASES, key=lambda case: case.label != SUBJECTS)
+    for role in case.expect
 ]
 
 

@@ -4,7 +4,7 @@ its source is; agreeing, changing and completing follow the source's writers
 the reader may see."""
 
 from tests.actions import factories as f
-from tests.matrix import HIDDEN, NOT_FOUND, OK, Case, links_to, roles, subject_roles
+from tests.matrix import HIDDEN, NOT_FOUND, OK, SUBJECTS, Case, links_to, roles, subject_roles
 
 READERS = roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK)
 WRITERS = roles(NOT_FOUND, manager=OK, lead=OK)
@@ -12,7 +12,7 @@ LEAD_ONLY = roles(NOT_FOUND, lead=OK)
 OUTSIDER_ONLY = roles(NOT_FOUND, outsider=OK)
 SG_SIDE = roles(NOT_FOUND, lead=OK, manager=OK)
 HR_ONLY = roles(NOT_FOUND, hr=OK)
-SUBJECT = "subjects of allegations"
+SUBJECT = SUBJECTS
 
 
 def _pk(build):

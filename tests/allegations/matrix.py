@@ -7,6 +7,7 @@ from tests.matrix import (
     HIDDEN,
     NOT_FOUND,
     OK,
+    SUBJECTS,
     Case,
     links_to,
     roles,
@@ -161,7 +162,7 @@ CASES = [
 # Issue 17: an allegation about each subject_* user on world's incident
 # (f.subject_case); every subject, whatever their role, sees none of them.
 SUBJECT_ALLEGATION = subject_object("subject_allegations")
-SUBJECT = "subjects of allegations"
+SUBJECT = SUBJECTS
 
 
 def subject_allegation(w):
@@ -260,7 +261,7 @@ CASES += [
         "allegations:source_staff",
         subject_staff_link,
         subject_roles(NOT_FOUND, manager=OK, lead=OK),
-        label="subjects of allegations",
+        label=SUBJECTS,
     ),
 ]
 

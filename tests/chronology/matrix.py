@@ -2,6 +2,7 @@ from tests.matrix import (
     HIDDEN,
     NOT_FOUND,
     OK,
+    SUBJECTS,
     Case,
     links_to,
     roles,
@@ -103,7 +104,7 @@ def _verified(w, response):
 # Issue 17, finding 1: a lead who is the subject of an allegation on the incident
 # sees none of its exports: register, detail, download, verification result.
 SUBJECT_EXPORT = subject_object("subject_export")
-SUBJECT = "subjects of allegations"
+SUBJECT = SUBJECTS
 CASES += [
     Case(
         "chronology:timeline",

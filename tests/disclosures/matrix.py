@@ -5,6 +5,7 @@ from tests.matrix import (
     HIDDEN,
     NOT_FOUND,
     OK,
+    SUBJECTS,
     Case,
     links_to,
     roles,
@@ -86,7 +87,7 @@ CASES = [
 # Issue 17: decisions on world's incident once each subject_* user is the
 # subject of an allegation on it (tests.allegations.factories.subject_case).
 SUBJECT_DECISION = subject_object("subject_decision")
-SUBJECT = "subjects of allegations"
+SUBJECT = SUBJECTS
 SUBJECT_READERS = subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK)
 CASES += [
     Case("disclosures:incident_log", subject_incident, SUBJECT_READERS, label=SUBJECT),

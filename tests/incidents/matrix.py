@@ -2,6 +2,7 @@ from tests.matrix import (
     HIDDEN,
     NOT_FOUND,
     OK,
+    SUBJECTS,
     Case,
     links_to,
     roles,
@@ -116,7 +117,7 @@ CASES += [
         "incidents:detail",
         subject_incident,
         subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
-        label="subjects of allegations",
+        label=SUBJECTS,
     ),
     Case(
         "incidents:list",
@@ -131,19 +132,19 @@ CASES += [
             outsider=HIDDEN,
         ),
         shows=links_to("incidents:detail", SUBJECT_INCIDENT),
-        label="subjects of allegations",
+        label=SUBJECTS,
     ),
     Case(
         "incidents:entry_create",
         subject_incident,
         subject_roles(NOT_FOUND, manager=OK, lead=OK),
-        label="subjects of allegations",
+        label=SUBJECTS,
     ),
     Case(
         "incidents:need_to_know",
         subject_incident,
         subject_roles(NOT_FOUND, lead=OK),
-        label="subjects of allegations",
+        label=SUBJECTS,
     ),
 ]
 
@@ -217,19 +218,19 @@ CASES += [
         "incidents:person_links",
         subject_incident,
         subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
-        label="subjects of allegations",
+        label=SUBJECTS,
     ),
     Case(
         "incidents:person_link_create",
         subject_incident,
         subject_roles(NOT_FOUND, manager=OK, lead=OK),
-        label="subjects of allegations",
+        label=SUBJECTS,
     ),
     Case(
         "incidents:linked_person_detail",
         subject_linked_person,
         subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
-        label="subjects of allegations",
+        label=SUBJECTS,
     ),
 ]
 
@@ -292,7 +293,7 @@ CASES += [
         "incidents:evidence_download",
         subject_evidence_file,
         subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
-        label="subjects of allegations",
+        label=SUBJECTS,
     ),
 ]
 
@@ -370,7 +371,7 @@ CASES += [
         "incidents:body_map",
         subject_body_map_entry,
         subject_roles(NOT_FOUND, manager=OK, lead=OK, auditor=OK),
-        label="subjects of allegations",
+        label=SUBJECTS,
     ),
 ]
 
@@ -416,13 +417,13 @@ CASES += [
         "incidents:pattern_review",
         _subject_adult_alert,
         subject_roles(NOT_FOUND, lead=OK),
-        label="subjects of allegations",
+        label=SUBJECTS,
     ),
     Case(
         "incidents:pattern_alerts",
         lambda w: (_subject_adult_alert(w), {})[1],
         subject_roles(NOT_FOUND, listing=True, lead=OK, outsider=HIDDEN),
         shows=links_to("incidents:detail", SUBJECT_INCIDENT),
-        label="subjects of allegations",
+        label=SUBJECTS,
     ),
 ]
