@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.utils import timezone
 from allegations.models import Allegation, Referral
 from disclosures.models import DisclosureDecision
 from incidents.models import Incident
-from notifications import rules
+from notifications import open_notifications, rules
 from notifications.clocks import duration
 from organisations.append_only import append_only
 from organisations.owned import OrganisationOwned
@@ -57,7 +58,16 @@ class Notification(OrganisationOwned):
             ),
         ]
         indexes = [models.Index(fields=["organisation", "due_at"], name="notification_due_idx")]
-        triggers = append_only("notification")
+        triggers = [
+            *append_only("notification"),
+            # Open until its first outcome (open_notifications.py).
+            pgtrigger.Trigger(
+                name="notification_opens",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                func=open_notifications.ON_NOTIFICATION,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule.title} for {self.incident_id}"
@@ -120,7 +130,16 @@ class NotificationOutcome(OrganisationOwned):
                 condition=models.Q(status="sent"),
             ),
         ]
-        triggers = append_only("notification_outcome")
+        triggers = [
+            *append_only("notification_outcome"),
+            # Its notification is no longer open (open_notifications.py).
+            pgtrigger.Trigger(
+                name="outcome_closes_notification",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                func=open_notifications.ON_OUTCOME,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} ({self.notification_id})"
@@ -151,6 +170,25 @@ def status_of(
     if outcome is not None:
         return "Sent" if outcome.status == OutcomeStatus.SENT else "Not needed"
     return "Overdue" if notification.due_at < now else "Due"
+
+
+class OpenNotification(OrganisationOwned):
+    """A notification with no outcome yet, and its deadline. Derived data,
+    written only by the database triggers above and by
+    ``open_notifications.rebuild()``; never by application code."""
+
+    organisation_parents = ("notification",)
+    notification = models.OneToOneField(
+        Notification, on_delete=models.PROTECT, primary_key=True, related_name="open"
+    )
+    due_at = models.DateTimeField()
+
+    class Meta:
+        db_table = open_notifications.TABLE
+        indexes = [models.Index(fields=["organisation", "due_at"], name="open_notification_due")]
+
+    def __str__(self) -> str:
+        return f"Open notification {self.notification_id}, due {self.due_at:%Y-%m-%d %H:%M}"
 
 
 class RuleOverride(OrganisationOwned):

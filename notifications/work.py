@@ -4,22 +4,28 @@ window's horizon, soonest first, in a fixed number of queries."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from allegations.models import Allegation
 from notifications import access
-from notifications.models import Notification, NotificationOutcome
+from notifications.models import Notification
 from organisations import work
+from organisations.access import membership_of
 from organisations.models import Actor
 from organisations.work import Window, WorkItem, WorkList
 
 
 def open_notifications(user: Actor) -> QuerySet[Notification]:
-    """Visible notifications with no outcome yet."""
+    """Visible notifications with no outcome yet, read from the open-notification
+    projection (``notifications/open_notifications.py``): filter them on
+    ``open__due_at`` so its (organisation, due_at) index serves."""
+    membership = membership_of(user)
+    if membership is None:
+        return Notification.objects.none()
     return access.visible_notifications(user).filter(
-        ~Exists(NotificationOutcome.objects.filter(notification=OuterRef("pk")))
+        open__organisation_id=membership.organisation_id
     )
 
 
@@ -53,9 +59,9 @@ def _item(n: Notification) -> WorkItem:
 
 
 def notifications_source(user: Actor, window: Window) -> WorkList:
-    base = open_notifications(user).filter(due_at__lte=window.horizon)
-    overdue_qs = base.filter(due_at__lt=window.now)
-    due_qs = base.filter(due_at__gte=window.now)
+    base = open_notifications(user).filter(open__due_at__lte=window.horizon)
+    overdue_qs = base.filter(open__due_at__lt=window.now)
+    due_qs = base.filter(open__due_at__gte=window.now)
     overdue_count, more_overdue = work.counted(overdue_qs, window)
     due_count, more_due = work.counted(due_qs, window)
 
@@ -63,7 +69,7 @@ def notifications_source(user: Actor, window: Window) -> WorkList:
         rows = (
             qs.select_related("incident")
             .annotate(allegation_number=Coalesce(_number_in_incident(), 0))
-            .order_by("due_at", "pk")[: window.limit]
+            .order_by("open__due_at", "pk")[: window.limit]
         )
         return [_item(n) for n in rows]
 
