@@ -348,7 +348,7 @@ def work_source(user: Actor, window: work.Window) -> work.WorkList:
     for reminders (an exact count)."""
     title = "Pattern alerts"
     if not is_lead(user):
-        return work.WorkList(key="patterns", title=title)
+        return work.WorkList(key="patterns", title=title, applies=False)  # leads' only
     items: list[work.WorkItem] = []
     count = 0
     more = False

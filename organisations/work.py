@@ -48,6 +48,7 @@ class WorkList:
     due_count: int = 0
     overdue_more: bool = False  # the overdue count stopped at its cap
     due_more: bool = False
+    applies: bool = True  # False: the list is not this user's at all (not shown)
 
     @property
     def more(self) -> bool:
@@ -108,5 +109,6 @@ def register(key: str, source: Source) -> None:
 
 
 def gather(user: Actor, window: Window) -> list[WorkList]:
-    """Every registered list for the user, in registration order."""
-    return [source(user, window) for source in _SOURCES.values()]
+    """Every registered list that applies to the user, in registration order."""
+    lists = (source(user, window) for source in _SOURCES.values())
+    return [w for w in lists if w.applies]

@@ -187,3 +187,11 @@ def test_a_capped_due_count_does_not_mark_the_overdue_count_capped(
     page = world.client("manager").get(reverse("my_work")).content.decode()
     assert "0 overdue" in page and "0+ overdue" not in page
     assert "1+ due" in page
+
+
+def test_a_list_that_is_not_the_users_is_not_shown(world: Any) -> None:
+    """Pattern alerts are a lead's: a manager's My work has no box for them."""
+    manager_page = world.client("manager").get(reverse("my_work")).content.decode()
+    lead_page = world.client("lead").get(reverse("my_work")).content.decode()
+    assert "Pattern alerts</strong>" not in manager_page
+    assert "Pattern alerts</strong>" in lead_page
