@@ -156,6 +156,10 @@ class AuditEntryManager(LogEntryManager):
 
 
 class AuditEntry(AbstractLogEntry):
+    # No access rule reads the trail: writing an entry (every record view
+    # does) leaves the request's access lists as read (organisations/request_memo.py).
+    keeps_request_memo = True
+
     class Action(AbstractLogEntry.Action):
         LOGIN = 10
         LOGOUT = 11

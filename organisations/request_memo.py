@@ -13,8 +13,9 @@ the export worker, a test calling a function directly) nothing is kept, so a
 long-lived caller never reads a stale answer.
 
 Inside a request the memo is emptied by **any** write through the ORM (a saved
-or deleted row of any model, a many-to-many change), not by a list of the
-models that affect access: a new kind of record that someday narrows or widens
+or deleted row of any model, a many-to-many change; only a model that declares
+``keeps_request_memo = True``, a log no access rule reads, is passed over), not
+by a list of the models that affect access: a new kind of record that someday narrows or widens
 who sees an incident is covered without anyone remembering to add it. Writes
 that bypass model signals (``QuerySet.update``, ``bulk_create``, raw SQL) must
 not change what the memo holds; the three lists above are written only through
@@ -57,8 +58,14 @@ def remembered(key: Hashable, compute: Callable[[], T]) -> T:
     return answer
 
 
-def forget(**_: Any) -> None:
-    """Empty the current request's memo (a signal receiver: any write)."""
+def forget(sender: Any = None, **_: Any) -> None:
+    """Empty the current request's memo (a signal receiver: any write), unless
+    the written model declares ``keeps_request_memo = True``: a log that no
+    access rule reads (the audit trail's entries, written by every record view
+    before the page is built). Opting out is explicit, per model; a model that
+    does not say so empties the memo, which costs a query, never a leak."""
+    if getattr(sender, "keeps_request_memo", False):
+        return
     memo = _memo.get()
     if memo:
         memo.clear()

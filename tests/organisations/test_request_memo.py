@@ -101,3 +101,14 @@ def test_a_service_taken_from_a_manager_within_the_request_is_seen(world: Any) -
         assert access.visible_incidents(manager).filter(pk=incident.pk).exists()
         manager.membership.services.clear()  # a many-to-many write
         assert not access.visible_incidents(manager).filter(pk=incident.pk).exists()
+
+
+def test_a_record_page_logging_its_view_reads_the_readers_lists_once(world: Any) -> None:
+    """The incident page writes its access entry before it builds the page: the
+    audit trail declares it never narrows access, so the lists are not read again."""
+    url = reverse("incidents:detail", args=[world.objects["incident"].pk])
+    with CaptureQueriesContext(connection) as ctx:
+        assert world.client("manager").get(url).status_code == 200
+    assert any(q["sql"].startswith('INSERT INTO "audits_auditentry"') for q in ctx.captured_queries)
+    assert _reads_of("incidents_incidentexclusion", "incident_id", ctx.captured_queries) == 1
+    assert _reads_of("incidents_needtoknowgrant", "incident_id", ctx.captured_queries) == 1
