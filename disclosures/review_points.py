@@ -12,12 +12,13 @@ once an organisation has 100,000 decisions (docs/performance.md).
 record: database triggers write it in the same transaction as the decision or
 review that changes it (so no code path can forget it, and a rolled-back
 review leaves it as it was), and ``rebuild()`` recomputes it from the records,
-which is also how ``manage.py rebuild_review_points --check`` proves it true.
+which is also how ``manage.py rebuild_review_points --check`` proves it true
+(both through ``organisations.projections``, shared by every projection).
 """
 
 from __future__ import annotations
 
-from django.db import connection
+from organisations.projections import Projection
 
 TABLE = "disclosures_reviewpoint"
 
@@ -64,31 +65,15 @@ SELECT d.id AS decision_id, d.organisation_id, d.incident_id, i.service_id,
 _COLUMNS = """decision_id, organisation_id, incident_id, service_id, due_date, what,
        last_review_id, last_reviewed_at"""
 
-# Composed of the constants above only (no input reaches these strings).
-REBUILD = (
-    "DELETE FROM disclosures_reviewpoint",
-    f"INSERT INTO disclosures_reviewpoint ({_COLUMNS}) {_DERIVED}",
-)
-
-# Rows of the projection that differ from the records (missing, extra, or wrong).
-_STORED = f"SELECT {_COLUMNS} FROM disclosures_reviewpoint"  # noqa: S608
-DIFFERENCES = (
-    f"SELECT count(*) FROM (({_STORED} EXCEPT ALL {_DERIVED})"  # noqa: S608
-    f" UNION ALL ({_DERIVED} EXCEPT ALL {_STORED})) AS diff"
-)
+PROJECTION = Projection(TABLE, _COLUMNS, _DERIVED)
 
 
 def rebuild() -> None:
     """Recompute every decision's review point from decisions and reviews.
     For data loaded with triggers off (the scale generator) and for repair."""
-    with connection.cursor() as cur:
-        for statement in REBUILD:
-            cur.execute(statement)
+    PROJECTION.rebuild()
 
 
 def differences() -> int:
     """How many projection rows disagree with the records (0 when true)."""
-    with connection.cursor() as cur:
-        cur.execute(DIFFERENCES)
-        row = cur.fetchone()
-    return int(row[0]) if row else 0
+    return PROJECTION.differences()

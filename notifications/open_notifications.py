@@ -12,12 +12,13 @@ its deadline, indexed by (organisation, due_at). As with the review points
 (``disclosures/review_points.py``) it is derived data, written by database
 triggers in the same transaction as the notification or outcome that changes it,
 and ``rebuild()`` recomputes it from the records
-(``manage.py rebuild_open_notifications --check`` proves it true).
+(``manage.py rebuild_open_notifications --check`` proves it true; both through
+``organisations.projections``, shared by every projection).
 """
 
 from __future__ import annotations
 
-from django.db import connection
+from organisations.projections import Projection
 
 TABLE = "notifications_opennotification"
 
@@ -44,30 +45,15 @@ SELECT n.id AS notification_id, n.organisation_id, n.due_at
 
 _COLUMNS = "notification_id, organisation_id, due_at"
 
-# Composed of the constants above only (no input reaches these strings).
-REBUILD = (
-    "DELETE FROM notifications_opennotification",
-    f"INSERT INTO notifications_opennotification ({_COLUMNS}) {_DERIVED}",
-)
-
-_STORED = f"SELECT {_COLUMNS} FROM notifications_opennotification"  # noqa: S608
-DIFFERENCES = (
-    f"SELECT count(*) FROM (({_STORED} EXCEPT ALL {_DERIVED})"  # noqa: S608
-    f" UNION ALL ({_DERIVED} EXCEPT ALL {_STORED})) AS diff"
-)
+PROJECTION = Projection(TABLE, _COLUMNS, _DERIVED)
 
 
 def rebuild() -> None:
     """Recompute the open notifications from notifications and outcomes. For
     data loaded with triggers off (the benchmark generator) and for repair."""
-    with connection.cursor() as cur:
-        for statement in REBUILD:
-            cur.execute(statement)
+    PROJECTION.rebuild()
 
 
 def differences() -> int:
     """How many projection rows disagree with the records (0 when true)."""
-    with connection.cursor() as cur:
-        cur.execute(DIFFERENCES)
-        row = cur.fetchone()
-    return int(row[0]) if row else 0
+    return PROJECTION.differences()
