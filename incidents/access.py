@@ -45,7 +45,7 @@ QS = TypeVar("QS", bound=QuerySet[Any])
 
 def excluded_incident_ids(user: Actor) -> list[int]:
     """Incidents the user must never see, whatever their role: one small query,
-    once per request (``organisations.request_memo``: forgotten at any write)."""
+    once per request until it writes (``organisations.request_memo``)."""
     if not isinstance(user, User) or not user.is_authenticated:
         return []
     return remembered(

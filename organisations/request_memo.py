@@ -1,4 +1,4 @@
-"""Answers that may be read once per request, and forgotten at any write.
+"""Answers that may be read once per request, until the request writes.
 
 The incident rule (``incidents.access.incident_rule``) needs three small id
 lists about the reader: the incidents they are excluded from, their live
@@ -12,15 +12,21 @@ opens the scope around each request. Outside a request (a management command,
 the export worker, a test calling a function directly) nothing is kept, so a
 long-lived caller never reads a stale answer.
 
-Inside a request the memo is emptied by **any** write through the ORM (a saved
-or deleted row of any model, a many-to-many change; only a model that declares
-``keeps_request_memo = True``, a log no access rule reads, is passed over), not
-by a list of the models that affect access: a new kind of record that someday narrows or widens
-who sees an incident is covered without anyone remembering to add it. Writes
-that bypass model signals (``QuerySet.update``, ``bulk_create``, raw SQL) must
-not change what the memo holds; the three lists above are written only through
-``save()`` (``incidents.services``, ``organisations.services``), and
-``tests/organisations/test_request_memo.py`` holds that.
+Inside a request the first write through the ORM (a saved or deleted row of
+any model, a many-to-many change) empties the memo and **closes** it: from
+then on the request reads every answer afresh. Not a list of the models that
+affect access: a new kind of record that someday narrows or widens who sees an
+incident is covered without anyone remembering to add it. And closed rather
+than only emptied, because a write may yet be rolled back (a service that fails
+after granting access, a form shown again with its errors): an answer read
+after the write and kept would outlive the rows it was read from. Pages that
+only read pass through with the memo open; the one write every record view
+makes, its access entry in the audit trail, is passed over because the model
+declares ``keeps_request_memo = True`` (a log no access rule reads). Writes
+that bypass model signals (``QuerySet.update``, ``bulk_create``, raw SQL) are
+not seen; the three lists above are written only through ``save()`` and the
+many-to-many manager (``incidents.services``, ``organisations.services``),
+which ``tests/organisations/test_request_memo.py`` exercises inside a request.
 """
 
 from __future__ import annotations
@@ -47,10 +53,15 @@ def request_scope() -> Iterator[None]:
         _memo.reset(token)
 
 
+# Set in a request's memo by its first write: nothing is kept after it.
+_CLOSED = object()
+
+
 def remembered(key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()``, read once per request scope (every time outside one)."""
+    """``compute()``, read once per request scope until its first write
+    (every time outside a request, and after that write)."""
     memo = _memo.get()
-    if memo is None:
+    if memo is None or _CLOSED in memo:
         return compute()
     if key not in memo:
         memo[key] = compute()
@@ -59,16 +70,17 @@ def remembered(key: Hashable, compute: Callable[[], T]) -> T:
 
 
 def forget(sender: Any = None, **_: Any) -> None:
-    """Empty the current request's memo (a signal receiver: any write), unless
-    the written model declares ``keeps_request_memo = True``: a log that no
-    access rule reads (the audit trail's entries, written by every record view
-    before the page is built). Opting out is explicit, per model; a model that
-    does not say so empties the memo, which costs a query, never a leak."""
+    """Empty and close the current request's memo (a signal receiver: any
+    write), unless the written model declares ``keeps_request_memo = True``: a
+    log that no access rule reads (the audit trail's entries, written by every
+    record view before the page is built). Opting out is explicit, per model; a
+    model that does not say so closes the memo, which costs queries, never a leak."""
     if getattr(sender, "keeps_request_memo", False):
         return
     memo = _memo.get()
-    if memo:
+    if memo is not None:
         memo.clear()
+        memo[_CLOSED] = True
 
 
 def connect() -> None:

@@ -112,3 +112,27 @@ def test_a_record_page_logging_its_view_reads_the_readers_lists_once(world: Any)
     assert any(q["sql"].startswith('INSERT INTO "audits_auditentry"') for q in ctx.captured_queries)
     assert _reads_of("incidents_incidentexclusion", "incident_id", ctx.captured_queries) == 1
     assert _reads_of("incidents_needtoknowgrant", "incident_id", ctx.captured_queries) == 1
+
+
+def test_a_grant_rolled_back_within_the_request_is_not_remembered(world: Any) -> None:
+    """A write may be undone (a service failing after it granted access): what
+    was read after it must not outlive it in the memo."""
+    from django.db import transaction
+
+    restricted = world.objects["restricted"]
+    lead, auditor = world.users["lead"], world.users["auditor"]
+    with request_scope():
+        try:
+            with transaction.atomic():
+                services.grant_need_to_know(
+                    actor=lead,
+                    incident=restricted,
+                    user=auditor,
+                    reason="Audit of this incident.",
+                    expected_version=restricted.version,
+                )
+                assert access.visible_incidents(auditor).filter(pk=restricted.pk).exists()
+                raise RuntimeError("the rest of the service failed")
+        except RuntimeError:
+            pass
+        assert not access.visible_incidents(auditor).filter(pk=restricted.pk).exists()
