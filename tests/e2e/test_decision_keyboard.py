@@ -11,7 +11,8 @@ pays them too. Measurements and the budget are in docs/disclosures.md.
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from typing import Any
 
 import pytest
@@ -36,17 +37,43 @@ START_LINKS = ["Record a disclosure decision"]
 MAX_TABS = 400
 
 
-def _date_keys(d: Any) -> str:
-    return d.strftime("%d%m%Y")
+def _month_first(page: Any) -> bool:
+    """Whether this Chromium lays date fields out month first with a 12-hour
+    clock (its own UI language, en-US when headless here), whatever the page's
+    locale, or day first with a 24-hour clock as a British browser does. Typing
+    one order into the other swapped day and month without a word (a decision
+    saved as shared on 12 June instead of 6 December) and failed outright after
+    1 pm; so the order is read from the browser, on an input of its own."""
+    probe = page.context.new_page()
+    try:
+        probe.set_content('<input type="datetime-local" id="probe">')
+        probe.focus("#probe")
+        probe.keyboard.type("01022026")
+        probe.keyboard.press("Tab")
+        probe.keyboard.type("1030A")  # "A": the AM/PM part, where there is one
+        return bool(probe.input_value("#probe").startswith("2026-01-02"))
+    finally:
+        probe.close()
 
 
-def _datetime_keys(hours_ago: float) -> tuple[str, str]:
-    when = timezone.localtime() - timedelta(hours=hours_ago)
-    return when.strftime("%d%m%Y"), when.strftime("%H%M")
+def _date_keys(d: Any, month_first: bool) -> str:
+    return d.strftime("%m%d%Y" if month_first else "%d%m%Y")
 
 
-def _review_date() -> str:
-    return _date_keys(timezone.localdate() + timedelta(days=7))
+# When the information was shared: yesterday at 10:30, in the past whenever the
+# test runs and typed the same way on a 12- or 24-hour clock ("A" is ignored there).
+def _shared_at() -> Any:
+    return timezone.make_aware(
+        datetime.combine(timezone.localdate() - timedelta(days=1), dt_time(10, 30))
+    )
+
+
+def _datetime_keys(when: Any, month_first: bool) -> tuple[str, str]:
+    return _date_keys(when, month_first), "1030A" if month_first else "1030"
+
+
+def _review_date() -> Any:
+    return timezone.localdate() + timedelta(days=7)
 
 
 COMMON = {
@@ -179,9 +206,10 @@ def _record_by_keyboard(
     page: Any, incident: Any, decision: str, extra: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     plan = {**PLANS[decision], **(extra or {})}
-    plan["review_date"] = ("keys", _review_date())
+    month_first = _month_first(page)
+    plan["review_date"] = ("keys", _date_keys(_review_date(), month_first))
     if "recipients-0-channel" in plan:
-        plan["recipients-0-shared_at"] = ("datetime", _datetime_keys(0.1))
+        plan["recipients-0-shared_at"] = ("datetime", _datetime_keys(_shared_at(), month_first))
     links = list(START_LINKS)
     counts: dict[str, Any] = {"tabs": 0, "arrows": 0, "typed": 0, "enter": 0}
     started = time.monotonic()
@@ -247,6 +275,10 @@ def test_each_decision_type_by_keyboard_within_budget(
     saved = DisclosureDecision.objects.filter(incident=incident).order_by("-pk").first()
     assert saved is not None
     assert saved.decision == decision.removesuffix("_known")
+    # What was typed is what was saved (not day and month swapped).
+    assert saved.review_date == _review_date()
+    if decision != "do_not_share":
+        assert saved.recipients.get().shared_at == _shared_at()
     if extra:
         r = saved.recipients.get()
         assert (r.name, r.role, r.recipient_organisation, r.category, r.channel) == (
