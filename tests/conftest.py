@@ -147,7 +147,7 @@ def _with_subjects(world: World) -> None:
 # ``@pytest.mark.world_with("subjects")``: the shared world with more built in,
 # once per run of consecutive tests that ask for it instead of once per test.
 # "subjects": ``tests.allegations.factories.subject_case`` (allegations about
-# every ``subject_*`` user on the home incident), which about 530 cases of the
+# every ``subject_*`` user on the home incident), which about 480 cases of the
 # permission matrix need and which took 0.3 s to build each time.
 WORLD_FLAVOURS = {"subjects": _with_subjects}
 
