@@ -25,13 +25,14 @@ from disclosures import access as decision_access
 from disclosures.work import due_review_points
 from incidents import access as incident_access
 from incidents.models import Incident, Status
-from incidents.pagination import COUNT_CAP, capped_count, first_rows
+from incidents.pagination import first_rows
 from notifications import dashboard as notification_dashboard
 from organisations import access as org_access
 from organisations import my_work
 from organisations.audit import log_event
 from organisations.denials import RoleRequired
 from organisations.models import Actor, Role
+from organisations.paging import COUNT_CAP, capped_count
 
 DUE_WINDOW_DAYS = 14
 LIST_LIMIT = 10

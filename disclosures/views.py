@@ -32,13 +32,13 @@ from disclosures.forms import (
 from disclosures.known import KnownRecipient, known_recipients
 from disclosures.models import AMENDABLE_FIELDS, DisclosureDecision, EscalationCheck
 from incidents import access as incident_access
-from incidents.pagination import COUNT_CAP, capped_count, capped_page
+from incidents.pagination import capped_page
 from incidents.record_files import evidence_upload_page
 from incidents.views import attachment
 from organisations import access as org_access
 from organisations.audit import log_access, log_listed
 from organisations.denials import RoleRequired
-from organisations.paging import plain_page
+from organisations.paging import COUNT_CAP, capped_count, plain_page
 from organisations.web import REFUSED, submit, submit_and_redirect
 
 PAGE_SIZE = 25

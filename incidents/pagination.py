@@ -14,7 +14,6 @@ template says "of 40+" instead of a number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import EmptyPage, Page, Paginator
@@ -24,10 +23,6 @@ from organisations.paging import page_number
 
 # How many pages past the requested one are counted.
 LOOKAHEAD_PAGES = 10
-# Counts shown beside lists that are opened many times a shift (home pages,
-# overdue review points) stop here and say "100+": the exact figure would
-# cost a count over all the rows while telling the reader nothing more useful.
-COUNT_CAP = 100
 
 
 class CappedPage(Page):
@@ -92,20 +87,6 @@ def capped_page(object_list: Any, per_page: int, number: Any) -> CappedPage:
         return paginator.page(requested)
     except EmptyPage:
         return paginator.page(paginator.num_pages)
-
-
-@dataclass(frozen=True)
-class CappedCount:
-    """``count`` rows, or ``cap`` and ``more`` when there are more than that."""
-
-    count: int
-    more: bool
-
-
-def capped_count(object_list: Any, cap: int) -> CappedCount:
-    """How many rows, counting no further than ``cap`` (shown as "cap+")."""
-    counted = int(object_list.order_by()[: cap + 1].count())
-    return CappedCount(count=min(counted, cap), more=counted > cap)
 
 
 def first_rows(object_list: Any, limit: int) -> list[Any]:

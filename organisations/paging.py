@@ -5,12 +5,14 @@ arrives into the nearest page that can exist, so no list answers bad paging
 input with an error: Django's ``Paginator.get_page`` would send ``0`` and ``-1``
 to the last page, and a number past 2**63 overflows the row offset of a query.
 ``plain_page`` is ``Paginator.get_page`` through it; ``incidents.pagination``
-uses it for the capped lists.
+uses it for the capped lists. ``capped_count`` is the one count that stops at a
+cap ("100+"), for the capped lists, the home panels and every work list.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -41,3 +43,25 @@ def plain_page(object_list: Any, per_page: int, number: Any) -> Page:
     """Django's exactly counted ``Paginator`` page nearest to ``number``, for
     short lists whose total is worth showing."""
     return Paginator(object_list, per_page).get_page(page_number(number))
+
+
+# Counts shown beside lists that are opened many times a shift (home pages,
+# overdue review points, My work) stop here and say "100+": the exact figure
+# would cost a count over all the rows while telling the reader nothing more
+# useful. Reminders count exactly.
+COUNT_CAP = 100
+
+
+@dataclass(frozen=True)
+class CappedCount:
+    """``count`` rows, or ``cap`` and ``more`` when there are more than that."""
+
+    count: int
+    more: bool
+
+
+def capped_count(object_list: Any, cap: int = COUNT_CAP) -> CappedCount:
+    """How many rows, counting no further than ``cap`` (shown as "cap+"). Works
+    on grouped (``values``) querysets too: the limit is applied in a subquery."""
+    counted = int(object_list.order_by()[: cap + 1].count())
+    return CappedCount(count=min(counted, cap), more=counted > cap)

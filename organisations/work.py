@@ -22,10 +22,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from organisations import paging
 from organisations.models import Actor
-
-# Counts on pages stop here and say "100+" (reminders count exactly).
-COUNT_CAP = 100
+from organisations.paging import COUNT_CAP
 
 
 @dataclass(frozen=True)
@@ -72,12 +71,11 @@ class Window:
 
 def counted(qs: Any, window: Window) -> tuple[int, bool]:
     """(count, more) of a list's rows: exact for reminders, else capped at
-    ``COUNT_CAP``, so a page's cost does not grow with the backlog. Works on
-    grouped (``values``) querysets too: the limit is applied in a subquery."""
+    ``COUNT_CAP`` (``organisations.paging.capped_count``, as every page counts)."""
     if window.exact:
         return qs.count(), False
-    n = int(qs.order_by()[: COUNT_CAP + 1].count())
-    return min(n, COUNT_CAP), n > COUNT_CAP
+    capped = paging.capped_count(qs, COUNT_CAP)
+    return capped.count, capped.more
 
 
 def first_keys(qs: Any, window: Window, order: Sequence[str]) -> tuple[list[Any], int, bool]:
