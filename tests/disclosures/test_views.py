@@ -300,3 +300,21 @@ def test_correcting_recipients_and_consultations_opens_the_form(world: Any) -> N
     assert response.status_code == 302
     assert DecisionAmendment.objects.get().field == "recipients"
     assert "Also shared with the GP" in client.get(response["Location"]).content.decode()
+
+
+def test_a_forged_row_count_builds_no_more_rows_than_a_decision_can_have(world: Any) -> None:
+    """TOTAL_FORMS is the browser's word: a POST claiming 10**21 recipients must not
+    make the server build (and validate, and render) a thousand forms."""
+    from disclosures.forms import MAX_ROWS, RecipientFormSet
+
+    data = form_data(world)
+    data["recipients-TOTAL_FORMS"] = str(2**70)
+    formset = RecipientFormSet(data, prefix="recipients")
+    assert not formset.is_valid()
+    assert len(formset.forms) <= MAX_ROWS
+    response = world.client("manager").post(_url(world), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert len(re.findall(r'name="recipients-\d+-name"', html)) <= MAX_ROWS
+    assert f"at most {MAX_ROWS}" in html
+    assert not DisclosureDecision.objects.exists()
