@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.test import Client
 from django.urls import reverse
 
 from audits.models import AuditEntry
@@ -163,7 +164,8 @@ def test_the_trail_names_people_and_says_where_in_words(world):
 
     manager = world.users["manager"]
     decision = make_decision(manager, world.objects["incident"])
-    client = world.client("manager")  # force_login: a login entry about the manager's account
+    client = Client()
+    client.force_login(manager)  # a sign-in: a login entry about the manager's account
     client.get(reverse("disclosures:detail", args=[decision.pk]))
     client.get(reverse("incidents:detail", args=[world.objects["incident"].pk]))
     lead = world.client("lead")
@@ -184,7 +186,7 @@ def test_the_trail_names_people_and_says_where_in_words(world):
     from audits.display import describe
 
     outsider = world.users["outsider"]
-    world.client("outsider")
+    Client().force_login(outsider)
     theirs = AuditEntry.objects.filter(
         action=A.LOGIN, object_pk=str(outsider.pk), content_type__model="user"
     )

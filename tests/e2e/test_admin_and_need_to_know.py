@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from incidents.models import NeedToKnowGrant
 from organisations.models import Membership
-from tests.e2e.conftest import assert_accessible, login
+from tests.e2e.conftest import assert_accessible, login, new_context
 from tests.security.test_mfa import code_for
 
 
@@ -72,7 +72,7 @@ def test_admin_adds_a_user(page: Any, world: Any, password: str) -> None:
     assert "/accounts/welcome/" in link
 
     # The new colleague, in their own browser.
-    context = page.context.browser.new_context(locale="en-GB")
+    context = new_context(page.context.browser)
     newcomer = context.new_page()
     try:
         newcomer.goto(link)

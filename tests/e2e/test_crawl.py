@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.core.management import call_command
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, new_context, run_axe
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 WIDE, NARROW = 1280, 320
@@ -191,14 +191,9 @@ def demo_with_a_subject() -> str:
 
 
 def crawl_role(browser: Any, base_url: str, username: str, shots: Path | None) -> dict[str, Any]:
-    from axe_playwright_python.sync_playwright import Axe
-
     from incidents.demo import DEMO_PASSWORD
 
-    axe = Axe()
-    context = browser.new_context(
-        base_url=base_url, locale="en-GB", viewport={"width": WIDE, "height": 900}
-    )
+    context = new_context(browser, base_url=base_url, viewport={"width": WIDE, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
     # A CSP violation or a script error (static/js/nav.js runs on every page) is a bug.
@@ -235,7 +230,7 @@ def crawl_role(browser: Any, base_url: str, username: str, shots: Path | None) -
         record["kind"] = "html"
         record["console"] = errors[:]
         errors.clear()
-        result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        result = run_axe(page, {"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         record["axe"] = [
             f"{v['id']} ({len(v['nodes'])}): {v['help']} — "
             + "; ".join(str(n["target"]) for n in v["nodes"][:3])
