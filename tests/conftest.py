@@ -17,6 +17,7 @@ import contextlib
 import copy
 import fcntl
 import gc
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -416,6 +417,24 @@ def _wait_until_alone(owner: Any, timeout: float = 20.0) -> None:
         time.sleep(0.2)
     if others:
         print(f"still connected to the test database: {others}", file=sys.stderr)
+        print(
+            f"processes naming it: {_processes_naming(owner.settings_dict['NAME'])}",
+            file=sys.stderr,
+        )
+
+
+def _processes_naming(database: str) -> list[str]:
+    """This user's processes whose command line or environment names ``database``
+    (a server a test started and did not stop would hold a connection)."""
+    import psutil
+
+    found = []
+    for process in psutil.process_iter(["pid", "cmdline"]):
+        with contextlib.suppress(psutil.Error):
+            text = " ".join(process.info["cmdline"] or []) + " ".join(process.environ().values())
+            if database in text and process.pid != os.getpid():
+                found.append(f"{process.pid}: {' '.join(process.info['cmdline'] or [])[:200]}")
+    return found
 
 
 class _WorkerDatabases:

@@ -3,10 +3,12 @@ on loopback ephemeral ports, and simulated managers writing through HTTP."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import itertools
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -116,14 +118,20 @@ class Gunicorn:
         return {master.pid} | {child.pid for child in master.children()}
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
+        if self.proc is None:
             return
-        self.proc.terminate()
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(5)
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        # A worker its master left behind (the master killed, or gone first) would
+        # keep its database connection, and the test database could not be dropped
+        # at the end of the run: end whatever is left of the master's session.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
 
 
 @dataclass
