@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
 from django.test import Client, override_settings
@@ -52,6 +53,7 @@ class World:
     # last_login, the audit trail's LOGIN entry and django-axes' record: 25 ms, in
     # nearly every test; the permission matrix took 45 % less time without it).
     sessions: dict[str, str] = field(default_factory=dict)
+    session_hashes: dict[str, str] = field(default_factory=dict)
     sessions_at: float = 0.0
 
     def client(self, role: str) -> Client:
@@ -59,10 +61,15 @@ class World:
         if role == "anonymous":
             return client
         key = self.sessions.pop(role, None)
-        if key and time.monotonic() - self.sessions_at < SESSION_REUSE_SECONDS:
+        user = self.user(role)
+        if (
+            key
+            and time.monotonic() - self.sessions_at < SESSION_REUSE_SECONDS
+            and self.session_hashes.get(role) == user.get_session_auth_hash()
+        ):
             client.cookies[settings.SESSION_COOKIE_NAME] = key
-        else:
-            client.force_login(self.user(role))
+        else:  # none kept, too old, or the test changed the password (the session would end)
+            client.force_login(user)
         return client
 
     def user(self, role: str) -> Any:
@@ -132,6 +139,7 @@ def sign_in_once(world: World) -> None:
         store.update(data)
         store.create()
         world.sessions[role] = store.session_key
+        world.session_hashes[role] = data[HASH_SESSION_KEY]
     world.sessions_at = time.monotonic()
 
 

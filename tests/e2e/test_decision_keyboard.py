@@ -203,13 +203,23 @@ def _act(page: Any, key: str, how: Any, active: dict[str, Any], counts: dict[str
 
 
 def _record_by_keyboard(
-    page: Any, incident: Any, decision: str, extra: dict[str, Any] | None = None
+    page: Any,
+    incident: Any,
+    decision: str,
+    typed: dict[str, Any],
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """``typed``: the review date and shared-at to type (read once by the caller, who
+    checks them against what was saved: a test running over midnight once compared
+    the date typed on one day with the date asked for on the next)."""
     plan = {**PLANS[decision], **(extra or {})}
     month_first = _month_first(page)
-    plan["review_date"] = ("keys", _date_keys(_review_date(), month_first))
+    plan["review_date"] = ("keys", _date_keys(typed["review_date"], month_first))
     if "recipients-0-channel" in plan:
-        plan["recipients-0-shared_at"] = ("datetime", _datetime_keys(_shared_at(), month_first))
+        plan["recipients-0-shared_at"] = (
+            "datetime",
+            _datetime_keys(typed["shared_at"], month_first),
+        )
     links = list(START_LINKS)
     counts: dict[str, Any] = {"tabs": 0, "arrows": 0, "typed": 0, "enter": 0}
     started = time.monotonic()
@@ -266,7 +276,8 @@ def test_each_decision_type_by_keyboard_within_budget(
         earlier = make_decision(world.users["manager"], incident).recipients.get()
         extra["recipients-0-known"] = ("select", f"recipient-{earlier.pk}")
     login(page, world.users["manager"], password)
-    counts = _record_by_keyboard(page, incident, decision, extra)
+    typed = {"review_date": _review_date(), "shared_at": _shared_at()}
+    counts = _record_by_keyboard(page, incident, decision, typed, extra)
     print(f"\nKEYBOARD {decision}: {counts}")
     problems = page.locator("#error-summary, #quality-warnings")
     assert problems.count() == 0, problems.first.inner_text()
@@ -276,9 +287,9 @@ def test_each_decision_type_by_keyboard_within_budget(
     assert saved is not None
     assert saved.decision == decision.removesuffix("_known")
     # What was typed is what was saved (not day and month swapped).
-    assert saved.review_date == _review_date()
+    assert saved.review_date == typed["review_date"]
     if decision != "do_not_share":
-        assert saved.recipients.get().shared_at == _shared_at()
+        assert saved.recipients.get().shared_at == typed["shared_at"]
     if extra:
         r = saved.recipients.get()
         assert (r.name, r.role, r.recipient_organisation, r.category, r.channel) == (

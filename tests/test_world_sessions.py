@@ -1,0 +1,38 @@
+"""The shared world's users are signed in once (``sign_in_once``, tests/conftest.py):
+a test's clients must behave exactly as if each had just signed in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from audits.models import AuditEntry
+
+
+def test_a_client_is_signed_in_and_the_sign_in_left_nothing_behind(world: Any) -> None:
+    """Signed in, as the right user; and no LOGIN entry or last_login from the
+    build-time sign-in is part of the world."""
+    response = world.client("lead").get(reverse("home"))
+    assert response.status_code == 200
+    assert response.wsgi_request.user.pk == world.users["lead"].pk
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN).exists()
+    world.users["lead"].refresh_from_db()
+    assert world.users["lead"].last_login is None
+
+
+def test_two_clients_of_one_role_have_their_own_sessions(world: Any) -> None:
+    first, second = world.client("manager"), world.client("manager")
+    first.post(reverse("logout"))
+    assert second.get(reverse("home")).status_code == 200
+
+
+def test_a_client_after_a_password_change_is_still_signed_in(world: Any) -> None:
+    """The session kept from the build carries the old password's hash, which would
+    end it: after the test changes the password, the client signs in afresh."""
+    user = world.users["hr"]
+    user.set_password("a-new-passphrase-for-hr")
+    user.save()
+    response = world.client("hr").get(reverse("home"))
+    assert response.status_code == 200
+    assert response.wsgi_request.user.pk == user.pk
