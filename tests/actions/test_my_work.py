@@ -49,8 +49,14 @@ def test_a_deadline_passing_shows_overdue_everywhere_within_one_run(
     )
     _run(at=tomorrow)
     warning, digest = _mail_to(manager)
-    assert "1 item now overdue" in warning.subject and action.reference in warning.body
-    assert "1 overdue" in digest.subject
+    # The world's incidents' notification clocks may have passed by then too (when
+    # this runs before 11 am: they were started two hours before the world was
+    # built): the emails count what they list, and the action is among them.
+    listed = [line for line in warning.body.splitlines() if line.startswith("- due ")]
+    assert any(action.reference in line for line in listed)
+    items = "1 item" if len(listed) == 1 else f"{len(listed)} items"
+    assert f"{items} now overdue" in warning.subject
+    assert f"{len(listed)} overdue" in digest.subject
     assert digest.body.index(action.reference) > digest.body.index("OVERDUE:")
 
     # An action whose date has passed is overdue on the page and the home page.
