@@ -27,6 +27,8 @@ import json
 import logging
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 import warnings
@@ -60,8 +62,8 @@ def database_url(base_dir: Path) -> str:
             import pgserver
 
             pgdata = data_dir(base_dir)
-            pgdata.mkdir(parents=True, exist_ok=True)
             with _stop_signals_deferred() as pending:
+                ensure_cluster(pgdata)
                 repair_client_list(pgdata)
                 try:
                     server = pgserver.get_server(pgdata, cleanup_mode="stop")
@@ -119,7 +121,7 @@ def hold_server(pgdata: Path) -> PostgresServer:
     pg_ctl half-way through a start and leave a server nobody knows about."""
     import pgserver
 
-    pgdata.mkdir(parents=True, exist_ok=True)
+    ensure_cluster(pgdata)
     repair_client_list(pgdata)
     try:
         return pgserver.get_server(pgdata, cleanup_mode="stop")
@@ -131,6 +133,74 @@ def hold_server(pgdata: Path) -> PostgresServer:
         logger.warning("embedded PostgreSQL start failed once; retrying", exc_info=True)
         _wait_until_settled(pgdata, timeout=120)
         return pgserver.PostgresServer(pgdata.expanduser().resolve(), cleanup_mode="stop")
+
+
+def ensure_cluster(pgdata: Path) -> None:
+    """Create the database cluster in ``pgdata`` if it has none, out of reach
+    of a stop signal.
+
+    A stop signal to ``make run``'s process group (Ctrl-C in the first second of
+    a first start) reached initdb's own ``postgres`` child, which unblocks
+    signals and died; initdb's clean-up then raced a server process it had left
+    and kept part of the directory (``global/pg_filenode.map``) without
+    ``PG_VERSION``. Every later start failed: initdb refuses a directory that is
+    not empty. So initdb runs from a helper process in a session of its own
+    (``python -m safeguard.embedded_db init``: pgserver creates the cluster
+    when it first starts a server on it, then stops that server), and the
+    caller waits for it, stop signals or not. A directory left unfinished
+    anyway (a machine that lost power, an older version's interrupted start)
+    is set aside, never deleted."""
+    if (pgdata / "PG_VERSION").exists():
+        return
+    subprocess.run(  # noqa: S603 (this interpreter, this module)
+        [sys.executable, "-m", "safeguard.embedded_db", "init", str(pgdata)],
+        check=True,
+        start_new_session=True,
+    )
+
+
+def _create_cluster(pgdata: Path) -> None:
+    """The helper's work: one process at a time per parent folder (several
+    processes may start on a fresh checkout at once), cluster or not re-checked
+    under the lock."""
+    import fcntl
+
+    import pgserver
+
+    pgdata = pgdata.expanduser().resolve()
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    folder = os.open(pgdata.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        if (pgdata / "PG_VERSION").exists():
+            return
+        _set_aside_unfinished(pgdata)
+        pgdata.mkdir(exist_ok=True)
+        # initdb, then a start; the exit handler stops the server unless a
+        # process joined it meanwhile (pgserver's client list).
+        pgserver.PostgresServer(pgdata, cleanup_mode="stop")
+    finally:
+        os.close(folder)
+
+
+def _set_aside_unfinished(pgdata: Path) -> None:
+    """Without ``PG_VERSION`` the folder holds no cluster PostgreSQL would start.
+    pgserver's client list means nothing there (and initdb refuses a folder with
+    any file in it): removed. Anything else is moved beside it, named, for
+    whoever wants to look."""
+    if not pgdata.exists():
+        return
+    for name in (".handle_pids.json", ".handle_pids.json.partial"):
+        (pgdata / name).unlink(missing_ok=True)
+    if any(pgdata.iterdir()):
+        aside = pgdata.with_name(f"{pgdata.name}.unfinished-{time.strftime('%Y%m%d-%H%M%S')}")
+        pgdata.rename(aside)
+        logger.warning(
+            "%s held an unfinished database cluster (a first start was interrupted); "
+            "moved to %s and starting afresh",
+            pgdata,
+            aside,
+        )
 
 
 def release_server(server: PostgresServer) -> None:
@@ -288,3 +358,10 @@ def _exit_cleanly_on_sigterm() -> None:
 
 def _raise_system_exit(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["init"] and len(sys.argv) == 3:
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs, as in database_url
+        _create_cluster(Path(sys.argv[2]))

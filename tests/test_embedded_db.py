@@ -124,3 +124,66 @@ def test_a_dead_or_zombie_client_leaves_the_list_and_a_live_one_stays(tmp_path: 
         assert json.loads(clients.read_text()) == [os.getppid()]
     finally:
         zombie.wait()
+
+
+@pytest.mark.slow
+def test_an_unfinished_cluster_is_set_aside_and_the_next_start_works(tmp_path: Path) -> None:
+    """CI, 2026-12-06: a stop signal in the first second of a first ``make run``
+    killed initdb's bootstrap, and its clean-up left ``global/pg_filenode.map``
+    without ``PG_VERSION``; every later start failed ("exists but is not empty")."""
+    pgdata = tmp_path / "postgres"
+    (pgdata / "global").mkdir(parents=True)
+    (pgdata / "global" / "pg_filenode.map").write_bytes(b"\0" * 524)
+    (pgdata / ".handle_pids.json").write_text("")
+    _run_and_stop(pgdata, dead_client=False)
+    assert (pgdata / "PG_VERSION").exists()
+    [aside] = tmp_path.glob("postgres.unfinished-*")
+    assert (aside / "global" / "pg_filenode.map").read_bytes() == b"\0" * 524
+
+
+@pytest.mark.slow
+def test_stop_signals_during_the_first_start_cannot_reach_initdb(tmp_path: Path) -> None:
+    """A start holds stop signals while the server starts (safeguard/devserver.py)
+    but initdb's own ``postgres`` unblocks them: initdb must not be in the
+    signalled process group at all. Here the group is sent SIGHUP every 20 ms
+    for the whole first start; the cluster is still made, started and stopped."""
+    pgdata = tmp_path / "postgres"
+    script = "\n".join(
+        [
+            "import signal",
+            "from pathlib import Path",
+            "stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)",
+            "signal.pthread_sigmask(signal.SIG_BLOCK, stops)",
+            "print('blocked', flush=True)",
+            "from safeguard import embedded_db",
+            f"server = embedded_db.hold_server(Path({str(pgdata)!r}))",
+            "print(server.get_pid(), flush=True)",
+            "embedded_db.release_server(server)",
+        ]
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "blocked\n"
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            os.killpg(proc.pid, signal.SIGHUP)
+            time.sleep(0.02)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err[-3000:]
+        assert (pgdata / "PG_VERSION").exists()
+        assert _wait_gone(int(out.split()[0]), 60), "the embedded PostgreSQL outlived its last user"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        for leftover in psutil.process_iter(["cmdline"]):
+            if str(pgdata) in " ".join(leftover.info["cmdline"] or []):
+                leftover.send_signal(signal.SIGQUIT)
