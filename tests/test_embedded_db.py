@@ -54,6 +54,11 @@ def _start_app_process(pgdata: Path) -> subprocess.Popen[str]:
         ]
     )
     env["DJANGO_SETTINGS_MODULE"] = "safeguard.settings"
+    return _spawn(script, env)
+
+
+def _spawn(script: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    """``python -c script`` in a session (process group) of its own."""
     return subprocess.Popen(
         [sys.executable, "-c", script],
         cwd=ROOT,
@@ -161,16 +166,7 @@ def test_stop_signals_during_the_first_start_cannot_reach_initdb(tmp_path: Path)
             "embedded_db.release_server(server)",
         ]
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    proc = _spawn(script, {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")})
     try:
         assert proc.stdout is not None and proc.stdout.readline() == "blocked\n"
         deadline = time.monotonic() + 120
