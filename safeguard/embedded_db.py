@@ -42,6 +42,12 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# pgserver asks platformdirs for a runtime folder when it is imported; on a
+# machine without XDG_RUNTIME_DIR (servers, containers, CI) platformdirs warns
+# and falls back to /tmp/runtime-<uid>, which is what pgserver then uses. The
+# warning reached every `make run`'s output as two lines of noise.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set", module="platformdirs")
+
 APP_ROLE = "safeguard_app"
 
 _url: str | None = None
