@@ -46,10 +46,11 @@ system-packages:
 
 ## Whole test suite, browser tests included, on real PostgreSQL.
 ## The system packages come first, so a machine without them stops before anything runs.
-## In parallel (pytest-xdist): PYTEST_WORKERS processes (auto: one per CPU core),
+## In parallel (pytest-xdist): PYTEST_WORKERS processes (default: one per CPU core and one
+## more, which fills the time the browser tests spend waiting on Chromium; docs/testing.md),
 ## each on its own copy of the test database (tests/conftest.py, docs/testing.md).
 ## PYTEST_WORKERS=0 runs in this one process; PYTEST_ARGS adds pytest's arguments.
-PYTEST_WORKERS ?= auto
+PYTEST_WORKERS ?= $(shell $(PYTHON) -c "import os; n = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count(); print((n or 1) + 1)")
 test: system-packages
 	$(MAKE) --no-print-directory $(STAMP)
 	$(ROLES) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
