@@ -221,18 +221,30 @@ def _wait_until_settled(pgdata: Path, *, timeout: float) -> None:
     """Until postmaster.pid is gone, names a dead process, or says ``ready``."""
     import psutil
 
-    pid_file = pgdata / "postmaster.pid"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            lines = pid_file.read_text().splitlines()
-        except FileNotFoundError:
-            return
-        if len(lines) >= 8 and lines[7].strip() == "ready":
+        lines = _pid_file_lines(pgdata)
+        if lines is None or is_ready(lines):
             return
         if lines and lines[0].strip().isdigit() and not psutil.pid_exists(int(lines[0])):
             return
         time.sleep(0.1)
+
+
+def _pid_file_lines(pgdata: Path) -> list[str] | None:
+    try:
+        return (pgdata / "postmaster.pid").read_text().splitlines()
+    except FileNotFoundError:
+        return None
+
+
+def is_ready(pid_file: Path | list[str]) -> bool:
+    """A server has started and accepts connections: the status line (the
+    eighth) of its ``postmaster.pid`` says ``ready``. initdb's own processes
+    write the file too, never with that line. Takes the data folder or the
+    file's lines."""
+    lines = _pid_file_lines(pid_file) if isinstance(pid_file, Path) else pid_file
+    return lines is not None and len(lines) >= 8 and lines[7].strip() == "ready"
 
 
 def _read_client_list(path: Path) -> list[int] | None:
@@ -368,6 +380,4 @@ def _raise_system_exit(signum: int, frame: object) -> None:
 
 if __name__ == "__main__" and sys.argv[1:2] == ["init"] and len(sys.argv) == 3:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs, as in database_url
-        _create_cluster(Path(sys.argv[2]))
+    _create_cluster(Path(sys.argv[2]))

@@ -15,6 +15,7 @@ import pytest
 from django.db import connections
 
 from safeguard.dbroles import database_settings
+from safeguard.embedded_db import is_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 EMBEDDED_URL = "postgresql://safeguard_app@/postgres?host=/work/project/.data/postgres"
@@ -146,15 +147,6 @@ def test_an_unfinished_cluster_is_set_aside_and_the_next_start_works(tmp_path: P
     assert (aside / "global" / "pg_filenode.map").read_bytes() == b"\0" * 524
 
 
-def _ready(pgdata: Path) -> bool:
-    """A server on ``pgdata`` has started: its pid file's status line says so."""
-    try:
-        lines = (pgdata / "postmaster.pid").read_text().splitlines()
-    except FileNotFoundError:
-        return False
-    return len(lines) >= 8 and lines[7].strip() == "ready"
-
-
 @pytest.mark.slow
 def test_stop_signals_during_the_first_start_cannot_reach_initdb(tmp_path: Path) -> None:
     """A start holds stop signals while the server starts (safeguard/devserver.py)
@@ -187,7 +179,7 @@ def test_stop_signals_during_the_first_start_cannot_reach_initdb(tmp_path: Path)
     try:
         assert proc.stdout is not None and proc.stdout.readline() == "blocked\n"
         deadline = time.monotonic() + 120
-        while proc.poll() is None and not _ready(pgdata) and time.monotonic() < deadline:
+        while proc.poll() is None and not is_ready(pgdata) and time.monotonic() < deadline:
             os.killpg(proc.pid, signal.SIGHUP)
             time.sleep(0.02)
         out, err = proc.communicate(timeout=60)
