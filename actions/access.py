@@ -83,9 +83,15 @@ def source_link(action: Action) -> tuple[str, str]:
     return ("", "")
 
 
+def reads_actions(membership: Membership | None) -> bool:
+    """Whether ``visible_actions`` can hold anything for the member: everyone
+    but an organisation admin."""
+    return membership is not None and membership.role != Role.ADMIN
+
+
 def visible_actions(user: Actor | None) -> ActionQuerySet:
     membership = membership_of(user)
-    if user is None or membership is None or membership.role == Role.ADMIN:
+    if user is None or membership is None or not reads_actions(membership):
         return Action.objects.none()
     rule = NOTHING
     if membership.role in INCIDENT_READERS:

@@ -11,16 +11,18 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.access import visible_actions
+from actions.access import reads_actions, visible_actions
 from organisations.access import membership_of
 from organisations.models import Actor, Role
 from organisations.work import Window, WorkItem, WorkList, end_of_day, first_keys
 
 
 def actions(user: Actor, window: Window) -> WorkList:
+    membership = membership_of(user)
+    if not reads_actions(membership):
+        return WorkList(key="actions", title="Agreed actions", applies=False)
     today = timezone.localdate(window.now)
     horizon = timezone.localdate(window.horizon)
-    membership = membership_of(user)
     qs = visible_actions(user).open()
     mine = Q(owner_id=getattr(user, "pk", None))
     overdue = qs.filter(due_date__lt=today)

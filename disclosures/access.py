@@ -41,11 +41,17 @@ def can_record_decision(user: Actor, incident: Incident) -> bool:
     return can_record_on(user, incident) and visible_incidents(user).filter(pk=incident.pk).exists()
 
 
+def chases_review_points(membership: Membership | None) -> bool:
+    """Whether the member has review points to chase at all (managers and leads;
+    ``decisions_for_review`` is empty for everyone else)."""
+    return membership is not None and membership.role in INCIDENT_WRITERS
+
+
 def decisions_for_review(user: Actor) -> DecisionQuerySet:
     """Decisions whose review points the user chases: a manager's own services,
     the whole organisation for a lead; nobody else."""
     membership = membership_of(user)
-    if membership is None or membership.role not in INCIDENT_WRITERS:
+    if membership is None or not chases_review_points(membership):
         return visible_decisions(None)
     qs = visible_decisions(user)
     if membership.role == Role.MANAGER:
@@ -59,7 +65,7 @@ def open_review_points(user: Actor) -> DecisionQuerySet:
     review-point projection's (organisation, due date) index, so the soonest
     come first without looking at every decision of the organisation."""
     membership = membership_of(user)
-    if membership is None or membership.role not in INCIDENT_WRITERS:
+    if membership is None or not chases_review_points(membership):
         return visible_decisions(None)
     qs = visible_decisions(user)
     if membership.role == Role.MANAGER:

@@ -12,7 +12,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from disclosures.access import open_review_points
+from disclosures.access import chases_review_points, open_review_points
+from organisations.access import membership_of
 from organisations.models import Actor
 from organisations.work import Window, WorkItem, WorkList, end_of_day, first_keys
 
@@ -31,6 +32,8 @@ def due_review_points(user: Actor, today: date, until: date) -> tuple[Any, Any]:
 
 
 def reviews(user: Actor, window: Window) -> WorkList:
+    if not chases_review_points(membership_of(user)):
+        return WorkList(key="reviews", title="Review points", applies=False)
     today = timezone.localdate(window.now)
     overdue, due = due_review_points(user, today, timezone.localdate(window.horizon))
 

@@ -25,12 +25,20 @@ from organisations.access import (
     in_organisation_with_role,
     membership_of,
 )
-from organisations.models import Actor, Role
+from organisations.models import Actor, Membership, Role
+
+
+def reads_notifications(membership: Membership | None) -> bool:
+    """Whether ``visible_notifications`` can hold anything for the member: those
+    who read incidents or allegations (not an organisation admin)."""
+    return membership is not None and (
+        membership.role in INCIDENT_READERS or membership.role in allegation_access.ALLEGATION_ROLES
+    )
 
 
 def visible_notifications(user: Actor) -> QuerySet[Notification]:
     membership = membership_of(user)
-    if membership is None:
+    if membership is None or not reads_notifications(membership):
         return Notification.objects.none()
     rule = Q(pk__in=[])
     if membership.role in INCIDENT_READERS:

@@ -59,6 +59,8 @@ def _item(n: Notification) -> WorkItem:
 
 
 def notifications_source(user: Actor, window: Window) -> WorkList:
+    if not access.reads_notifications(membership_of(user)):
+        return WorkList(key="notifications", title="Statutory notifications", applies=False)
     base = open_notifications(user).filter(open__due_at__lte=window.horizon)
     overdue_qs = base.filter(open__due_at__lt=window.now)
     due_qs = base.filter(open__due_at__gte=window.now)

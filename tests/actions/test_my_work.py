@@ -201,3 +201,28 @@ def test_a_list_that_is_not_the_users_is_not_shown(world: Any) -> None:
     lead_page = world.client("lead").get(reverse("my_work")).content.decode()
     assert "Pattern alerts</strong>" not in manager_page
     assert "Pattern alerts</strong>" in lead_page
+
+
+def test_lists_a_role_never_has_are_not_shown(world: Any) -> None:
+    """An organisation admin has no deadlines here at all; HR and auditors chase
+    no review points. Their pages have no box for such a list, as if it were
+    merely empty today."""
+    pages = {
+        role: world.client(role).get(reverse("my_work")).content.decode()
+        for role in ("admin", "hr", "auditor", "manager")
+    }
+    boxes = {
+        role: {
+            title
+            for title in ("Review points", "Statutory notifications", "Agreed actions")
+            if f"{title}</strong>" in page
+        }
+        for role, page in pages.items()
+    }
+    assert boxes == {
+        "admin": set(),
+        "hr": {"Statutory notifications", "Agreed actions"},
+        "auditor": {"Statutory notifications", "Agreed actions"},
+        "manager": {"Review points", "Statutory notifications", "Agreed actions"},
+    }
+    assert "Nothing is overdue or due" in pages["admin"]
