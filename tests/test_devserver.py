@@ -69,3 +69,21 @@ def _running(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def test_ctrl_c_in_a_manage_py_command_is_one_line_not_a_traceback() -> None:
+    """Ctrl-C during ``make run``'s migrate printed Django's whole traceback; any
+    ``manage.py`` command interrupted now says so in one line and exits 130."""
+    interrupt = "import os, signal; os.kill(os.getpid(), signal.SIGINT)"
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", interrupt],
+        cwd=ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 130, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    assert "Stopped: manage.py shell was interrupted." in done.stderr
