@@ -59,20 +59,39 @@ def _counted(qs: QuerySet[Any]) -> dict[str, Any]:
     return {"count": count, "more": more}
 
 
-def reviews_due(user: Actor, today: date | None = None, *, exact: bool = False) -> dict[str, Any]:
+def reviews_due(
+    user: Actor,
+    today: date | None = None,
+    *,
+    exact: bool = False,
+    work: my_work.Summary | None = None,
+) -> dict[str, Any]:
     """Open review points the user chases: overdue (before today) and due in
     the next fortnight. Counts (up to COUNT_CAP, or ``exact``) plus the first
-    few of each, soonest first."""
-    today = today or timezone.localdate()
+    few of each, soonest first. With ``work`` (the home page's My work
+    summary), its "reviews" list's counts and dates are the panel's: counted
+    once, and the panel cannot disagree with My work."""
+    if work is not None and work.window is not None:
+        today = timezone.localdate(work.window.now)
+        until = timezone.localdate(work.window.horizon)
+    else:
+        today = today or timezone.localdate()
+        until = today + timedelta(days=DUE_WINDOW_DAYS)
     # The query of the "reviews" list of My work (disclosures/work.py).
-    overdue, due = due_review_points(user, today, today + timedelta(days=DUE_WINDOW_DAYS))
+    overdue, due = due_review_points(user, today, until)
 
     def first(qs: QuerySet[Any]) -> list[Any]:
         return _first(qs.select_related("incident", "incident__service"))
 
-    cap = None if exact else COUNT_CAP
-    overdue_count, overdue_more = _count(overdue, cap)
-    due_count, due_more = _count(due, cap)
+    if work is not None:
+        listed = work.of("reviews")
+        overdue_count, overdue_more = listed.overdue_count, listed.overdue_more
+        due_count, due_more = listed.due_count, listed.due_more
+    else:
+        # Primary keys only: a decision's number (a subquery per row) counts nothing.
+        cap = None if exact else COUNT_CAP
+        overdue_count, overdue_more = _count(overdue.values("pk"), cap)
+        due_count, due_more = _count(due.values("pk"), cap)
     return {
         "overdue": first(overdue),
         "overdue_count": overdue_count,
@@ -126,7 +145,7 @@ def unaudited_consent_decisions(user: Actor) -> dict[str, Any]:
     )
     return {
         "items": _first(qs.select_related("incident").order_by("-decided_at", "-pk")),
-        **_counted(qs),
+        **_counted(qs.values("pk")),  # not each decision's number (a subquery per row)
     }
 
 
@@ -201,14 +220,14 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership.role == Role.MANAGER:
         context |= {
             "incidents": open_incidents(user),
-            "reviews": reviews_due(user),
+            "reviews": reviews_due(user, work=work),
             "decisions": recent_decisions(user),
         }
     elif membership.role == Role.LEAD:
         context |= {
             "incidents": open_incidents(user),
             "restricted": open_incidents(user, restricted=True),
-            "reviews": reviews_due(user),
+            "reviews": reviews_due(user, work=work),
             "decisions": recent_decisions(user),
             "unaudited": unaudited_consent_decisions(user),
             "allegations": allegations_panel(user, side="safeguarding"),

@@ -43,6 +43,7 @@ class Summary:
     due: int
     more: bool  # a count stopped at its cap
     lists: tuple[work.WorkList, ...] = ()
+    window: work.Window | None = None  # the moment and horizon the counts are for
 
     def of(self, key: str) -> work.WorkList:
         """One list's counts (the home page's panels show some of them)."""
@@ -62,12 +63,14 @@ def window(*, limit: int = PAGE, exact: bool = False) -> work.Window:
 
 def summary(user: Actor) -> Summary:
     """The home page's counts: the same lists, counts only."""
-    lists = work.gather(user, window(limit=0))
+    counted_for = window(limit=0)
+    lists = work.gather(user, counted_for)
     return Summary(
         overdue=sum(w.overdue_count for w in lists),
         due=sum(w.due_count for w in lists),
         more=any(w.more for w in lists),
         lists=tuple(lists),
+        window=counted_for,
     )
 
 

@@ -154,12 +154,16 @@ def test_home_counts_stop_at_the_cap_and_say_so(
     world: Any, scene: dict[str, Any], monkeypatch: Any
 ) -> None:
     from audits import dashboards
+    from organisations import work
 
+    # The review-points panel shows My work's own counts (organisations.work).
     monkeypatch.setattr(dashboards, "COUNT_CAP", 1)
+    monkeypatch.setattr(work, "COUNT_CAP", 1)
     html = _get(world, "lead")
     assert "1+ overdue" in html  # two overdue, counted no further than one
     assert "1+ due in the next 14 days" in html  # restricted and home: two due
     monkeypatch.setattr(dashboards, "COUNT_CAP", 100)
+    monkeypatch.setattr(work, "COUNT_CAP", 100)
     assert "2 overdue" in _get(world, "lead")
 
 
@@ -185,3 +189,27 @@ def test_open_allegations_are_on_the_lead_and_hr_home(world: Any, role: str) -> 
     html = _get(world, role)
     assert "not recorded in this system yet" not in html
     assert reverse("allegations:detail", kwargs={"pk": a.pk}) in html
+
+
+@pytest.mark.parametrize("role", ["lead", "manager"])
+def test_review_points_are_counted_once_and_by_key(
+    world: Any, scene: dict[str, Any], role: str
+) -> None:
+    """The home's review-points panel takes My work's counts (read once for
+    both), and a count reads keys, not each decision's number (a subquery per
+    row): two counts of review points, neither carrying the number."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = world.client(role)
+    client.get(reverse("home"))  # warm: session, membership
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(reverse("home")).content.decode()
+    counts = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith("SELECT COUNT(*)") and "disclosures_reviewpoint" in q["sql"]
+    ]
+    assert len(counts) == 2, counts
+    assert not [sql for sql in counts if 'SELECT COUNT(U0."id")' in sql]
+    assert "overdue" in html  # the panel is there, with the counts it was given
