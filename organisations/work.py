@@ -82,11 +82,11 @@ def first_keys(qs: Any, window: Window, order: Sequence[str]) -> tuple[list[Any]
     """A list's first ``window.limit`` primary keys in ``order``, with its
     ``counted`` (count, more): two queries, none for the keys when the limit is
     0 (the home page's counts). The count reads primary keys only, not the
-    annotations the rows carry (a decision's number is a subquery per row). Not
-    one ordered read of ``COUNT_CAP + 1`` keys:
-    for a manager, whose rows come from two services' index ranges, that sorted
-    every matching row (47 ms for review points at 100,000 incidents against 10
-    for the first ten and a count that stops at the cap, unordered)."""
+    annotations the rows carry (a decision's number is a subquery per row).
+    Not one ordered read of ``COUNT_CAP + 1`` keys: for a manager, whose rows
+    come from two services' index ranges, that sorted every matching row (47 ms
+    for review points at 100,000 incidents against 10 for the first ten and a
+    count that stops at the cap, unordered)."""
     limit = max(window.limit, 0)
     keys = list(qs.order_by(*order).values_list("pk", flat=True)[:limit]) if limit else []
     count, more = counted(qs.values("pk"), window)
