@@ -3,16 +3,23 @@ a test's clients must behave exactly as if each had just signed in."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.urls import reverse
 
 from audits.models import AuditEntry
+from tests.conftest import SESSION_REUSE_SECONDS, sign_in_once
 
 
 def test_a_client_is_signed_in_and_the_sign_in_left_nothing_behind(world: Any) -> None:
     """Signed in, as the right user; and no LOGIN entry or last_login from the
     build-time sign-in is part of the world."""
+    if time.monotonic() - world.sessions_at >= SESSION_REUSE_SECONDS:
+        # The shared world outlived the sessions' reuse window (a slow machine):
+        # its clients would sign in afresh, which rightly writes a LOGIN entry.
+        # Sign its users in again the way the build does, so this checks that.
+        sign_in_once(world)
     response = world.client("lead").get(reverse("home"))
     assert response.status_code == 200
     assert response.wsgi_request.user.pk == world.users["lead"].pk
