@@ -15,7 +15,7 @@ from tests.conftest import SESSION_REUSE_SECONDS, sign_in_once
 def test_a_client_is_signed_in_and_the_sign_in_left_nothing_behind(world: Any) -> None:
     """Signed in, as the right user; and no LOGIN entry or last_login from the
     build-time sign-in is part of the world."""
-    if time.monotonic() - world.sessions_at >= SESSION_REUSE_SECONDS:
+    if time.monotonic() - world.sessions_at >= SESSION_REUSE_SECONDS - 60:  # a margin
         # The shared world outlived the sessions' reuse window (a slow machine):
         # its clients would sign in afresh, which rightly writes a LOGIN entry.
         # Sign its users in again the way the build does, so this checks that.
