@@ -338,6 +338,10 @@ PAGES: list[Page] = [
         floor_my_work,
         unavailable="My work (organisations.my_work) is not merged yet",
     ),
+    # A manager's My work: their services' review points and notifications
+    # (no organisation-wide index range, so more rows are read and sorted)
+    # and the actions they own.
+    Page("my_work_manager", "manager", lambda m: reverse("my_work"), None),
     Page(
         "audit_history",
         "lead",

@@ -30,7 +30,7 @@ from django.db import connection, transaction
 
 # Bumped whenever the shape of the generated data changes; a stored data set
 # built by another version is rebuilt by the benchmark.
-GENERATOR_VERSION = 8
+GENERATOR_VERSION = 9
 
 SERVICES_PER_ORG = 8
 ROLES_PER_ORG = ("lead", "auditor", "hr", "admin")  # plus one manager per service
@@ -1030,30 +1030,38 @@ def _part_disclosures(b: Build) -> bool:
 
 def _part_actions(b: Build) -> bool:
     """An agreed action on about one decision in three, owned by the
-    organisation's lead or one of its managers, due from a month ago to two
-    months ahead; about half of those already due were completed."""
+    organisation's lead or a manager of the incident's service (someone who
+    can see the decision, as the service requires; the lead for a restricted
+    incident), due from a month ago to two months ahead; about half of those
+    already due were completed."""
     action_model = _model("actions.Action")
     completion_model = _model("actions.ActionCompletion")
     if action_model is None or completion_model is None:
         return False
     rng = b.rng
     today = b.now.date()
-    owners = {
-        b.orgs[o]: [b.users[o]["lead"], *b.users[o]["manager"][:3]] for o in range(len(b.orgs))
-    }
+    lead_of = {b.orgs[o]: b.users[o]["lead"] for o in range(len(b.orgs))}
+    owners: dict[int, list[int]] = {}  # service -> the lead and the service's managers
+    for o in range(len(b.orgs)):
+        for uid, svcs in b.users[o].get("manager_services", {}).items():
+            for service in svcs:
+                owners.setdefault(service, [b.users[o]["lead"]]).append(uid)
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT id, organisation_id, decided_at FROM disclosures_disclosuredecision"
-            " WHERE organisation_id = ANY(%s) ORDER BY id",
+            "SELECT d.id, d.organisation_id, d.decided_at, i.service_id, i.restricted"
+            " FROM disclosures_disclosuredecision d"
+            " JOIN incidents_incident i ON i.id = d.incident_id"
+            " WHERE d.organisation_id = ANY(%s) ORDER BY d.id",
             [list(b.orgs)],
         )
         decisions = [row for row in cur.fetchall() if rng.random() < 0.33]
     a0 = b.ids.take(action_model._meta.db_table, len(decisions))
     actions: list[dict[str, Any]] = []
     completions: list[dict[str, Any]] = []
-    for n, (did, oid, decided) in enumerate(decisions):
+    for n, (did, oid, decided, service, restricted) in enumerate(decisions):
         due = today + timedelta(days=rng.randrange(-30, 60))
-        owner = rng.choice(owners[oid])
+        lead = lead_of[oid]
+        owner = lead if restricted else rng.choice(owners.get(service, [lead]))
         actions.append(
             {
                 "id": a0 + n,
@@ -1063,7 +1071,7 @@ def _part_actions(b: Build) -> bool:
                 "what": "Ask the social worker for the date of the joint visit.",
                 "owner_id": owner,
                 "due_date": due.isoformat(),
-                "created_by_id": owners[oid][0],
+                "created_by_id": lead,
                 "created_at": _ts(decided + timedelta(minutes=45)),
             }
         )
