@@ -9,7 +9,12 @@ check, page by page (issue 20, visual accessibility):
   1.4.11), computed in the page with ``getComputedStyle``;
 - nothing scrolls sideways at 320 px (WCAG 1.4.10):
   ``document.documentElement.scrollWidth <= innerWidth``;
-- the header fits one line at 1280 px.
+- no word in a table cell is split across lines at 320 px (a column squeezed
+  to a few letters: My work's "What" column read "notifica|tion" on a phone);
+  a data table may scroll inside its ``.table-responsive`` wrapper instead;
+- the header fits one line at 1280 px, and between the widths where it opens
+  out and 1280 px the home page does not scroll sideways (the lead's header ran
+  208 px off a 1024 px tablet in landscape).
 
 One Chromium for the module, one sign-in per role, one demo load for all of
 them; pages are deduplicated by URL shape (numbers replaced), so the crawl sees
@@ -38,6 +43,8 @@ from tests.e2e.conftest import login, new_context, run_axe
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 WIDE, NARROW = 1280, 320
+# Widths around the header's breakpoints (Bootstrap's lg and xl) up to WIDE.
+BETWEEN = (992, 1024, 1100, 1199, 1200, 1240)
 # One line of Bootstrap's navbar is 56 px; allow for the 2 px focus/border slack.
 HEADER_MAX_PX = 64
 MAX_PAGES_PER_ROLE = 80
@@ -133,6 +140,31 @@ OVERFLOW_JS = """
 """
 
 
+# Words (two letters or more) of visible table cells whose text runs onto more
+# than one line: the word itself was broken, not the line between words.
+BROKEN_WORDS_JS = """
+() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll("td, th")) {
+    if (!cell.offsetParent) continue;
+    const texts = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+      // Not a closed <details>' contents, which Chromium lays out unseen.
+      if (!node.parentElement.checkVisibility()) continue;
+      for (const m of node.data.matchAll(/[A-Za-z]{2,}/g)) {
+        const word = document.createRange();
+        word.setStart(node, m.index);
+        word.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...word.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}
+"""
+
+
 def shape(url: str) -> str:
     """The kind of page a URL is: numbers and tokens replaced, query keys kept
     (with the values that pick a different form, e.g. ``?field=recipients``)."""
@@ -203,6 +235,14 @@ def crawl_role(browser: Any, base_url: str, username: str, shots: Path | None) -
     user = type("U", (), {"get_username": lambda self: username})()
     login(page, user, DEMO_PASSWORD)
 
+    sideways: list[str] = []
+    page.goto("/")
+    for width in BETWEEN:
+        page.set_viewport_size({"width": width, "height": 900})
+        scroll = page.evaluate(OVERFLOW_JS)
+        if scroll["scrollWidth"] > scroll["innerWidth"]:
+            sideways.append(f"{width} px ({scroll['scrollWidth']} px wide)")
+
     seen: set[str] = set()
     queue: deque[str] = deque(["/"])
     pages: list[dict[str, Any]] = []
@@ -255,14 +295,15 @@ def crawl_role(browser: Any, base_url: str, username: str, shots: Path | None) -
         page.set_viewport_size({"width": NARROW, "height": 800})
         overflow = page.evaluate(OVERFLOW_JS)
         record["scroll_320"] = overflow
+        record["broken_320"] = page.evaluate(BROKEN_WORDS_JS)
         if shots:
             page.screenshot(path=str(shots / f"{name}-{NARROW}.png"), full_page=True)
     context.close()
-    return {"role": username, "pages": pages}
+    return {"role": username, "pages": pages, "sideways": sideways}
 
 
 def problems_of(crawl: dict[str, Any]) -> list[str]:
-    out = []
+    out = [f"{crawl['role']} /: scrolls sideways at {w}" for w in crawl.get("sideways", [])]
     for p in crawl["pages"]:
         where = f"{crawl['role']} {p['path']}"
         if p["status"] >= 500:
@@ -278,6 +319,9 @@ def problems_of(crawl: dict[str, Any]) -> list[str]:
                 f"{where}: scrolls sideways at 320 px "
                 f"({scroll['scrollWidth']} px wide; {', '.join(scroll['culprits'])})"
             )
+        if p["broken_320"]:
+            words = ", ".join(sorted(set(p["broken_320"]))[:6])
+            out.append(f"{where}: words split across lines in table cells at 320 px ({words})")
         if p["header_px"] > HEADER_MAX_PX:
             out.append(f"{where}: header {p['header_px']:.0f} px high at 1280 px")
     return out
@@ -337,6 +381,7 @@ def test_the_crawl_reports_each_kind_of_problem() -> None:
     fits = {"scrollWidth": 320, "innerWidth": 320, "culprits": []}
     crawl = {
         "role": "lead",
+        "sideways": ["1024 px (1208 px wide)"],
         "pages": [
             {"path": "/broken/", "status": 500, "kind": "other"},
             {
@@ -347,6 +392,7 @@ def test_the_crawl_reports_each_kind_of_problem() -> None:
                 "contrast": ["input#q: 1.30:1"],
                 "console": ["Refused to execute inline script"],
                 "scroll_320": {"scrollWidth": 456, "innerWidth": 320, "culprits": ["table"]},
+                "broken_320": ["notifica", "tion", "notification"],
                 "header_px": 88,
             },
             {
@@ -357,14 +403,16 @@ def test_the_crawl_reports_each_kind_of_problem() -> None:
                 "contrast": [],
                 "console": [],
                 "scroll_320": fits,
+                "broken_320": [],
                 "header_px": 56,
             },
         ],
     }
     found = problems_of(crawl)
-    assert len(found) == 6, found
+    assert len(found) == 8, found
     assert not [p for p in found if "/clean/" in p]
-    for word in ("HTTP 500", "axe", "contrast", "console", "sideways", "header 88 px"):
+    assert any("at 1024 px" in p for p in found)
+    for word in ("HTTP 500", "axe", "contrast", "console", "sideways", "split", "header 88 px"):
         assert any(word in p for p in found), word
     assert shape("/disclosures/12/amend/?field=reasoning") == "/disclosures/N/amend/?field"
     assert shape("/disclosures/12/amend/?field=recipients") == (
