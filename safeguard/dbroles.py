@@ -139,8 +139,8 @@ def database_settings(url: str, *, app: bool) -> dict[str, Any]:
         # and starting its workers cost more than the whole read: a manager's
         # overdue review points counted in 10 ms with two workers and 1.3 ms
         # with none at 100,000 incidents, their My work 130 against 92 ms
-        # (docs/performance.md). A URL's own ``?options=`` is kept as given
-        # (behind PgBouncer, see docs/deployment.md).
+        # (docs/performance.md). A URL's own ``?options=`` is kept as given.
+        # PgBouncer refuses startup options: docs/deployment.md.
         config["OPTIONS"].setdefault("options", "-c max_parallel_workers_per_gather=0")
     if not config.get("HOST") and config["OPTIONS"].get("host"):
         # A socket folder given as ?host=... (the embedded server's URL) is the
