@@ -41,14 +41,16 @@ def on_subjects(case: Case) -> bool:
 # (tests/conftest.py), grouped together so that parallel workers switch worlds
 # rarely. Recognised by their expectations, not by a label to remember: 24 such
 # cases without the label had built it again for each of their roles.
+SUBJECTS_FIRST = sorted(CASES, key=lambda case: not on_subjects(case))
+
+
+def world_marks(case: Case) -> list[Any]:
+    return [pytest.mark.world_with("subjects")] if on_subjects(case) else []
+
+
 PARAMS = [
-    pytest.param(
-        case,
-        role,
-        id=f"{case.id} as {role}",
-        marks=[pytest.mark.world_with("subjects")] if on_subjects(case) else [],
-    )
-    for case in sorted(CASES, key=lambda case: not on_subjects(case))
+    pytest.param(case, role, id=f"{case.id} as {role}", marks=world_marks(case))
+    for case in SUBJECTS_FIRST
     for role in case.expect
 ]
 
@@ -99,15 +101,7 @@ def test_permission_matrix(world: Any, case: Case, role: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(
-            case,
-            id=case.id,
-            marks=[pytest.mark.world_with("subjects")] if on_subjects(case) else [],
-        )
-        for case in sorted(CASES, key=lambda case: not on_subjects(case))
-    ],
+    "case", [pytest.param(case, id=case.id, marks=world_marks(case)) for case in SUBJECTS_FIRST]
 )
 def test_anonymous_is_sent_to_login(world: Any, case: Case) -> None:
     response = _request(world, case, "anonymous")
