@@ -13,14 +13,10 @@ from django.utils.text import capfirst
 from audits.models import AuditEntry
 from incidents import access as incident_access
 from incidents.filters import FilterDateField
+from incidents.person_choices import PersonField, offer_people
 from organisations import access as org_access
 from organisations.form_pattern import PatternFormHelper
 from organisations.models import Actor
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.full_name
 
 
 class ActorChoiceField(forms.ModelChoiceField):
@@ -29,7 +25,15 @@ class ActorChoiceField(forms.ModelChoiceField):
 
 
 class AuditSearchForm(forms.Form):
-    person = PersonChoiceField(
+    search_fields = {"person_name"}
+    # Only when there are too many adults to list (``incidents.person_choices``).
+    person_name = forms.CharField(
+        label="Find an adult by name",
+        required=False,
+        help_text="Too many adults to list them all: type part of a name and search, "
+        "then choose them under “Adult at risk”.",
+    )
+    person = PersonField(
         label="Adult at risk",
         queryset=None,
         required=False,
@@ -56,9 +60,16 @@ class AuditSearchForm(forms.Form):
     def __init__(self, *args: Any, user: Actor, entries: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         membership = org_access.require_membership(user)
-        self.fields["person"].queryset = incident_access.visible_people(user).order_by(  # type: ignore[attr-defined]
-            "family_name", "given_name", "pk"
+        source = self.data if self.is_bound else {}
+        self.people_offer = offer_people(
+            self.fields["person"],  # type: ignore[arg-type]
+            incident_access.visible_people(user),
+            selected=[source.get("person")],
+            term=source.get("person_name", ""),
+            empty_label="Anyone",
         )
+        if not self.people_offer.narrowed:
+            del self.fields["person_name"]
         self.fields["actor"].queryset = (  # type: ignore[attr-defined]
             get_user_model()
             .objects.filter(membership__organisation_id=membership.organisation_id)
@@ -123,7 +134,9 @@ class AuditSearchForm(forms.Form):
             return {}
         result: dict[str, str | int] = {}
         for name, value in self.cleaned_data.items():
-            if value in (None, ""):
+            # A name typed to find an adult narrows the list only: the adult
+            # chosen is logged by id, and no name goes into the log.
+            if value in (None, "") or name == "person_name":
                 continue
             result[name] = getattr(value, "pk", None) or (
                 value.isoformat() if hasattr(value, "isoformat") else value

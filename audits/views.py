@@ -21,8 +21,9 @@ from audits.display import describe
 from audits.forms import AuditSearchForm
 from audits.models import AuditEntry
 from incidents import access as incident_access
+from incidents.models import Person
 from incidents.pagination import capped_page
-from organisations.audit import log_access, log_event
+from organisations.audit import log_access, log_event, log_listed
 from organisations.denials import RoleRequired
 
 PAGE_SIZE = 50
@@ -67,6 +68,9 @@ def search(request: HttpRequest) -> HttpResponse:
     for entry in page.object_list:
         entry.incident_reference = references.get(entry.incident_id or 0, "")
     log_event("access", target=AuditEntry, view="audit_search", details=form.filters_for_log())
+    if form.people_offer.searched:
+        offer = form.people_offer
+        log_listed(Person, offer.listed, view="person_search", query={"q": offer.term})
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -31,6 +31,7 @@ from incidents.models import (
     Status,
     ViewsStatus,
 )
+from incidents.person_choices import Offer, PeopleField, offer_people
 from organisations import access as org_access
 from organisations.form_pattern import PatternFormHelper
 from organisations.models import Actor, Service
@@ -40,14 +41,25 @@ from organisations.web import DATE_WIDGET, DATETIME_WIDGET, local_now
 class IncidentForm(forms.Form):
     # Choose someone known, or add someone new: neither is "optional".
     conditionally_required = {"people", "new_given_name", "new_family_name"}
+    search_fields = {"find_person"}
     service = forms.ModelChoiceField(queryset=Service.objects.none(), empty_label=None)
-    people = forms.ModelMultipleChoiceField(
+    people = PeopleField(
         label="Adults at risk already known to us",
         queryset=Person.objects.none(),
         required=False,
         # Checkboxes (forms.js adds a filter box): no Ctrl-click multi-select.
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick everyone this concerns.",
+    )
+    # Listed only when there are too many adults to list them all
+    # (``incidents.person_choices``); the "Find" button re-shows the form with
+    # everything typed kept (``carried_over``).
+    find_person = forms.CharField(
+        label="Find an adult by name",
+        required=False,
+        widget=forms.TextInput(attrs={"data-enter-clicks": "find-people"}),
+        help_text="Part of their name (given, family or preferred), then Find. "
+        "Nothing you have typed is lost.",
     )
     new_given_name = forms.CharField(label="Given name", max_length=100, required=False)
     new_family_name = forms.CharField(label="Family name", max_length=100, required=False)
@@ -121,8 +133,19 @@ class IncidentForm(forms.Form):
             self.initial.setdefault("submission", uuid.uuid4())
         services = access.recordable_services(user)
         self.fields["service"].queryset = services  # type: ignore[attr-defined]
-        self.fields["people"].queryset = access.visible_people(user).filter(  # type: ignore[attr-defined]
-            service__in=services
+        people = self.fields["people"]
+        source = self.data if self.is_bound else None
+        self.people_offer: Offer = offer_people(
+            people,  # type: ignore[arg-type]
+            access.visible_people(user).filter(service__in=services),
+            selected=(
+                people.widget.value_from_datadict(source, self.files, self.add_prefix("people"))
+                if source is not None
+                else self.initial.get("people") or ()
+            )
+            or (),
+            term=(source.get("find_person") if source is not None else None)
+            or self.initial.get("find_person", ""),
         )
         if not self.is_bound:
             self.initial.setdefault("became_aware_at", local_now())
@@ -130,14 +153,47 @@ class IncidentForm(forms.Form):
         # Server-side messages are clearer and consistent; see base.html's alert.
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
+            # A second submit button ("Find") comes before the main one: Enter
+            # in a text box must still log the incident (docs/forms.md).
+            *(
+                (
+                    HTML(
+                        '<button type="submit" name="save" value="1" class="visually-hidden" '
+                        'tabindex="-1" aria-hidden="true">Log incident</button>'
+                    ),
+                )
+                if self.people_offer.narrowed
+                else ()
+            ),
             Fieldset("Where", "service"),
             Fieldset(
                 "Adult(s) at risk",
+                *(
+                    (
+                        HTML(
+                            '{% include "incidents/_people_offer.html" '
+                            "with offer=form.people_offer %}"
+                        ),
+                        "find_person",
+                        HTML(
+                            '<button type="submit" name="find" value="1" id="find-people" '
+                            'class="btn btn-outline-secondary mb-3">Find</button>'
+                        ),
+                    )
+                    if self.people_offer.narrowed
+                    else ()
+                ),
                 Div(
                     "people",
                     css_class="choice-list mb-3",
                     css_id="people-choices",
-                    data_filter="Filter the list by name",
+                    # forms.js's filter box, for a list of every adult (not a
+                    # few found by name, which the search above narrows).
+                    **(
+                        {}
+                        if self.people_offer.narrowed
+                        else {"data_filter": "Filter the list by name"}
+                    ),
                 ),
                 HTML('<p class="form-text mb-2">Or add someone new:</p>'),
                 "new_given_name",
@@ -167,6 +223,18 @@ class IncidentForm(forms.Form):
             "submission",
             Submit("save", "Log incident"),
         )
+
+    @classmethod
+    def carried_over(cls, data: Any, *, user: Actor) -> IncidentForm:
+        """The form again, unbound, holding everything ``data`` (a POST) typed:
+        what the "Find" button shows. Nothing is validated (no error is shown
+        for a form the user has not finished) and the one-time key travels on,
+        so the incident is still logged once."""
+        initial = {
+            name: field.widget.value_from_datadict(data, {}, name)
+            for name, field in cls.base_fields.items()
+        }
+        return cls(initial={k: v for k, v in initial.items() if v not in (None, "")}, user=user)
 
     def show_prior_concerns(self, names: str, ids: set[int]) -> None:
         """Add the earlier concerns (``incidents/_prior_concerns.html``, from the

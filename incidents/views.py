@@ -78,6 +78,18 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 def incident_create(request: HttpRequest) -> HttpResponse:
     if not access.can_create_incident(request.user):
         raise RoleRequired(*access.INCIDENT_WRITERS)
+    if request.method == "POST" and "find" in request.POST:
+        # "Find" (an adult by name, when there are too many to list): the same
+        # form again with what was typed, nothing validated or saved.
+        found = IncidentForm.carried_over(request.POST, user=request.user)
+        if found.people_offer.searched:
+            log_listed(
+                Person,
+                found.people_offer.listed,
+                view="person_search",
+                query={"q": found.people_offer.term},
+            )
+        return render(request, "incidents/form.html", {"form": found, "prior_concerns": []})
     form = IncidentForm(request.POST or None, user=request.user)
     earlier: list[prior.PriorConcerns] = []
     if request.method == "POST":

@@ -9,7 +9,9 @@
   of a page (``templates/_error_summary.html``, ``{% error_summary %}``).
 
 A form whose fields are required only in some cases (the decision form) names
-them in ``conditionally_required`` so they are not called optional.
+them in ``conditionally_required`` so they are not called optional; boxes that
+search rather than record (a name to find an adult by) are named in
+``search_fields``, and are not called optional either.
 """
 
 from __future__ import annotations
@@ -44,7 +46,9 @@ class PatternBoundField(BoundField):
     def __init__(self, form: Any, field: Any, name: str) -> None:
         super().__init__(form, field, name)
         widget = field.widget
-        exempt = name in getattr(form, "conditionally_required", ())
+        exempt = name in getattr(form, "conditionally_required", ()) or name in getattr(
+            form, "search_fields", ()
+        )
         if (
             not field.required
             and not exempt

@@ -6,6 +6,9 @@
 // 2. An error link moves focus to its field (opening a collapsed section, or
 //    showing one hidden by the decision form) without adding a #fragment.
 // 3. A list of checkboxes marked data-filter gets a text box that filters it.
+// 4. Enter in a search box inside a bigger form (data-enter-clicks="<button
+//    id>": "Find an adult by name") presses that search's own button; without
+//    JavaScript Enter presses the form's main button, as everywhere.
 (function () {
   "use strict";
 
@@ -86,6 +89,16 @@
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter") {
         event.preventDefault();
+      }
+    });
+  });
+
+  Array.prototype.forEach.call(document.querySelectorAll("[data-enter-clicks]"), function (input) {
+    input.addEventListener("keydown", function (event) {
+      var button = document.getElementById(input.getAttribute("data-enter-clicks"));
+      if (event.key === "Enter" && button) {
+        event.preventDefault();
+        button.click();
       }
     });
   });

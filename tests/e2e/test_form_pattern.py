@@ -62,3 +62,40 @@ def test_adults_at_risk_checkboxes_filter_by_name(page: Any, world: Any, passwor
     assert page.get_by_label("Edith Brook").is_visible()
     assert page.get_by_label("Tom Reyes").is_visible()
     assert_accessible(page)
+
+
+def test_too_many_adults_are_found_by_name_with_enter_and_kept_when_ticked(
+    page: Any, world: Any, password: str, monkeypatch: Any
+) -> None:
+    """Above ``SHOW_ALL_UP_TO`` adults the form lists those found by name: Enter
+    in the name box finds (forms.js), what was typed stays, a ticked adult stays
+    listed through the next search, and Enter in another box still logs the
+    incident (the hidden main button comes first)."""
+    from incidents import person_choices
+
+    monkeypatch.setattr(person_choices, "SHOW_ALL_UP_TO", 1)
+    for given, family in (("Edith", "Brook"), ("Tom", "Reyes"), ("Tomas", "Green")):
+        PersonFactory(
+            organisation=world.org, service=world.home, given_name=given, family_name=family
+        )
+    login(page, world.users["manager"], password)
+    page.goto("/incidents/new/")
+    assert page.locator("#people-choices input[type=checkbox]").count() == 0
+    page.get_by_label("Summary").fill("Fall in the garden")
+    page.get_by_label("Find an adult by name").fill("edi bro")
+    page.get_by_label("Find an adult by name").press("Enter")
+    page.get_by_label("Edith Brook").check()
+    assert page.locator("#error-summary").count() == 0  # found, not submitted
+    assert page.get_by_label("Summary").input_value() == "Fall in the garden"
+    assert page.locator("#people-offer").inner_text().startswith("Adults matching")
+    page.get_by_label("Find an adult by name").fill("tom")
+    page.get_by_role("button", name="Find").click()
+    assert page.get_by_label("Edith Brook").is_checked()
+    assert (
+        page.get_by_label("Tom Reyes").is_visible()
+        and page.get_by_label("Tomas Green").is_visible()
+    )
+    assert_accessible(page)
+    page.get_by_label("Summary").press("Enter")
+    page.locator("#error-summary").wait_for()  # the incident was submitted, and is incomplete
+    assert page.get_by_label("Edith Brook").is_checked()
