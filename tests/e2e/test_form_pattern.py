@@ -84,18 +84,18 @@ def test_too_many_adults_are_found_by_name_with_enter_and_kept_when_ticked(
     page.get_by_label("Summary").fill("Fall in the garden")
     page.get_by_label("Find an adult by name").fill("edi bro")
     page.get_by_label("Find an adult by name").press("Enter")
-    page.get_by_label("Edith Brook").check()
+    page.get_by_label("Edith Brook", exact=True).check()
     assert page.locator("#error-summary").count() == 0  # found, not submitted
     assert page.get_by_label("Summary").input_value() == "Fall in the garden"
     assert page.locator("#people-offer").inner_text().startswith("Adults matching")
     page.get_by_label("Find an adult by name").fill("tom")
     page.get_by_role("button", name="Find").click()
-    assert page.get_by_label("Edith Brook").is_checked()
+    assert page.get_by_label("Edith Brook", exact=True).is_checked()
     assert (
-        page.get_by_label("Tom Reyes").is_visible()
-        and page.get_by_label("Tomas Green").is_visible()
+        page.get_by_label("Tom Reyes", exact=True).is_visible()
+        and page.get_by_label("Tomas Green", exact=True).is_visible()
     )
     assert_accessible(page)
     page.get_by_label("Summary").press("Enter")
     page.locator("#error-summary").wait_for()  # the incident was submitted, and is incomplete
-    assert page.get_by_label("Edith Brook").is_checked()
+    assert page.get_by_label("Edith Brook", exact=True).is_checked()
