@@ -30,8 +30,7 @@ class AuditSearchForm(forms.Form):
     person_name = forms.CharField(
         label="Find an adult by name",
         required=False,
-        help_text="Too many adults to list them all: type part of a name and search, "
-        "then choose them under “Adult at risk”.",
+        help_text="Search, then choose them under “Adult at risk”.",
     )
     person = PersonField(
         label="Adult at risk",
