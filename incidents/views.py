@@ -82,13 +82,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         # "Find" (an adult by name, when there are too many to list): the same
         # form again with what was typed, nothing validated or saved.
         found = IncidentForm.carried_over(request.POST, user=request.user)
-        if found.people_offer.searched:
-            log_listed(
-                Person,
-                found.people_offer.listed,
-                view="person_search",
-                query={"q": found.people_offer.term},
-            )
+        _log_people_found(found)
         return render(request, "incidents/form.html", {"form": found, "prior_concerns": []})
     form = IncidentForm(request.POST or None, user=request.user)
     earlier: list[prior.PriorConcerns] = []
@@ -119,7 +113,15 @@ def incident_create(request: HttpRequest) -> HttpResponse:
             [incident for group in earlier for incident in group.incidents],
             view="prior_concerns",
         )
+    _log_people_found(form)
     return render(request, "incidents/form.html", {"form": form, "prior_concerns": earlier})
+
+
+def _log_people_found(form: IncidentForm) -> None:
+    """A page that lists adults found by name is logged like the people search."""
+    offer = form.people_offer
+    if offer.searched:
+        log_listed(Person, offer.listed, view="person_search", query={"q": offer.term})
 
 
 def _create_incident(*, actor: Actor, data: dict[str, Any], shown: set[int]) -> Incident:

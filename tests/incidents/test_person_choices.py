@@ -105,6 +105,15 @@ def test_find_lists_the_matches_keeps_what_was_typed_and_saves_nothing(world, fe
         CREATE, _post(world, find="1", find_person="quorn", people=[edith.pk])
     ).content.decode()
     assert re.search(rf'value="{edith.pk}"[^>]*checked', html)
+    assert sorted(
+        AuditEntry.objects.filter(view="person_search").latest("pk").additional_data["shown"]
+    ) == sorted(_boxes(html))
+
+    # A save that fails (here: nothing but a search typed) lists what was found, and logs it too.
+    searches = AuditEntry.objects.filter(view="person_search").count()
+    html = client.post(CREATE, {"find_person": "quorn", "people": [edith.pk]}).content.decode()
+    assert "There is a problem" in html
+    assert AuditEntry.objects.filter(view="person_search").count() == searches + 1
     assert len(_boxes(html) - {edith.pk}) == person_choices.MATCHES
     assert len((_boxes(html) - {edith.pk}) & {q.pk for q in quorns}) >= 1
     assert "Type more of the name" in html
