@@ -21,9 +21,9 @@ from audits.display import describe
 from audits.forms import AuditSearchForm
 from audits.models import AuditEntry
 from incidents import access as incident_access
-from incidents.models import Person
 from incidents.pagination import capped_page
-from organisations.audit import log_access, log_event, log_listed
+from incidents.person_choices import log_found
+from organisations.audit import log_access, log_event
 from organisations.denials import RoleRequired
 
 PAGE_SIZE = 50
@@ -68,9 +68,7 @@ def search(request: HttpRequest) -> HttpResponse:
     for entry in page.object_list:
         entry.incident_reference = references.get(entry.incident_id or 0, "")
     log_event("access", target=AuditEntry, view="audit_search", details=form.filters_for_log())
-    if form.people_offer.searched:
-        offer = form.people_offer
-        log_listed(Person, offer.listed, view="person_search", query={"q": offer.term})
+    log_found(form.people_offer)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -25,6 +25,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from incidents.models import Person
+from organisations.audit import log_listed
 from organisations.paging import capped_count
 
 SHOW_ALL_UP_TO = 200  # candidates listed in full up to this many
@@ -121,3 +122,10 @@ def offer_people(
     choices += [(person.pk, field.label_from_instance(person)) for person in shown]
     field.widget.choices = choices
     return Offer(narrowed=True, term=term, matches=len(matched), more=more, listed=shown)
+
+
+def log_found(offer: Offer) -> None:
+    """A page that lists adults found by name is logged like the people search:
+    the ids shown and a fingerprint of the name typed, never the name."""
+    if offer.searched:
+        log_listed(Person, offer.listed, view="person_search", query={"q": offer.term})

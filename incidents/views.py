@@ -25,6 +25,7 @@ from incidents.forms import (
 )
 from incidents.models import EvidenceFile, Incident, NeedToKnowGrant, Person
 from incidents.pagination import capped_page
+from incidents.person_choices import log_found
 from incidents.queries import chronology_window
 from organisations import access as org_access
 from organisations.audit import log_access, log_listed
@@ -82,7 +83,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         # "Find" (an adult by name, when there are too many to list): the same
         # form again with what was typed, nothing validated or saved.
         found = IncidentForm.carried_over(request.POST, user=request.user)
-        _log_people_found(found)
+        log_found(found.people_offer)
         return render(request, "incidents/form.html", {"form": found, "prior_concerns": []})
     form = IncidentForm(request.POST or None, user=request.user)
     earlier: list[prior.PriorConcerns] = []
@@ -113,15 +114,8 @@ def incident_create(request: HttpRequest) -> HttpResponse:
             [incident for group in earlier for incident in group.incidents],
             view="prior_concerns",
         )
-    _log_people_found(form)
+    log_found(form.people_offer)
     return render(request, "incidents/form.html", {"form": form, "prior_concerns": earlier})
-
-
-def _log_people_found(form: IncidentForm) -> None:
-    """A page that lists adults found by name is logged like the people search."""
-    offer = form.people_offer
-    if offer.searched:
-        log_listed(Person, offer.listed, view="person_search", query={"q": offer.term})
 
 
 def _create_incident(*, actor: Actor, data: dict[str, Any], shown: set[int]) -> Incident:
