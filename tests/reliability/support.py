@@ -457,21 +457,31 @@ def run_managers(
     seconds: float,
     actions: list[Action] = ACTIONS,
     stop: threading.Event | None = None,
+    opened: threading.Event | None = None,
 ) -> Ledger:
     """Each manager (a thread with its own session) writes as fast as the
     servers answer, alternating between the servers like a load balancer
-    without sticky sessions, for ``seconds`` or until ``stop`` is set."""
+    without sticky sessions, for ``seconds`` or until ``stop`` is set.
+
+    Every manager first opens a form (the CSRF cookie and token, as a browser
+    would), before any writing starts; ``opened`` is set once they all have,
+    so a fault test can wait for it before breaking anything."""
     ledger = Ledger()
+    browsers = []
+    for me in range(len(world["sessions"])):
+        browser = Browser(world["sessions"][me])
+        reply = browser.request(ports[0], "GET", ENTRY.path(world, me))
+        if reply.status != 200:
+            ledger.unexpected.append(f"manager {me} could not open the form: {reply.status}")
+        browsers.append(browser)
+    if opened is not None:
+        opened.set()
+    if ledger.unexpected:
+        return ledger
     deadline = time.monotonic() + seconds
 
     def manager(me: int) -> None:
-        browser = Browser(world["sessions"][me])
-        # Open a form once: the CSRF cookie and token, as a browser would.
-        opened = browser.request(ports[0], "GET", ENTRY.path(world, me))
-        if opened.status != 200:
-            with ledger.lock:
-                ledger.unexpected.append(f"manager {me} could not open the form: {opened.status}")
-            return
+        browser = browsers[me]
         for step in itertools.count():
             if time.monotonic() >= deadline or (stop is not None and stop.is_set()):
                 return

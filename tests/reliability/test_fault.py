@@ -54,10 +54,15 @@ def test_database_outage_mid_run(
         pids_before = [server.pids for server in running]
         ledgers: list[Ledger] = []
         stop = threading.Event()
+        opened = threading.Event()
         load = threading.Thread(
-            target=lambda: ledgers.append(run_managers(world, ports, LIMIT, stop=stop))
+            target=lambda: ledgers.append(
+                run_managers(world, ports, LIMIT, stop=stop, opened=opened)
+            )
         )
         load.start()
+        # The outage comes mid-shift: after every manager has a form open.
+        assert opened.wait(60), "the managers never opened their forms"
         time.sleep(DOWN_AFTER)
         private_postgres.stop()
         time.sleep(DOWN_FOR / 2)
