@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.access import reads_actions, visible_actions
+from actions.models import Action
 from organisations.access import membership_of
 from organisations.models import Actor, Role
-from organisations.work import Window, WorkItem, WorkList, end_of_day, first_keys
+from organisations.work import Window, WorkItem, WorkList, end_of_day, firsts
 
 
 def actions(user: Actor, window: Window) -> WorkList:
@@ -29,36 +30,21 @@ def actions(user: Actor, window: Window) -> WorkList:
     if membership is None or membership.role != Role.LEAD:
         overdue = overdue.filter(mine)
     due = qs.filter(mine, due_date__gte=today, due_date__lte=horizon)
-    order = ("due_date", "pk")
-
-    def listed(qs: Any) -> tuple[list[WorkItem], int, bool]:
-        keys, count, more = first_keys(qs, window, order)
-        rows = qs.model.objects.filter(pk__in=keys).select_related("owner").order_by(*order)
-        items = [
-            WorkItem(
-                key=f"action:{a.pk}",
-                label=f"Agreed action ({a.get_source_kind_display().lower()})",
-                reference=a.reference,
-                url=reverse("actions:detail", args=[a.pk]),
-                due_at=end_of_day(a.due_date),
-                owner="" if a.owner_id == getattr(user, "pk", None) else _name(a.owner),
-            )
-            for a in rows
-        ]
-        return items, count, more
-
-    overdue_items, overdue_count, overdue_more = listed(overdue)
-    due_items, due_count, due_more = listed(due)
-    return WorkList(
-        key="actions",
-        title="Agreed actions",
-        overdue=overdue_items,
-        due=due_items,
-        overdue_count=overdue_count,
-        due_count=due_count,
-        overdue_more=overdue_more,
-        due_more=due_more,
-    )
+    found = firsts(overdue, due, window, ("due_date", "pk"))
+    # The keys came through the access rule above; their rows are read by key.
+    rows = Action.objects.filter(pk__in=found.keys).select_related("owner")
+    items = {
+        a.pk: WorkItem(
+            key=f"action:{a.pk}",
+            label=f"Agreed action ({a.get_source_kind_display().lower()})",
+            reference=a.reference,
+            url=reverse("actions:detail", args=[a.pk]),
+            due_at=end_of_day(a.due_date),
+            owner="" if a.owner_id == getattr(user, "pk", None) else _name(a.owner),
+        )
+        for a in rows
+    }
+    return found.work_list("actions", "Agreed actions", items)
 
 
 def _name(user: Any) -> str:

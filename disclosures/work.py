@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosures.access import chases_review_points, open_review_points
+from disclosures.models import DisclosureDecision
 from organisations.access import membership_of
 from organisations.models import Actor
-from organisations.work import Window, WorkItem, WorkList, end_of_day, first_keys
+from organisations.work import Window, WorkItem, WorkList, end_of_day, firsts
 
 
 def due_review_points(user: Actor, today: date, until: date) -> tuple[Any, Any]:
@@ -36,33 +37,21 @@ def reviews(user: Actor, window: Window) -> WorkList:
         return WorkList(key="reviews", title="Review points", applies=False)
     today = timezone.localdate(window.now)
     overdue, due = due_review_points(user, today, timezone.localdate(window.horizon))
-
-    order = ("review_point__due_date", "pk")
-
-    def listed(qs: Any) -> tuple[list[WorkItem], int, bool]:
-        keys, count, more = first_keys(qs, window, order)
-        rows = qs.filter(pk__in=keys).select_related("incident").order_by(*order)
-        items = [
-            WorkItem(
-                key=f"review:{d.pk}:{d.current_review_date:%Y-%m-%d}",
-                label=f"Review point of disclosure decision {d.number}",
-                reference=d.incident.reference,
-                url=reverse("disclosures:review", args=[d.pk]),
-                due_at=end_of_day(d.current_review_date),
-            )
-            for d in rows
-        ]
-        return items, count, more
-
-    overdue_items, overdue_count, overdue_more = listed(overdue)
-    due_items, due_count, due_more = listed(due)
-    return WorkList(
-        key="reviews",
-        title="Review points",
-        overdue=overdue_items,
-        due=due_items,
-        overdue_count=overdue_count,
-        due_count=due_count,
-        overdue_more=overdue_more,
-        due_more=due_more,
+    found = firsts(overdue, due, window, ("review_point__due_date", "pk"))
+    # The keys came through the access rule above; their rows are read by key.
+    rows = (
+        DisclosureDecision.objects.filter(pk__in=found.keys)
+        .with_review_point()
+        .select_related("incident")
     )
+    items = {
+        d.pk: WorkItem(
+            key=f"review:{d.pk}:{d.current_review_date:%Y-%m-%d}",
+            label=f"Review point of disclosure decision {d.number}",
+            reference=d.incident.reference,
+            url=reverse("disclosures:review", args=[d.pk]),
+            due_at=end_of_day(d.current_review_date),
+        )
+        for d in rows
+    }
+    return found.work_list("reviews", "Review points", items)

@@ -32,7 +32,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -343,30 +343,45 @@ def review_alert(*, actor: Actor, kind: str, key: int, note: str) -> PatternAler
 
 
 def work_source(user: Actor, window: work.Window) -> work.WorkList:
-    """Leads: unreviewed alerts, newest first; due when they fired. One grouped
-    query per kind on pages (its first rows are also its capped count), two
-    for reminders (an exact count)."""
+    """Leads: unreviewed alerts, newest first; due when they fired. On pages,
+    one query: each kind's first ``COUNT_CAP + 1`` alerts (its items and its
+    capped count), the kinds read together (UNION ALL); reminders count each
+    kind exactly, apart."""
     title = "Pattern alerts"
     if not is_lead(user):
         return work.WorkList(key="patterns", title=title, applies=False)  # leads' only
+    kinds = list(AlertKind.values)
+    read = window.limit if window.exact else work.COUNT_CAP + 1
+    rows: list[tuple[str, Any, int, datetime]] = []
+    if read:
+        reads = [
+            open_alerts(user, kind)
+            .annotate(work_kind=Value(kind, output_field=CharField()))
+            .values_list("work_kind", "key", "count", "fired_at")[:read]
+            for kind in kinds
+        ]
+        rows = list(reads[0].union(*reads[1:], all=True))
     items: list[work.WorkItem] = []
     count = 0
     more = False
-    for kind in AlertKind.values:
-        qs = open_alerts(user, kind).values("key", "count", "fired_at")
+    for kind in kinds:
+        of_kind = [row for row in rows if row[0] == kind]
         if window.exact:
-            rows, n, capped = list(qs[: window.limit]), qs.count(), False
+            n, capped = open_alerts(user, kind).count(), False
         else:
-            rows = list(qs[: work.COUNT_CAP + 1])
-            n, capped = min(len(rows), work.COUNT_CAP), len(rows) > work.COUNT_CAP
-        for row in rows[: window.limit]:
+            n, capped = min(len(of_kind), work.COUNT_CAP), len(of_kind) > work.COUNT_CAP
+        # The kind's own order (newest first, then by key), whatever order
+        # the union returned its rows in.
+        of_kind.sort(key=lambda row: row[1])
+        of_kind.sort(key=lambda row: row[3], reverse=True)
+        for _, key, alerted, fired_at in of_kind[: window.limit]:
             items.append(
                 work.WorkItem(
-                    key=f"pattern:{kind}:{row['key']}",
+                    key=f"pattern:{kind}:{key}",
                     label=f"Pattern alert: {AlertKind(kind).label.lower()}",
-                    reference=f"{row['count']} {'incidents' if kind == 'adult' else 'adults'}",
-                    url=reverse("incidents:pattern_review", args=[kind, row["key"]]),
-                    due_at=row["fired_at"],
+                    reference=f"{alerted} {'incidents' if kind == 'adult' else 'adults'}",
+                    url=reverse("incidents:pattern_review", args=[kind, key]),
+                    due_at=fired_at,
                 )
             )
         more = more or capped

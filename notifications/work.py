@@ -62,26 +62,18 @@ def notifications_source(user: Actor, window: Window) -> WorkList:
     if not access.reads_notifications(membership_of(user)):
         return WorkList(key="notifications", title="Statutory notifications", applies=False)
     base = open_notifications(user).filter(open__due_at__lte=window.horizon)
-    overdue_qs = base.filter(open__due_at__lt=window.now)
-    due_qs = base.filter(open__due_at__gte=window.now)
-    overdue_count, more_overdue = work.counted(overdue_qs, window)
-    due_count, more_due = work.counted(due_qs, window)
-
-    def listed(qs: QuerySet[Notification]) -> list[WorkItem]:
-        rows = (
-            qs.select_related("incident")
-            .annotate(allegation_number=Coalesce(_number_in_incident(), 0))
-            .order_by("open__due_at", "pk")[: window.limit]
-        )
-        return [_item(n) for n in rows]
-
-    return WorkList(
-        key="notifications",
-        title="Statutory notifications",
-        overdue=listed(overdue_qs),
-        due=listed(due_qs),
-        overdue_count=overdue_count,
-        due_count=due_count,
-        overdue_more=more_overdue,
-        due_more=more_due,
+    found = work.firsts(
+        base.filter(open__due_at__lt=window.now),
+        base.filter(open__due_at__gte=window.now),
+        window,
+        ("open__due_at", "pk"),
+    )
+    # The keys came through the access rule above; their rows are read by key.
+    rows = (
+        Notification.objects.filter(pk__in=found.keys)
+        .select_related("incident")
+        .annotate(allegation_number=Coalesce(_number_in_incident(), 0))
+    )
+    return found.work_list(
+        "notifications", "Statutory notifications", {n.pk: _item(n) for n in rows}
     )
