@@ -96,12 +96,19 @@ class Firsts:
         return [*self.overdue_keys, *self.due_keys]
 
     def work_list(self, key: str, title: str, items: Mapping[Any, WorkItem]) -> WorkList:
-        """The list, with ``items`` (by key) in each part's order."""
+        """The list, with ``items`` (by key) of each part soonest deadline
+        first, then by key: every list's order, put back here rather than
+        taken from the order the union returned its rows in."""
+
+        def ordered(keys: list[Any]) -> list[WorkItem]:
+            read = [k for k in keys if k in items]
+            return [items[k] for k in sorted(read, key=lambda k: (items[k].due_at, k))]
+
         return WorkList(
             key=key,
             title=title,
-            overdue=[items[k] for k in self.overdue_keys if k in items],
-            due=[items[k] for k in self.due_keys if k in items],
+            overdue=ordered(self.overdue_keys),
+            due=ordered(self.due_keys),
             overdue_count=self.overdue_count,
             due_count=self.due_count,
             overdue_more=self.overdue_more,

@@ -78,3 +78,19 @@ def test_a_key_whose_row_is_not_read_is_left_out(parts: tuple[Any, Any, list[int
     assert [i.key for i in listed.overdue] == [str(ids[1])]
     assert [i.key for i in listed.due] == [str(ids[4]), str(ids[5])]
     assert listed.overdue_count == 4 and listed.due_count == 3
+
+
+def test_items_come_soonest_deadline_first_whatever_order_the_keys_came_in(
+    parts: tuple[Any, Any, list[int]],
+) -> None:
+    overdue, due, ids = parts
+    found = work.firsts(overdue, due, _window(limit=3), ("pk",))
+    now = timezone.now()
+    # Deadlines in the reverse of the keys' order; the last two share one.
+    due_at = {ids[0]: now, ids[1]: now - timedelta(days=1), ids[2]: now - timedelta(days=1)}
+    item = {
+        k: work.WorkItem(key=str(k), label="x", reference="r", url="/", due_at=due_at.get(k, now))
+        for k in found.keys
+    }
+    listed = found.work_list("k", "Title", item)
+    assert [i.key for i in listed.overdue] == [str(ids[1]), str(ids[2]), str(ids[0])]
