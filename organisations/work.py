@@ -23,7 +23,6 @@ from typing import Any
 from django.db.models import CharField, Value
 from django.utils import timezone
 
-from organisations import paging
 from organisations.models import Actor
 from organisations.paging import COUNT_CAP
 
@@ -70,15 +69,6 @@ class Window:
     exact: bool = False  # exact counts (reminders) rather than capped ones (pages)
 
 
-def counted(qs: Any, window: Window) -> tuple[int, bool]:
-    """(count, more) of a list's rows: exact for reminders, else capped at
-    ``COUNT_CAP`` (``organisations.paging.capped_count``, as every page counts)."""
-    if window.exact:
-        return qs.count(), False
-    capped = paging.capped_count(qs, COUNT_CAP)
-    return capped.count, capped.more
-
-
 @dataclass(frozen=True)
 class Firsts:
     """A list's two parts, overdue and due: the first keys of each in the
@@ -119,7 +109,8 @@ class Firsts:
 def firsts(overdue: Any, due: Any, window: Window, order: Sequence[str]) -> Firsts:
     """Both parts of a list in one query: a UNION ALL of each part's first
     ``window.limit`` keys in ``order`` and, to count it, up to ``COUNT_CAP + 1``
-    of its keys in no order (a count that stops at the cap). Each read is the
+    of its keys in no order (a count that stops at the cap, as
+    ``organisations.paging.capped_count`` counts every page). Each read is the
     part's own queryset, so the source's access rule applies to every one.
 
     Not one ordered read of ``COUNT_CAP + 1`` keys per part: for a manager,
