@@ -127,8 +127,10 @@ class Action(OrganisationOwned):
             ),
         ]
         indexes = [
-            models.Index(fields=["owner", "due_date"], name="action_owner_due"),
-            models.Index(fields=["organisation", "due_date"], name="action_organisation_due"),
+            # The id last, as lists break ties on it (a page of the soonest
+            # stops after its rows, not after every action due that day).
+            models.Index(fields=["owner", "due_date", "id"], name="action_owner_due"),
+            models.Index(fields=["organisation", "due_date", "id"], name="action_organisation_due"),
         ]
         triggers = append_only("action")
 

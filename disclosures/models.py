@@ -568,13 +568,16 @@ class ReviewPoint(OrganisationOwned):
         db_table = review_points.TABLE
         indexes = [
             # Open points only, soonest first: reviews due, dashboards, reminders.
+            # The decision last, as lists break ties on it: a page of the soonest
+            # points then stops after its rows instead of sorting every point
+            # due on the same day (hundreds at 100,000 incidents).
             models.Index(
-                fields=["organisation", "due_date"],
+                fields=["organisation", "due_date", "decision"],
                 condition=Q(due_date__isnull=False),
                 name="review_point_open_due",
             ),
             models.Index(
-                fields=["service", "due_date"],
+                fields=["service", "due_date", "decision"],
                 condition=Q(due_date__isnull=False),
                 name="review_point_service_due",
             ),
