@@ -1,8 +1,8 @@
 """The open review points' due-date indexes end with the decision, the lists'
-tie-break: "My work" and reviews due read the soonest points ordered by (due
-date, decision), and with hundreds of points due on one day PostgreSQL sorted
-every one of them before the limit; with the decision in the index it reads
-the first rows in order and stops."""
+tie-break: "My work" and the home page's reviews panel read the soonest points
+ordered by (due date, decision), and with hundreds of points due on one day
+PostgreSQL sorted every one of them before the limit; with the decision in the
+index it reads the first rows in order and stops."""
 
 from django.db import migrations, models
 
