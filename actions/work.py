@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.access import reads_actions, visible_actions
-from actions.models import Action
 from organisations.access import membership_of
 from organisations.models import Actor, Role
 from organisations.work import Window, WorkItem, WorkList, end_of_day, firsts
@@ -31,8 +30,9 @@ def actions(user: Actor, window: Window) -> WorkList:
         overdue = overdue.filter(mine)
     due = qs.filter(mine, due_date__gte=today, due_date__lte=horizon)
     found = firsts(overdue, due, window, ("due_date", "pk"))
-    # The keys came through the access rule above; their rows are read by key.
-    rows = Action.objects.filter(pk__in=found.keys).select_related("owner")
+    # The rows shown are read through the same rule as their keys (one done
+    # since the keys were read is left out).
+    rows = qs.filter(pk__in=found.keys).select_related("owner")
     items = {
         a.pk: WorkItem(
             key=f"action:{a.pk}",

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosures.access import chases_review_points, open_review_points
-from disclosures.models import DisclosureDecision
 from organisations.access import membership_of
 from organisations.models import Actor
 from organisations.work import Window, WorkItem, WorkList, end_of_day, firsts
@@ -38,13 +37,9 @@ def reviews(user: Actor, window: Window) -> WorkList:
     today = timezone.localdate(window.now)
     overdue, due = due_review_points(user, today, timezone.localdate(window.horizon))
     found = firsts(overdue, due, window, ("review_point__due_date", "pk"))
-    # The keys came through the access rule above; their rows are read by key
-    # (a point closed since the keys were read is left out, as it is no longer due).
-    rows = (
-        DisclosureDecision.objects.filter(pk__in=found.keys)
-        .review_open()
-        .select_related("incident")
-    )
+    # The rows shown are read through the same rule as their keys (a point
+    # closed since the keys were read is left out, as it is no longer due).
+    rows = open_review_points(user).filter(pk__in=found.keys).select_related("incident")
     items = {
         d.pk: WorkItem(
             key=f"review:{d.pk}:{d.current_review_date:%Y-%m-%d}",

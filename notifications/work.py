@@ -68,9 +68,11 @@ def notifications_source(user: Actor, window: Window) -> WorkList:
         window,
         ("open__due_at", "pk"),
     )
-    # The keys came through the access rule above; their rows are read by key.
+    # The rows shown are read through the same rule as their keys (one answered
+    # since the keys were read is left out).
     rows = (
-        Notification.objects.filter(pk__in=found.keys)
+        open_notifications(user)
+        .filter(pk__in=found.keys)
         .select_related("incident")
         .annotate(allegation_number=Coalesce(_number_in_incident(), 0))
     )
