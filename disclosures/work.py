@@ -39,7 +39,8 @@ def reviews(user: Actor, window: Window) -> WorkList:
     found = firsts(overdue, due, window, ("review_point__due_date", "pk"))
     # The rows shown are read through the same rule as their keys (a point
     # closed since the keys were read is left out, as it is no longer due).
-    rows = open_review_points(user).filter(pk__in=found.keys).select_related("incident")
+    open_points: Any = open_review_points(user)  # annotated with current_review_date
+    rows = open_points.filter(pk__in=found.keys).select_related("incident")
     items = {
         d.pk: WorkItem(
             key=f"review:{d.pk}:{d.current_review_date:%Y-%m-%d}",
