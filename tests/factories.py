@@ -33,14 +33,41 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     kind = Service.Kind.CARE_HOME
 
 
+# Adults at risk and staff get invented names, unique and never an English word
+# or a common name: exports for inspectors put adults' names into initials wherever
+# they appear, so a random real name ("Morgan", "June") met a recipient's name
+# or a word of a test's expected text and made that test fail now and then.
+_SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+
+
+def invented_name(n: int, endings: str = "nrls") -> str:
+    """Three syllables and a closing letter, a different name for each ``n``
+    below ``NAMES``: "Kavoren", "Dutimal". Every name has seven letters, so
+    names with different ``endings`` never equal or contain one another."""
+    parts = []
+    for _ in range(3):
+        n, i = divmod(n, len(_SYLLABLES))
+        parts.append(_SYLLABLES[i])
+    return ("".join(parts) + endings[n % 4]).capitalize()
+
+
+NAMES = len(_SYLLABLES) ** 3 * 4
+STAFF_ENDINGS = "dkmt"  # adults' names end in n, r, l or s
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
+    # Invented, like adults' names (PersonFactory), and never one of theirs (another
+    # closing letter): a real name ("Cynthia Marshall") contained an adult's
+    # name ("Marsh") that a test checked a page or an email for.
+    first_name = factory.Sequence(lambda n: invented_name(n * 6547 % NAMES, STAFF_ENDINGS))
+    last_name = factory.Sequence(
+        lambda n: invented_name((n * 99_991 + 4_567) % NAMES, STAFF_ENDINGS)
+    )
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
@@ -58,26 +85,6 @@ def member(
     if services:
         membership.services.set(services)
     return user
-
-
-# Adults at risk get invented names, unique and never an English word or a
-# common name: exports for inspectors put adults' names into initials wherever
-# they appear, so a random real name ("Morgan", "June") met a recipient's name
-# or a word of a test's expected text and made that test fail now and then.
-_SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
-
-
-def invented_name(n: int) -> str:
-    """Three syllables and a closing letter, a different name for each ``n``
-    below ``NAMES``: "Kavoren", "Dutimal"."""
-    parts = []
-    for _ in range(3):
-        n, i = divmod(n, len(_SYLLABLES))
-        parts.append(_SYLLABLES[i])
-    return ("".join(parts) + "nrls"[n % 4]).capitalize()
-
-
-NAMES = len(_SYLLABLES) ** 3 * 4
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
